@@ -1,0 +1,229 @@
+/// Many named event patterns compiled together for matching.
+///
+/// The structure follows event-ruler and Quamina: a trie of the field paths any pattern names
+/// (`PathTrie`), and per field one set of value tests shared by every pattern that tests that
+/// field. A test that several patterns use (`"source": ["aws.rds"]`) is evaluated once per
+/// value. Matching an event therefore costs a scan of the event plus work for the fields the
+/// patterns name and for the branches that partly match — not a loop over the patterns.
+///
+/// Vocabulary: a *test* is one deduplicated value test of one field (`prefix "Delete"`); a
+/// *clause* is one field condition of one branch (the OR of some tests); a *branch* is one AND of
+/// clauses, and a pattern is the OR of its branches (more than one with `$or`).
+///
+/// Instances are immutable and may be shared across threads; each thread matches through its
+/// own `PatternMatcher`.
+public final class CompiledPatternSet: Sendable {
+    /// Names of the patterns, by pattern index.
+    public let names: [String]
+    /// The parsed patterns, by pattern index.
+    public let patterns: [EventPattern]
+
+    let trie: PathTrie
+    let fields: [CompiledField]
+    let testCount: Int
+
+    // Tests → clauses that use them (compressed rows).
+    let testClauseStart: [Int32]
+    let testClauses: [Int32]
+
+    // Clauses.
+    let clauseBranch: [Int32]
+    let clauseField: [Int32]
+    let clauseAllowsAbsence: [Bool]
+    let clauseTestStart: [Int32]
+    let clauseTests: [Int32]
+
+    // Branches.
+    let branchPattern: [Int32]
+    /// How many clauses of the branch must be met by a value (those without `exists: false`).
+    let branchRequiredCount: [Int32]
+    let branchClauseStart: [Int32]
+    let branchClauses: [Int32]
+    /// Whether a branch whose required clauses are all met still needs the array-consistency and
+    /// absence checks: true unless it has exactly one clause and that clause is required.
+    let branchNeedsVerification: [Bool]
+    /// Branches with no required clause (only `exists: false`-style clauses): checked on every event.
+    let alwaysCheckedBranches: [Int32]
+
+    /// Compiles named patterns. Names need not be unique, but each entry is its own pattern.
+    public init(_ entries: [(name: String, pattern: EventPattern)]) {
+        var builder = Builder()
+        for (index, entry) in entries.enumerated() {
+            builder.add(entry.pattern, index: Int32(index))
+        }
+        names = entries.map(\.name)
+        patterns = entries.map(\.pattern)
+        trie = builder.trie
+        fields = builder.fields
+        testCount = builder.testCount
+        (testClauseStart, testClauses) = Self.compress(builder.clausesOfTest)
+        clauseBranch = builder.clauseBranch
+        clauseField = builder.clauseField
+        clauseAllowsAbsence = builder.clauseAllowsAbsence
+        (clauseTestStart, clauseTests) = Self.compress(builder.testsOfClause)
+        branchPattern = builder.branchPattern
+        branchRequiredCount = builder.branchRequiredCount
+        (branchClauseStart, branchClauses) = Self.compress(builder.clausesOfBranch)
+        branchNeedsVerification = builder.clausesOfBranch.indices.map { branch in
+            builder.clausesOfBranch[branch].count != 1 || builder.branchRequiredCount[branch] != 1
+        }
+        alwaysCheckedBranches = builder.branchRequiredCount.indices
+            .filter { builder.branchRequiredCount[$0] == 0 }
+            .map { Int32($0) }
+    }
+
+    /// Compiles a dictionary of named patterns, in name order.
+    public convenience init(_ patterns: [String: EventPattern]) {
+        self.init(patterns.sorted { $0.key < $1.key }.map { (name: $0.key, pattern: $0.value) })
+    }
+
+    /// A matcher for one thread.
+    public func makeMatcher() -> PatternMatcher {
+        PatternMatcher(self)
+    }
+
+    /// The names of the patterns `event` (JSON text) matches, in pattern order.
+    ///
+    /// Convenient for tests and one-off checks; hot loops should keep a `PatternMatcher`.
+    public func matchingNames(json event: String) throws(EventError) -> [String] {
+        let indices = try makeMatcher().match(Array(event.utf8))
+        return indices.sorted().map { names[Int($0)] }
+    }
+
+    /// The number of distinct fields the patterns name.
+    public var fieldCount: Int { fields.count }
+
+    private static func compress(_ rows: [[Int32]]) -> (start: [Int32], values: [Int32]) {
+        var start: [Int32] = [0]
+        var values: [Int32] = []
+        start.reserveCapacity(rows.count + 1)
+        for row in rows {
+            values.append(contentsOf: row)
+            start.append(Int32(values.count))
+        }
+        return (start, values)
+    }
+}
+
+/// The value tests of one field.
+struct CompiledField: Sendable {
+    let path: String
+    var automaton = StringAutomaton()
+    /// Exact spellings of numbers, `true`, `false` and `null`.
+    var literals: [(bytes: [UInt8], test: Int32)] = []
+    var numericEquals: [Double: [Int32]] = [:]
+    var numericRanges: [(range: NumericRange, test: Int32)] = []
+    var ipRanges: [(range: IPRange, test: Int32)] = []
+    /// The `exists: true` test, if any pattern uses it on this field.
+    var existsTest: Int32 = -1
+    /// `anything-but` tests: met when none of the excluded tests is.
+    var negations: [(test: Int32, excluded: [Int32])] = []
+
+    init(path: String) {
+        self.path = path
+    }
+
+    var needsNumericValue: Bool { !numericEquals.isEmpty || !numericRanges.isEmpty }
+}
+
+extension CompiledPatternSet {
+    /// Accumulates the flat tables while patterns are added.
+    struct Builder {
+        var trie = PathTrie()
+        var fields: [CompiledField] = []
+        var testCount = 0
+        var testOfMatcher: [[ValueMatcher: Int32]] = []
+        var clausesOfTest: [[Int32]] = []
+
+        var clauseBranch: [Int32] = []
+        var clauseField: [Int32] = []
+        var clauseAllowsAbsence: [Bool] = []
+        var testsOfClause: [[Int32]] = []
+
+        var branchPattern: [Int32] = []
+        var branchRequiredCount: [Int32] = []
+        var clausesOfBranch: [[Int32]] = []
+
+        mutating func add(_ pattern: EventPattern, index: Int32) {
+            for branch in pattern.branches {
+                let branchIndex = Int32(branchPattern.count)
+                branchPattern.append(index)
+                var clauses: [Int32] = []
+                var required: Int32 = 0
+                for condition in branch.conditions {
+                    let field = fieldIndex(for: condition.path)
+                    let allowsAbsence = condition.matchers.contains(.exists(false))
+                    var tests: [Int32] = []
+                    for matcher in condition.matchers where matcher != .exists(false) {
+                        let test = self.test(for: matcher, in: field)
+                        if !tests.contains(test) { tests.append(test) }
+                    }
+                    let clause = Int32(clauseBranch.count)
+                    clauseBranch.append(branchIndex)
+                    clauseField.append(field)
+                    clauseAllowsAbsence.append(allowsAbsence)
+                    testsOfClause.append(tests)
+                    for test in tests { clausesOfTest[Int(test)].append(clause) }
+                    clauses.append(clause)
+                    if !allowsAbsence { required += 1 }
+                }
+                clausesOfBranch.append(clauses)
+                branchRequiredCount.append(required)
+            }
+        }
+
+        private mutating func fieldIndex(for path: String) -> Int32 {
+            let node = trie.insert(path: path)
+            let existing = trie.field(of: node)
+            if existing >= 0 { return existing }
+            let index = Int32(fields.count)
+            fields.append(CompiledField(path: path))
+            testOfMatcher.append([:])
+            trie.setField(index, of: node)
+            return index
+        }
+
+        private mutating func newTest() -> Int32 {
+            let test = Int32(testCount)
+            testCount += 1
+            clausesOfTest.append([])
+            return test
+        }
+
+        /// The test for `matcher` on `field`, shared with every other use of the same matcher there.
+        private mutating func test(for matcher: ValueMatcher, in field: Int32) -> Int32 {
+            if let existing = testOfMatcher[Int(field)][matcher] { return existing }
+            let test: Int32
+            if case .anythingBut(let operand) = matcher {
+                // The excluded tests are ordinary tests of the field; the negation refers to them.
+                let excluded = operand.excluded.map { self.test(for: $0, in: field) }
+                test = newTest()
+                fields[Int(field)].negations.append((test, excluded))
+            } else {
+                test = newTest()
+                register(matcher, as: test, in: field)
+            }
+            testOfMatcher[Int(field)][matcher] = test
+            return test
+        }
+
+        private mutating func register(_ matcher: ValueMatcher, as test: Int32, in field: Int32) {
+            let index = Int(field)
+            if fields[index].automaton.add(matcher, as: test) { return }
+            switch matcher {
+            case .literal(let text):
+                fields[index].literals.append((Array(text.utf8), test))
+            case .numericEquals(let value):
+                fields[index].numericEquals[value, default: []].append(test)
+            case .numericRange(let range):
+                fields[index].numericRanges.append((range, test))
+            case .ipRange(let range):
+                fields[index].ipRanges.append((range, test))
+            case .exists(true):
+                fields[index].existsTest = test
+            default:
+                preconditionFailure("unhandled matcher \(matcher)")
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Array consistency and `exists: false`, checked for candidate branches only.
+///
+/// EventBridge requires the values that satisfy one branch to come from the same element of any
+/// array they share: `{"e": {"f": ["Anna"], "l": ["Jones"]}}` does not match
+/// `{"e": [{"f": "Anna", "l": "Smith"}, {"f": "Peter", "l": "Jones"}]}`. And `exists: false` on a
+/// field holds when no value of that field is consistent with the values already chosen.
+///
+/// event-ruler decides this by walking the branch's fields in name order, choosing one value per
+/// field; an absence is judged against the choices made for the fields before it. This search does
+/// the same walk, depth first. It runs only for branches whose required clauses were all met, so
+/// its cost is paid by near-matches, not by every event.
+extension PatternMatcher {
+    func verify(branch: Int32) -> Bool {
+        let set = patternSet
+        let start = Int(set.branchClauseStart[Int(branch)])
+        let end = Int(set.branchClauseStart[Int(branch) + 1])
+        var chosenArrays: [Int32] = []
+        var chosenIndices: [Int32] = []
+        return search(clausePosition: start, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices)
+    }
+
+    private func search(clausePosition: Int, end: Int, chosenArrays: inout [Int32], chosenIndices: inout [Int32]) -> Bool {
+        if clausePosition == end { return true }
+        let set = patternSet
+        let clause = Int(set.branchClauses[clausePosition])
+        let field = set.clauseField[clause]
+        var anyConsistentLeaf = false
+        for leaf in 0..<leafField.count where leafField[leaf] == field {
+            guard isConsistent(leaf: leaf, chosenArrays: chosenArrays, chosenIndices: chosenIndices) else { continue }
+            anyConsistentLeaf = true
+            guard leafSatisfies(leaf, clause: clause) else { continue }
+            let mark = chosenArrays.count
+            let membershipStart = Int(leafMembershipStart[leaf])
+            let membershipEnd = Int(leafMembershipEnd[leaf])
+            chosenArrays.append(contentsOf: membershipArray[membershipStart..<membershipEnd])
+            chosenIndices.append(contentsOf: membershipIndex[membershipStart..<membershipEnd])
+            if search(clausePosition: clausePosition + 1, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices) {
+                return true
+            }
+            chosenArrays.removeSubrange(mark...)
+            chosenIndices.removeSubrange(mark...)
+        }
+        if set.clauseAllowsAbsence[clause] && !anyConsistentLeaf {
+            return search(clausePosition: clausePosition + 1, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices)
+        }
+        return false
+    }
+
+    private func isConsistent(leaf: Int, chosenArrays: [Int32], chosenIndices: [Int32]) -> Bool {
+        let start = Int(leafMembershipStart[leaf])
+        let end = Int(leafMembershipEnd[leaf])
+        for position in start..<end {
+            let array = membershipArray[position]
+            for chosen in chosenArrays.indices where chosenArrays[chosen] == array {
+                if chosenIndices[chosen] != membershipIndex[position] { return false }
+            }
+        }
+        return true
+    }
+
+    private func leafSatisfies(_ leaf: Int, clause: Int) -> Bool {
+        let set = patternSet
+        let testStart = Int(set.clauseTestStart[clause])
+        let testEnd = Int(set.clauseTestStart[clause + 1])
+        for position in Int(leafHitStart[leaf])..<Int(leafHitEnd[leaf]) {
+            let test = hits[position]
+            for index in testStart..<testEnd where set.clauseTests[index] == test { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,275 @@
+/// Walks an event's JSON bytes once and hands the matcher each leaf value of a field some pattern
+/// names, with the arrays that enclose it.
+///
+/// Why a custom scanner: building a tree of the event (Foundation's JSONSerialization manages
+/// about 35 MB/s here) would cost far more than matching. This scanner descends only into keys
+/// found in the `PathTrie` and skips every other subtree by its brackets and strings, eight bytes
+/// at a time through strings, without decoding anything; it never allocates once its stacks have
+/// grown to the event's depth.
+///
+/// It checks structure as far as it walks (keys, colons, commas, brackets, string and literal
+/// boundaries) but a skipped subtree is only checked for balanced brackets and closed strings:
+/// full validation is `JSONValidator`'s job where an input must be proven well-formed.
+struct EventScanner {
+    /// Deepest nesting of objects and arrays accepted in an event.
+    static let maximumDepth = 1000
+
+    private var frameNode: [Int32] = []
+    private var frameIsArray: [Bool] = []
+    /// (array id, element index) of each enclosing array, flattened.
+    private var arrayPath: [Int32] = []
+    private var nextArrayID: Int32 = 0
+    private var keyScratch: [UInt8] = []
+
+    init() {}
+
+    mutating func scan(_ event: UnsafeRawBufferPointer, into matcher: PatternMatcher) throws(EventError) {
+        frameNode.removeAll(keepingCapacity: true)
+        frameIsArray.removeAll(keepingCapacity: true)
+        arrayPath.removeAll(keepingCapacity: true)
+        nextArrayID = 0
+        let count = event.count
+        var position = Self.skipWhitespace(event, from: 0)
+        guard position < count, event[position] == UInt8(ascii: "{") else {
+            throw EventError("An event must be a JSON object", offset: position)
+        }
+        let trie = matcher.patternSet.trie
+        frameNode.append(PathTrie.root)
+        frameIsArray.append(false)
+        position += 1
+        var first = true
+        var expectingValue = true
+
+        while true {
+            position = Self.skipWhitespace(event, from: position)
+            guard position < count else {
+                throw EventError("Unexpected end of the event inside an object or array", offset: position)
+            }
+            let byte = event[position]
+            let inArray = frameIsArray[frameIsArray.count - 1]
+
+            if !expectingValue {
+                // After a value: a comma, or the end of the enclosing container.
+                if byte == UInt8(ascii: ",") {
+                    position += 1
+                    if inArray { arrayPath[arrayPath.count - 1] += 1 }
+                    first = false
+                    expectingValue = true
+                    continue
+                }
+                guard byte == (inArray ? UInt8(ascii: "]") : UInt8(ascii: "}")) else {
+                    throw EventError(
+                        inArray ? "Expected ',' or ']' after an array element" : "Expected ',' or '}' after an object member",
+                        offset: position)
+                }
+                position += 1
+                popFrame()
+                if frameNode.isEmpty { return }
+                continue
+            }
+
+            // At the start of a member (objects) or element (arrays).
+            var valueNode: Int32
+            if inArray {
+                if first && byte == UInt8(ascii: "]") {
+                    position += 1
+                    popFrame()
+                    expectingValue = false
+                    continue
+                }
+                valueNode = frameNode[frameNode.count - 1]
+            } else {
+                if first && byte == UInt8(ascii: "}") {
+                    position += 1
+                    popFrame()
+                    if frameNode.isEmpty { return }
+                    expectingValue = false
+                    continue
+                }
+                guard byte == UInt8(ascii: "\"") else {
+                    throw EventError("Expected a double-quoted key", offset: position)
+                }
+                var escaped = false
+                guard let keyEnd = JSONString.end(in: event, from: position + 1, escaped: &escaped) else {
+                    throw EventError("Unterminated string", offset: position)
+                }
+                let parent = frameNode[frameNode.count - 1]
+                let key = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<keyEnd])
+                if escaped {
+                    JSONString.unescape(key, into: &keyScratch)
+                    valueNode = keyScratch.withUnsafeBytes { trie.child(of: parent, key: $0) }
+                } else {
+                    valueNode = trie.child(of: parent, key: key)
+                }
+                position = Self.skipWhitespace(event, from: keyEnd + 1)
+                guard position < count, event[position] == UInt8(ascii: ":") else {
+                    throw EventError("Expected ':' after a key", offset: position)
+                }
+                position = Self.skipWhitespace(event, from: position + 1)
+                guard position < count else {
+                    throw EventError("Unexpected end of the event after a key", offset: position)
+                }
+            }
+
+            expectingValue = false
+            if valueNode == PathTrie.none {
+                position = try Self.skipValue(event, from: position, depth: frameNode.count)
+                continue
+            }
+            let valueByte = event[position]
+            switch valueByte {
+            case UInt8(ascii: "{"):
+                if trie.hasChildren(valueNode) {
+                    try pushFrame(node: valueNode, isArray: false, offset: position)
+                    position += 1
+                    first = true
+                    expectingValue = true
+                } else {
+                    position = try Self.skipValue(event, from: position, depth: frameNode.count)
+                }
+            case UInt8(ascii: "["):
+                try pushFrame(node: valueNode, isArray: true, offset: position)
+                arrayPath.append(nextArrayID)
+                arrayPath.append(0)
+                nextArrayID += 1
+                position += 1
+                first = true
+                expectingValue = true
+            case UInt8(ascii: "\""):
+                var escaped = false
+                guard let end = JSONString.end(in: event, from: position + 1, escaped: &escaped) else {
+                    throw EventError("Unterminated string", offset: position)
+                }
+                let field = trie.field(of: valueNode)
+                if field >= 0 {
+                    let contents = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<end])
+                    arrayPath.withUnsafeBufferPointer { path in
+                        matcher.evaluateLeaf(field: field, kind: .string(escaped: escaped), bytes: contents, memberships: path)
+                    }
+                }
+                position = end + 1
+            default:
+                let end = try Self.scalarEnd(event, from: position)
+                let field = trie.field(of: valueNode)
+                if field >= 0 {
+                    let isNumber = valueByte == UInt8(ascii: "-") || (valueByte >= UInt8(ascii: "0") && valueByte <= UInt8(ascii: "9"))
+                    let spelling = UnsafeRawBufferPointer(rebasing: event[position..<end])
+                    arrayPath.withUnsafeBufferPointer { path in
+                        matcher.evaluateLeaf(field: field, kind: .literal(isNumber: isNumber), bytes: spelling, memberships: path)
+                    }
+                }
+                position = end
+            }
+        }
+    }
+
+    private mutating func pushFrame(node: Int32, isArray: Bool, offset: Int) throws(EventError) {
+        guard frameNode.count < Self.maximumDepth else {
+            throw EventError("The event nests deeper than \(Self.maximumDepth) levels", offset: offset)
+        }
+        frameNode.append(node)
+        frameIsArray.append(isArray)
+    }
+
+    private mutating func popFrame() {
+        frameNode.removeLast()
+        if frameIsArray.removeLast() {
+            arrayPath.removeLast(2)
+        }
+    }
+
+    // MARK: - Byte helpers shared with other JSON walkers
+
+    @inline(__always)
+    static func skipWhitespace(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
+        let count = bytes.count
+        while position < count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return position
+            }
+        }
+        return position
+    }
+
+    /// The end of a number, `true`, `false` or `null` starting at `start`; other bytes are refused.
+    @inline(__always)
+    static func scalarEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(EventError) -> Int {
+        let first = bytes[start]
+        var position = start
+        let count = bytes.count
+        switch first {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            position += 1
+            while position < count {
+                switch bytes[position] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
+                     UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                    position += 1
+                default:
+                    return position
+                }
+            }
+            return position
+        case UInt8(ascii: "t"): return try expectWord("true", in: bytes, at: start)
+        case UInt8(ascii: "f"): return try expectWord("false", in: bytes, at: start)
+        case UInt8(ascii: "n"): return try expectWord("null", in: bytes, at: start)
+        default:
+            throw EventError("Unexpected character '\(Character(Unicode.Scalar(first)))' where a value was expected", offset: start)
+        }
+    }
+
+    private static func expectWord(_ word: StaticString, in bytes: UnsafeRawBufferPointer, at start: Int) throws(EventError) -> Int {
+        let length = word.utf8CodeUnitCount
+        guard start + length <= bytes.count else {
+            throw EventError("Invalid literal where a value was expected", offset: start)
+        }
+        let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: length)
+        for index in 0..<length where bytes[start + index] != expected[index] {
+            throw EventError("Invalid literal where a value was expected", offset: start)
+        }
+        return start + length
+    }
+
+    /// The offset just past the value starting at `start`, skipped without decoding.
+    static func skipValue(_ bytes: UnsafeRawBufferPointer, from start: Int, depth: Int) throws(EventError) -> Int {
+        let first = bytes[start]
+        if first == UInt8(ascii: "\"") {
+            var escaped = false
+            guard let end = JSONString.end(in: bytes, from: start + 1, escaped: &escaped) else {
+                throw EventError("Unterminated string", offset: start)
+            }
+            return end + 1
+        }
+        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
+            return try scalarEnd(bytes, from: start)
+        }
+        var nesting = 0
+        var position = start
+        let count = bytes.count
+        while position < count {
+            switch bytes[position] {
+            case UInt8(ascii: "\""):
+                var escaped = false
+                guard let end = JSONString.end(in: bytes, from: position + 1, escaped: &escaped) else {
+                    throw EventError("Unterminated string", offset: position)
+                }
+                position = end + 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                nesting += 1
+                if depth + nesting > maximumDepth {
+                    throw EventError("The event nests deeper than \(maximumDepth) levels", offset: position)
+                }
+                position += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                nesting -= 1
+                position += 1
+                if nesting == 0 { return position }
+            default:
+                position += 1
+            }
+        }
+        throw EventError("Unexpected end of the event inside an object or array", offset: count)
+    }
+}

@@ -1,0 +1,122 @@
+/// Byte-level helpers for JSON strings: finding their end fast and unescaping them.
+enum JSONString {
+    private static let quotes: UInt64 = 0x2222_2222_2222_2222
+    private static let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The offset of the closing quote of the string whose contents start at `start`, or nil if
+    /// the string is not closed. `escaped` becomes true if a backslash was seen.
+    ///
+    /// Eight bytes are tested at a time for a quote or a backslash (the classic "has zero byte"
+    /// trick on `word ^ pattern`), which makes skipping long strings — most of a CloudTrail
+    /// record — several times faster than a byte loop.
+    @inline(__always)
+    static func end(in buffer: UnsafeRawBufferPointer, from start: Int, escaped: inout Bool) -> Int? {
+        let count = buffer.count
+        var position = start
+        while true {
+            while position + 8 <= count {
+                let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let quote = word ^ quotes
+                let backslash = word ^ backslashes
+                let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+                if found != 0 {
+                    position += found.trailingZeroBitCount >> 3
+                    break
+                }
+                position += 8
+            }
+            while position < count {
+                let byte = buffer[position]
+                if byte == UInt8(ascii: "\"") { return position }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    position += 2
+                    break
+                }
+                position += 1
+            }
+            if position >= count { return nil }
+        }
+    }
+
+    /// Decodes the escapes of string contents into `output` (replacing its contents) as UTF-8.
+    /// Invalid escapes are kept as written; validation is the scanner's job.
+    static func unescape(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < count else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            let escape = input[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                guard let unit = hex4(input, at: index) else {
+                    output.append(contentsOf: [UInt8(ascii: "\\"), escape])
+                    continue
+                }
+                index += 4
+                var scalarValue = UInt32(unit)
+                if UTF16.isLeadSurrogate(unit), index + 6 <= count, input[index] == UInt8(ascii: "\\"),
+                   input[index + 1] == UInt8(ascii: "u"), let trail = hex4(input, at: index + 2),
+                   UTF16.isTrailSurrogate(trail) {
+                    scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(trail) - 0xDC00)
+                    index += 6
+                }
+                // A lone surrogate has no UTF-8 form; Java (and so EventBridge) writes '?'.
+                appendUTF8(Unicode.Scalar(scalarValue) ?? "?", to: &output)
+            default:
+                output.append(escape)  // \" \\ \/
+            }
+        }
+    }
+
+    private static func hex4(_ input: UnsafeRawBufferPointer, at index: Int) -> UInt16? {
+        guard index + 4 <= input.count else { return nil }
+        var value: UInt16 = 0
+        for offset in 0..<4 {
+            let byte = input[index + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt16(digit)
+        }
+        return value
+    }
+
+    static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
+        let value = scalar.value
+        switch value {
+        case 0..<0x80:
+            output.append(UInt8(value))
+        case 0x80..<0x800:
+            output.append(UInt8(0xC0 | value >> 6))
+            output.append(UInt8(0x80 | value & 0x3F))
+        case 0x800..<0x10000:
+            output.append(UInt8(0xE0 | value >> 12))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | value >> 18))
+            output.append(UInt8(0x80 | value >> 12 & 0x3F))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        }
+    }
+}

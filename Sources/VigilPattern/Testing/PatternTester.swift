@@ -1,0 +1,94 @@
+/// One pattern tried against one event: the logic behind `vigil test-pattern`.
+public enum PatternTester {
+    /// The verdict for one pattern and one event.
+    public enum Verdict: Sendable, Equatable {
+        case match
+        case noMatch
+        /// The pattern is refused (event-ruler's message) or the event is not a JSON object.
+        case invalid(String)
+    }
+
+    /// Tests `event` (JSON text) against `pattern` (JSON text).
+    public static func test(pattern: [UInt8], event: [UInt8]) -> Verdict {
+        let parsed: EventPattern
+        do {
+            parsed = try EventPattern(json: pattern)
+        } catch {
+            return .invalid("Event pattern is not valid: \(error.message)")
+        }
+        do {
+            try JSONValidator.validate(event)
+            let set = CompiledPatternSet([(name: "pattern", pattern: parsed)])
+            return try set.makeMatcher().match(event).isEmpty ? .noMatch : .match
+        } catch {
+            return .invalid("Event is not valid JSON: \(error)")
+        }
+    }
+
+    /// Answers one line of `test-pattern --batch`: `{"pattern": …, "event": …}` in, where each value
+    /// is a JSON object or a string holding JSON text, and `{"result":true|false}` or
+    /// `{"error":"…"}` out.
+    public static func answerBatchLine(_ line: [UInt8]) -> String {
+        let fields: (pattern: [UInt8], event: [UInt8])
+        do {
+            fields = try batchFields(line)
+        } catch {
+            return errorLine("Input line is not valid: \(error)")
+        }
+        switch test(pattern: fields.pattern, event: fields.event) {
+        case .match: return "{\"result\":true}"
+        case .noMatch: return "{\"result\":false}"
+        case .invalid(let message): return errorLine(message)
+        }
+    }
+
+    private static func batchFields(_ line: [UInt8]) throws(EventError) -> (pattern: [UInt8], event: [UInt8]) {
+        var outcome: Result<(pattern: [UInt8], event: [UInt8]), EventError> = .failure(EventError("empty", offset: 0))
+        line.withUnsafeBytes { bytes in
+            do throws(EventError) {
+                try JSONValidator.validate(bytes)
+                let members = try JSONMembers.read(bytes)
+                func text(_ name: String) throws(EventError) -> [UInt8] {
+                    guard let member = members.last(where: { $0.key == name }) else {
+                        throw EventError("The line has no \"\(name)\" member", offset: 0)
+                    }
+                    let raw = UnsafeRawBufferPointer(rebasing: bytes[member.value])
+                    guard raw.first == UInt8(ascii: "\"") else { return Array(raw) }
+                    var contents: [UInt8] = []
+                    JSONString.unescape(UnsafeRawBufferPointer(rebasing: raw[1..<(raw.count - 1)]), into: &contents)
+                    return contents
+                }
+                outcome = .success((try text("pattern"), try text("event")))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    private static func errorLine(_ message: String) -> String {
+        "{\"error\":\(JSONText.quoted(message))}"
+    }
+}
+
+/// Writing JSON text.
+public enum JSONText {
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+}

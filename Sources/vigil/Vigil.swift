@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `vigil` command: subcommands for each way Vigil is used.
+@main
+struct Vigil: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs and GuardDuty against EventBridge patterns.",
+        subcommands: [TestPatternCommand.self]
+    )
+}
