@@ -6,6 +6,11 @@
 /// value. Matching an event therefore costs a scan of the event plus work for the fields the
 /// patterns name and for the branches that partly match — not a loop over the patterns.
 ///
+/// Each branch is looked at only when its *trigger* clause is met: the clause, chosen here, whose
+/// tests are most selective (an exact `eventName` rather than a `source` that hundreds of rules
+/// share, or an `anything-but` that nearly every value meets). Measured on 2,000 mixed rules this
+/// cut the work per event several-fold compared with counting every met clause of every branch.
+///
 /// Vocabulary: a *test* is one deduplicated value test of one field (`prefix "Delete"`); a
 /// *clause* is one field condition of one branch (the OR of some tests); a *branch* is one AND of
 /// clauses, and a pattern is the OR of its branches (more than one with `$or`).
@@ -22,9 +27,9 @@ public final class CompiledPatternSet: Sendable {
     let fields: [CompiledField]
     let testCount: Int
 
-    // Tests → clauses that use them (compressed rows).
-    let testClauseStart: [Int32]
-    let testClauses: [Int32]
+    // Tests → branches whose trigger clause uses them (compressed rows).
+    let testTriggerStart: [Int32]
+    let testTriggeredBranches: [Int32]
 
     // Clauses.
     let clauseBranch: [Int32]
@@ -35,8 +40,6 @@ public final class CompiledPatternSet: Sendable {
 
     // Branches.
     let branchPattern: [Int32]
-    /// How many clauses of the branch must be met by a value (those without `exists: false`).
-    let branchRequiredCount: [Int32]
     let branchClauseStart: [Int32]
     let branchClauses: [Int32]
     /// Whether a branch whose required clauses are all met still needs the array-consistency and
@@ -56,13 +59,12 @@ public final class CompiledPatternSet: Sendable {
         trie = builder.trie
         fields = builder.fields
         testCount = builder.testCount
-        (testClauseStart, testClauses) = Self.compress(builder.clausesOfTest)
+        (testTriggerStart, testTriggeredBranches) = Self.compress(builder.triggeredBranchesOfTest())
         clauseBranch = builder.clauseBranch
         clauseField = builder.clauseField
         clauseAllowsAbsence = builder.clauseAllowsAbsence
         (clauseTestStart, clauseTests) = Self.compress(builder.testsOfClause)
         branchPattern = builder.branchPattern
-        branchRequiredCount = builder.branchRequiredCount
         (branchClauseStart, branchClauses) = Self.compress(builder.clausesOfBranch)
         branchNeedsVerification = builder.clausesOfBranch.indices.map { branch in
             builder.clausesOfBranch[branch].count != 1 || builder.branchRequiredCount[branch] != 1
@@ -106,7 +108,11 @@ public final class CompiledPatternSet: Sendable {
 }
 
 /// The value tests of one field.
-struct CompiledField: Sendable {
+///
+/// A class, so that the matcher reads a field's tests through one reference per leaf instead of
+/// retaining each of its arrays. It is only mutated by `Builder` before the set is published,
+/// which is what makes the unchecked `Sendable` sound.
+final class CompiledField: @unchecked Sendable {
     let path: String
     var automaton = StringAutomaton()
     /// Exact spellings of numbers, `true`, `false` and `null`.
@@ -116,8 +122,12 @@ struct CompiledField: Sendable {
     var ipRanges: [(range: IPRange, test: Int32)] = []
     /// The `exists: true` test, if any pattern uses it on this field.
     var existsTest: Int32 = -1
-    /// `anything-but` tests: met when none of the excluded tests is.
-    var negations: [(test: Int32, excluded: [Int32])] = []
+    /// `anything-but` tests: `negationTests[i]` is met when none of the tests in
+    /// `negationExcluded[negationExcludedStart[i]..<negationExcludedStart[i + 1]]` is. Flat arrays,
+    /// because a field can carry hundreds of these and a nested array per test cost a retain each.
+    var negationTests: [Int32] = []
+    var negationExcludedStart: [Int32] = [0]
+    var negationExcluded: [Int32] = []
 
     init(path: String) {
         self.path = path
@@ -134,6 +144,7 @@ extension CompiledPatternSet {
         var testCount = 0
         var testOfMatcher: [[ValueMatcher: Int32]] = []
         var clausesOfTest: [[Int32]] = []
+        var testWeight: [Int] = []
 
         var clauseBranch: [Int32] = []
         var clauseField: [Int32] = []
@@ -141,6 +152,7 @@ extension CompiledPatternSet {
         var testsOfClause: [[Int32]] = []
 
         var branchPattern: [Int32] = []
+        /// How many clauses of each branch must be met by a value (those without `exists: false`).
         var branchRequiredCount: [Int32] = []
         var clausesOfBranch: [[Int32]] = []
 
@@ -172,6 +184,42 @@ extension CompiledPatternSet {
             }
         }
 
+        /// For each test, the branches whose trigger clause uses it.
+        ///
+        /// A branch's trigger is its required clause with the lowest cost, where a clause costs
+        /// the number of clauses sharing each of its tests, weighted by how often such a test is
+        /// met by values in general (an exact value rarely, `anything-but` nearly always).
+        func triggeredBranchesOfTest() -> [[Int32]] {
+            var rows = [[Int32]](repeating: [], count: testCount)
+            for (branch, clauses) in clausesOfBranch.enumerated() {
+                var best: Int32 = -1
+                var bestCost = Int.max
+                for clause in clauses where !clauseAllowsAbsence[Int(clause)] {
+                    let cost = testsOfClause[Int(clause)].reduce(0) { total, test in
+                        total + testWeight[Int(test)] * clausesOfTest[Int(test)].count
+                    }
+                    if cost < bestCost {
+                        bestCost = cost
+                        best = clause
+                    }
+                }
+                guard best >= 0 else { continue }  // no required clause: checked on every event
+                for test in testsOfClause[Int(best)] { rows[Int(test)].append(Int32(branch)) }
+            }
+            return rows
+        }
+
+        /// How often a test of this kind tends to be met, relative to an exact value.
+        private static func weight(of matcher: ValueMatcher) -> Int {
+            switch matcher {
+            case .exactString, .literal, .numericEquals: return 1
+            case .ipRange(let range): return range.lower == range.upper ? 1 : 16
+            case .prefix, .suffix, .equalsIgnoreCase, .prefixIgnoreCase, .suffixIgnoreCase, .wildcard: return 4
+            case .numericRange: return 16
+            case .exists, .anythingBut: return 64
+            }
+        }
+
         private mutating func fieldIndex(for path: String) -> Int32 {
             let node = trie.insert(path: path)
             let existing = trie.field(of: node)
@@ -183,10 +231,11 @@ extension CompiledPatternSet {
             return index
         }
 
-        private mutating func newTest() -> Int32 {
+        private mutating func newTest(for matcher: ValueMatcher) -> Int32 {
             let test = Int32(testCount)
             testCount += 1
             clausesOfTest.append([])
+            testWeight.append(Self.weight(of: matcher))
             return test
         }
 
@@ -197,10 +246,13 @@ extension CompiledPatternSet {
             if case .anythingBut(let operand) = matcher {
                 // The excluded tests are ordinary tests of the field; the negation refers to them.
                 let excluded = operand.excluded.map { self.test(for: $0, in: field) }
-                test = newTest()
-                fields[Int(field)].negations.append((test, excluded))
+                test = newTest(for: matcher)
+                let compiled = fields[Int(field)]
+                compiled.negationTests.append(test)
+                compiled.negationExcluded.append(contentsOf: excluded)
+                compiled.negationExcludedStart.append(Int32(compiled.negationExcluded.count))
             } else {
-                test = newTest()
+                test = newTest(for: matcher)
                 register(matcher, as: test, in: field)
             }
             testOfMatcher[Int(field)][matcher] = test

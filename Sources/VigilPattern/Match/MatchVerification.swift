@@ -14,8 +14,21 @@ extension PatternMatcher {
         let set = patternSet
         let start = Int(set.branchClauseStart[Int(branch)])
         let end = Int(set.branchClauseStart[Int(branch) + 1])
-        var chosenArrays: [Int32] = []
-        var chosenIndices: [Int32] = []
+        if membershipArray.isEmpty {
+            // No leaf of this event lies in an array, so every choice of leaves is consistent:
+            // the required clauses are met, and a clause that allows absence holds when one of
+            // its tests was met or its field has no value at all.
+            for position in start..<end {
+                let clause = Int(set.branchClauses[position])
+                guard set.clauseAllowsAbsence[clause] else { continue }
+                if !clauseMet(clause) && fieldLeafStamp[Int(set.clauseField[clause])] == epoch {
+                    return false
+                }
+            }
+            return true
+        }
+        chosenArrays.removeAll(keepingCapacity: true)
+        chosenIndices.removeAll(keepingCapacity: true)
         return search(clausePosition: start, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices)
     }
 

@@ -19,10 +19,17 @@ public final class PatternMatcher {
 
     /// The current event's number; a stamp equal to it means "set during this event".
     var epoch: UInt32 = 0
-    var clauseStamp: [UInt32]
+    /// Stamped when some leaf of the current event meets the test.
+    var testEventStamp: [UInt32]
+    /// The tests met in the current event, each once.
+    var eventTests: [Int32] = []
     var branchStamp: [UInt32]
-    var branchMetCount: [Int32]
     var patternStamp: [UInt32]
+    /// Stamped when a field has at least one leaf in the current event.
+    var fieldLeafStamp: [UInt32]
+    /// Working memory of the array-consistency search.
+    var chosenArrays: [Int32] = []
+    var chosenIndices: [Int32] = []
     var candidates: [Int32] = []
     /// Indices of the patterns the last event matched, in the order found.
     public private(set) var matched: [Int32] = []
@@ -51,10 +58,10 @@ public final class PatternMatcher {
     init(_ patternSet: CompiledPatternSet) {
         self.patternSet = patternSet
         automata = patternSet.fields.map { $0.automaton.isEmpty ? nil : LazyDFA($0.automaton) }
-        clauseStamp = Array(repeating: 0, count: patternSet.clauseBranch.count)
+        testEventStamp = Array(repeating: 0, count: patternSet.testCount)
         branchStamp = Array(repeating: 0, count: patternSet.branchPattern.count)
-        branchMetCount = Array(repeating: 0, count: patternSet.branchPattern.count)
         patternStamp = Array(repeating: 0, count: patternSet.names.count)
+        fieldLeafStamp = Array(repeating: 0, count: patternSet.fields.count)
         testLeafStamp = Array(repeating: 0, count: patternSet.testCount)
     }
 
@@ -89,12 +96,14 @@ public final class PatternMatcher {
         epoch &+= 1
         if epoch == 0 {
             // After 2^32 events the stamps wrap; clear them once so old stamps cannot collide.
-            for index in clauseStamp.indices { clauseStamp[index] = 0 }
+            for index in testEventStamp.indices { testEventStamp[index] = 0 }
             for index in branchStamp.indices { branchStamp[index] = 0 }
             for index in patternStamp.indices { patternStamp[index] = 0 }
+            for index in fieldLeafStamp.indices { fieldLeafStamp[index] = 0 }
             epoch = 1
         }
         candidates.removeAll(keepingCapacity: true)
+        eventTests.removeAll(keepingCapacity: true)
         matched.removeAll(keepingCapacity: true)
         leafField.removeAll(keepingCapacity: true)
         leafMembershipStart.removeAll(keepingCapacity: true)
@@ -108,6 +117,17 @@ public final class PatternMatcher {
 
     func finishEvent() -> [Int32] {
         let set = patternSet
+        // Branches whose trigger clause was met, and those without a required clause.
+        for test in eventTests {
+            let start = Int(set.testTriggerStart[Int(test)])
+            let end = Int(set.testTriggerStart[Int(test) + 1])
+            for position in start..<end {
+                let branch = Int(set.testTriggeredBranches[position])
+                if branchStamp[branch] == epoch { continue }
+                branchStamp[branch] = epoch
+                if requiredClausesMet(branch: branch) { candidates.append(Int32(branch)) }
+            }
+        }
         for branch in set.alwaysCheckedBranches { candidates.append(branch) }
         for branch in candidates {
             let pattern = Int(set.branchPattern[Int(branch)])
@@ -169,19 +189,32 @@ public final class PatternMatcher {
                 }
             }
         }
-        for negation in field.negations {
-            var excluded = false
-            for test in negation.excluded where testLeafStamp[Int(test)] == stamp {
-                excluded = true
-                break
+        if !field.negationTests.isEmpty {
+            field.negationExcluded.withUnsafeBufferPointer { excluded in
+                field.negationExcludedStart.withUnsafeBufferPointer { starts in
+                    for (index, test) in field.negationTests.enumerated() {
+                        var isExcluded = false
+                        for position in Int(starts[index])..<Int(starts[index + 1])
+                        where testLeafStamp[Int(excluded[position])] == stamp {
+                            isExcluded = true
+                            break
+                        }
+                        if !isExcluded { hit(test, stamp) }
+                    }
+                }
             }
-            if !excluded { hit(negation.test, stamp) }
         }
 
         // Every leaf is recorded, met tests or not: `exists: false` must see that the field is there.
         let hitEnd = hits.count
         recordLeaf(field: fieldIndex, hitStart: hitStart, hitEnd: hitEnd, memberships: memberships)
-        if hitEnd > hitStart { markClauses(hitStart: hitStart, hitEnd: hitEnd) }
+        for position in hitStart..<hitEnd {
+            let test = Int(hits[position])
+            if testEventStamp[test] != epoch {
+                testEventStamp[test] = epoch
+                eventTests.append(Int32(test))
+            }
+        }
     }
 
     @inline(__always)
@@ -208,6 +241,7 @@ public final class PatternMatcher {
 
     private func recordLeaf(field: Int32, hitStart: Int, hitEnd: Int, memberships: UnsafeBufferPointer<Int32>) {
         leafField.append(field)
+        fieldLeafStamp[Int(field)] = epoch
         leafHitStart.append(Int32(hitStart))
         leafHitEnd.append(Int32(hitEnd))
         leafMembershipStart.append(Int32(membershipArray.count))
@@ -220,32 +254,26 @@ public final class PatternMatcher {
         leafMembershipEnd.append(Int32(membershipArray.count))
     }
 
-    /// Marks the clauses that the tests in `hits[hitStart..<hitEnd]` satisfy, and counts branches.
+    /// Whether some leaf of the current event met a test of `clause`.
     @inline(__always)
-    private func markClauses(hitStart: Int, hitEnd: Int) {
+    func clauseMet(_ clause: Int) -> Bool {
         let set = patternSet
-        for position in hitStart..<hitEnd {
-            let test = Int(hits[position])
-            let start = Int(set.testClauseStart[test])
-            let end = Int(set.testClauseStart[test + 1])
-            var index = start
-            while index < end {
-                let clause = Int(set.testClauses[index])
-                index += 1
-                if clauseStamp[clause] == epoch { continue }
-                clauseStamp[clause] = epoch
-                if set.clauseAllowsAbsence[clause] { continue }
-                let branch = Int(set.clauseBranch[clause])
-                if branchStamp[branch] != epoch {
-                    branchStamp[branch] = epoch
-                    branchMetCount[branch] = 0
-                }
-                branchMetCount[branch] += 1
-                if branchMetCount[branch] == set.branchRequiredCount[branch] {
-                    candidates.append(Int32(branch))
-                }
-            }
+        for position in Int(set.clauseTestStart[clause])..<Int(set.clauseTestStart[clause + 1])
+        where testEventStamp[Int(set.clauseTests[position])] == epoch {
+            return true
         }
+        return false
+    }
+
+    /// Whether every clause of `branch` that cannot be met by absence was met by some leaf.
+    @inline(__always)
+    private func requiredClausesMet(branch: Int) -> Bool {
+        let set = patternSet
+        for position in Int(set.branchClauseStart[branch])..<Int(set.branchClauseStart[branch + 1]) {
+            let clause = Int(set.branchClauses[position])
+            if !set.clauseAllowsAbsence[clause] && !clauseMet(clause) { return false }
+        }
+        return true
     }
 }
 
