@@ -195,7 +195,12 @@ let identityTypes = Array(Set(records.compactMap { ($0["userIdentity"] as? [Stri
 
 let averageSize = Double(totalBytes) / Double(events.count)
 print("Vigil pattern benchmark — \(events.count) CloudTrail events in EventBridge envelopes, average \(Int(averageSize)) bytes")
-print("single thread, events in memory, \(secondsPerMeasurement) s per measurement, release build: \(_isDebugAssertConfiguration() ? "NO (debug)" : "yes")")
+#if DEBUG
+let buildKind = "DEBUG — figures are meaningless; use swift run -c release"
+#else
+let buildKind = "release"
+#endif
+print("single thread, events in memory, \(secondsPerMeasurement) s per measurement, \(buildKind) build")
 print("")
 
 let baseline = measure { event in

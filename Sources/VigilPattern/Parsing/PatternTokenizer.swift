@@ -258,12 +258,7 @@ struct PatternTokenizer {
                 throw PatternError("Unexpected end-of-input in character escape sequence")
             }
             let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default:
+            guard let digit = byte.hexDigitValue else {
                 throw PatternError(
                     "Unexpected character (\(Self.describe(byte))): expected a hex-digit for character escape sequence")
             }

@@ -106,7 +106,7 @@ public enum JSONValidator {
                     position += 2
                 case UInt8(ascii: "u"):
                     guard position + 6 <= count else { throw EventError("Truncated \\u escape", offset: position) }
-                    for offset in 2..<6 where !bytes[position + offset].isHexDigit {
+                    for offset in 2..<6 where bytes[position + offset].hexDigitValue == nil {
                         throw EventError("Invalid \\u escape", offset: position)
                     }
                     position += 6
@@ -148,12 +148,5 @@ public enum JSONValidator {
             if digits() == 0 { return false }
         }
         return index == count
-    }
-}
-
-extension UInt8 {
-    var isHexDigit: Bool {
-        (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9")) || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f"))
-            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
     }
 }

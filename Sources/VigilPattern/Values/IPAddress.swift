@@ -131,7 +131,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 digits = 0
                 continue
             }
-            guard let nibble = hexValue(byte) else { return nil }
+            guard let nibble = byte.hexDigitValue else { return nil }
             group = group << 4 | UInt32(nibble)
             digits += 1
             guard digits <= 4 else { return nil }
@@ -157,15 +157,6 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
             return IPAddress(family: .v4, value: value & 0xFFFF_FFFF)
         }
         return IPAddress(family: .v6, value: value)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
 
