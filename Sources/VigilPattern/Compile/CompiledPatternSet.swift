@@ -32,7 +32,6 @@ public final class CompiledPatternSet: Sendable {
     let testTriggeredBranches: [Int32]
 
     // Clauses.
-    let clauseBranch: [Int32]
     let clauseField: [Int32]
     let clauseAllowsAbsence: [Bool]
     let clauseTestStart: [Int32]
@@ -60,7 +59,6 @@ public final class CompiledPatternSet: Sendable {
         fields = builder.fields
         testCount = builder.testCount
         (testTriggerStart, testTriggeredBranches) = Self.compress(builder.triggeredBranchesOfTest())
-        clauseBranch = builder.clauseBranch
         clauseField = builder.clauseField
         clauseAllowsAbsence = builder.clauseAllowsAbsence
         (clauseTestStart, clauseTests) = Self.compress(builder.testsOfClause)
@@ -146,7 +144,6 @@ extension CompiledPatternSet {
         var clausesOfTest: [[Int32]] = []
         var testWeight: [Int] = []
 
-        var clauseBranch: [Int32] = []
         var clauseField: [Int32] = []
         var clauseAllowsAbsence: [Bool] = []
         var testsOfClause: [[Int32]] = []
@@ -158,7 +155,6 @@ extension CompiledPatternSet {
 
         mutating func add(_ pattern: EventPattern, index: Int32) {
             for branch in pattern.branches {
-                let branchIndex = Int32(branchPattern.count)
                 branchPattern.append(index)
                 var clauses: [Int32] = []
                 var required: Int32 = 0
@@ -170,8 +166,7 @@ extension CompiledPatternSet {
                         let test = self.test(for: matcher, in: field)
                         if !tests.contains(test) { tests.append(test) }
                     }
-                    let clause = Int32(clauseBranch.count)
-                    clauseBranch.append(branchIndex)
+                    let clause = Int32(clauseField.count)
                     clauseField.append(field)
                     clauseAllowsAbsence.append(allowsAbsence)
                     testsOfClause.append(tests)

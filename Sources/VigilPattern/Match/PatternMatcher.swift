@@ -7,8 +7,9 @@
 /// How an event is matched:
 /// 1. `EventScanner` walks the JSON bytes once, descending only into keys that some pattern
 ///    names, and hands each leaf value of a named field to `evaluateLeaf`.
-/// 2. `evaluateLeaf` runs the field's tests on the value and, for every test met, marks the
-///    clauses using it; a branch whose required clauses are all marked becomes a candidate.
+/// 2. `evaluateLeaf` runs the field's tests on the value and records each test met. After the
+///    scan, a branch is looked at only if a test of its trigger clause was met; it becomes a
+///    candidate when all its required clauses were met.
 /// 3. Candidates that need it are verified (`MatchVerification`): array consistency and
 ///    `exists: false`. The patterns of the branches that pass are the result.
 public final class PatternMatcher {
