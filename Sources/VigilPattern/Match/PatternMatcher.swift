@@ -94,6 +94,7 @@ public final class PatternMatcher {
     // MARK: - Event lifecycle
 
     func beginEvent() {
+        scanner.beginEvent()
         epoch &+= 1
         if epoch == 0 {
             // After 2^32 events the stamps wrap; clear them once so old stamps cannot collide.

@@ -23,18 +23,25 @@ struct EventScanner {
 
     init() {}
 
-    mutating func scan(_ event: UnsafeRawBufferPointer, into matcher: PatternMatcher) throws(EventError) {
+    /// Forgets the arrays numbered so far; called once per event, which may be scanned in parts.
+    mutating func beginEvent() {
+        nextArrayID = 0
+    }
+
+    /// Scans the JSON object `event`, whose own path is the trie node `root` (the trie's root for a
+    /// whole event, the node of `detail` for an event composed from parts).
+    mutating func scan(_ event: UnsafeRawBufferPointer, into matcher: PatternMatcher,
+                       root: Int32 = PathTrie.root) throws(EventError) {
         frameNode.removeAll(keepingCapacity: true)
         frameIsArray.removeAll(keepingCapacity: true)
         arrayPath.removeAll(keepingCapacity: true)
-        nextArrayID = 0
         let count = event.count
         var position = Self.skipWhitespace(event, from: 0)
         guard position < count, event[position] == UInt8(ascii: "{") else {
             throw EventError("An event must be a JSON object", offset: position)
         }
         let trie = matcher.patternSet.trie
-        frameNode.append(PathTrie.root)
+        frameNode.append(root)
         frameIsArray.append(false)
         position += 1
         var first = true
@@ -165,7 +172,7 @@ struct EventScanner {
 
     private mutating func pushFrame(node: Int32, isArray: Bool, offset: Int) throws(EventError) {
         guard frameNode.count < Self.maximumDepth else {
-            throw EventError("The event nests deeper than \(Self.maximumDepth) levels", offset: offset)
+            throw EventError("The event nests deeper than \(Self.maximumDepth) levels", offset: offset, kind: .tooDeep)
         }
         frameNode.append(node)
         frameIsArray.append(isArray)
@@ -259,7 +266,7 @@ struct EventScanner {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 nesting += 1
                 if depth + nesting > maximumDepth {
-                    throw EventError("The event nests deeper than \(maximumDepth) levels", offset: position)
+                    throw EventError("The event nests deeper than \(maximumDepth) levels", offset: position, kind: .tooDeep)
                 }
                 position += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):

@@ -9,12 +9,33 @@ public enum JSONMembers {
     /// The top-level members of the object in `bytes`, in order.
     public static func read(_ bytes: UnsafeRawBufferPointer) throws(EventError) -> [Member] {
         var members: [Member] = []
+        var keyBytes: [UInt8] = []
+        try forEach(in: bytes) { key, keyIsEscaped, value in
+            if keyIsEscaped {
+                JSONString.unescape(key, into: &keyBytes)
+                members.append(Member(key: String(decoding: keyBytes, as: UTF8.self), value: value))
+            } else {
+                members.append(Member(key: String(decoding: key, as: UTF8.self), value: value))
+            }
+            return true
+        }
+        return members
+    }
+
+    /// Calls `body` with each top-level member of the object in `bytes`, in order, allocating
+    /// nothing: the key's contents as written (still escaped when `keyIsEscaped`) and the byte range
+    /// of the value. `body` returns false to stop early. Skipped values are checked only loosely
+    /// (balanced brackets, closed strings); validate first where that matters.
+    public static func forEach(
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ key: UnsafeRawBufferPointer, _ keyIsEscaped: Bool, _ value: Range<Int>) throws(EventError) -> Bool
+    ) throws(EventError) {
         var position = EventScanner.skipWhitespace(bytes, from: 0)
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
             throw EventError("Expected a JSON object", offset: position)
         }
         position = EventScanner.skipWhitespace(bytes, from: position + 1)
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { return [] }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { return }
         while true {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw EventError("Expected a double-quoted key", offset: position)
@@ -23,8 +44,7 @@ public enum JSONMembers {
             guard let keyEnd = JSONString.end(in: bytes, from: position + 1, escaped: &escaped) else {
                 throw EventError("Unterminated string", offset: position)
             }
-            var keyBytes: [UInt8] = []
-            JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[(position + 1)..<keyEnd]), into: &keyBytes)
+            let key = UnsafeRawBufferPointer(rebasing: bytes[(position + 1)..<keyEnd])
             position = EventScanner.skipWhitespace(bytes, from: keyEnd + 1)
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw EventError("Expected ':' after a key", offset: position)
@@ -32,14 +52,27 @@ public enum JSONMembers {
             let valueStart = EventScanner.skipWhitespace(bytes, from: position + 1)
             guard valueStart < bytes.count else { throw EventError("Unexpected end of input", offset: valueStart) }
             let valueEnd = try EventScanner.skipValue(bytes, from: valueStart, depth: 1)
-            members.append(Member(key: String(decoding: keyBytes, as: UTF8.self), value: valueStart..<valueEnd))
+            guard try body(key, escaped, valueStart..<valueEnd) else { return }
             position = EventScanner.skipWhitespace(bytes, from: valueEnd)
             guard position < bytes.count else { throw EventError("Unexpected end of input", offset: position) }
-            if bytes[position] == UInt8(ascii: "}") { return members }
+            if bytes[position] == UInt8(ascii: "}") { return }
             guard bytes[position] == UInt8(ascii: ",") else {
                 throw EventError("Expected ',' or '}'", offset: position)
             }
             position = EventScanner.skipWhitespace(bytes, from: position + 1)
         }
+    }
+
+    /// The contents of the string value at `range` (without quotes, still escaped when
+    /// `isEscaped`), or nil when the value is not a string.
+    public static func stringContents(of range: Range<Int>, in bytes: UnsafeRawBufferPointer)
+        -> (contents: Range<Int>, isEscaped: Bool)? {
+        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        var escaped = false
+        for index in range.dropFirst().dropLast() where bytes[index] == UInt8(ascii: "\\") {
+            escaped = true
+            break
+        }
+        return ((range.lowerBound + 1)..<(range.upperBound - 1), escaped)
     }
 }

@@ -1,49 +1,51 @@
 /// Byte-level helpers for JSON strings: finding their end fast and unescaping them.
-enum JSONString {
+public enum JSONString {
     private static let quotes: UInt64 = 0x2222_2222_2222_2222
     private static let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
+    /// The offset of the first `"` or `\` at or after `start`, or nil if there is none.
+    ///
+    /// Eight bytes are tested at a time (the classic "has zero byte" trick on `word ^ pattern`,
+    /// whose lowest flagged byte is always exact), which makes skipping long strings — most of a
+    /// CloudTrail record — several times faster than a byte loop.
+    @inline(__always)
+    public static func nextQuoteOrBackslash(in buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var position = start
+        let count = buffer.count
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let quote = word ^ quotes
+            let backslash = word ^ backslashes
+            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+            if found != 0 { return position + found.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < count {
+            let byte = buffer[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return position }
+            position += 1
+        }
+        return nil
+    }
+
     /// The offset of the closing quote of the string whose contents start at `start`, or nil if
     /// the string is not closed. `escaped` becomes true if a backslash was seen.
-    ///
-    /// Eight bytes are tested at a time for a quote or a backslash (the classic "has zero byte"
-    /// trick on `word ^ pattern`), which makes skipping long strings — most of a CloudTrail
-    /// record — several times faster than a byte loop.
     @inline(__always)
     static func end(in buffer: UnsafeRawBufferPointer, from start: Int, escaped: inout Bool) -> Int? {
-        let count = buffer.count
         var position = start
-        while true {
-            while position + 8 <= count {
-                let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let quote = word ^ quotes
-                let backslash = word ^ backslashes
-                let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
-                if found != 0 {
-                    position += found.trailingZeroBitCount >> 3
-                    break
-                }
-                position += 8
-            }
-            while position < count {
-                let byte = buffer[position]
-                if byte == UInt8(ascii: "\"") { return position }
-                if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    position += 2
-                    break
-                }
-                position += 1
-            }
-            if position >= count { return nil }
+        while let special = nextQuoteOrBackslash(in: buffer, from: position) {
+            if buffer[special] == UInt8(ascii: "\"") { return special }
+            escaped = true
+            position = special + 2
         }
+        return nil
     }
 
     /// Decodes the escapes of string contents into `output` (replacing its contents) as UTF-8.
     /// Invalid escapes are kept as written; validation is the scanner's job.
-    static func unescape(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    public static func unescape(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
         var index = 0
         let count = input.count

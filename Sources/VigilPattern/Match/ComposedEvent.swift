@@ -1,0 +1,53 @@
+/// Matching an event given in parts: top-level string values plus nested JSON objects.
+///
+/// Readers of AWS logs derive an event's envelope (`source`, `detail-type`, `account`, `time`,
+/// `region`, `id`) from the record and take `detail` verbatim from the log. Assembling that event
+/// as JSON text just to scan it again would copy every record; instead the reader hands the
+/// matcher each envelope value and the record's bytes as the `detail` object, and the result is
+/// exactly what matching the assembled event would give.
+///
+/// ```swift
+/// matcher.beginComposedEvent()
+/// if let source = matcher.topLevelKey("source") { matcher.addString(sourceBytes, for: source) }
+/// if let detail = matcher.topLevelKey("detail") { try matcher.addObject(recordBytes, under: detail) }
+/// let matched = matcher.finishComposedEvent()
+/// ```
+///
+/// Values for keys no pattern names need not be computed: `topLevelKey` returns nil for them.
+extension PatternMatcher {
+    /// A top-level key of the event that some pattern names (the key itself or a path below it).
+    public struct TopLevelKey: Sendable, Hashable {
+        let node: Int32
+    }
+
+    /// The key `name` if some pattern of this set names it or a path below it, else nil.
+    public func topLevelKey(_ name: String) -> TopLevelKey? {
+        let node = Array(name.utf8).withUnsafeBytes { patternSet.trie.child(of: PathTrie.root, key: $0) }
+        return node == PathTrie.none ? nil : TopLevelKey(node: node)
+    }
+
+    /// Starts an event given in parts.
+    public func beginComposedEvent() {
+        beginEvent()
+    }
+
+    /// The string value of a top-level key: its characters as UTF-8, not JSON-escaped.
+    public func addString(_ value: UnsafeRawBufferPointer, for key: TopLevelKey) {
+        let field = patternSet.trie.field(of: key.node)
+        guard field >= 0 else { return }
+        evaluateLeaf(field: field, kind: .string(escaped: false), bytes: value, memberships: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The JSON object that is the value of a top-level key (for the envelope, `detail`).
+    public func addObject(_ object: UnsafeRawBufferPointer, under key: TopLevelKey) throws(EventError) {
+        guard patternSet.trie.hasChildren(key.node) else { return }
+        try scanner.scan(object, into: self, root: key.node)
+    }
+
+    /// Ends the event and returns the indices of the patterns it matches (the matcher's own
+    /// `matched`, overwritten by the next event).
+    @discardableResult
+    public func finishComposedEvent() -> [Int32] {
+        finishEvent()
+    }
+}

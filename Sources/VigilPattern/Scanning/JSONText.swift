@@ -1,0 +1,61 @@
+/// Writing JSON text: string literals and compacted values.
+public enum JSONText {
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
+        var output: [UInt8] = []
+        var text = text
+        text.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &output) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 `bytes` as a JSON string literal, quotes included: `"` and `\` escaped,
+    /// control characters as `\n`-style or `\u00XX` escapes, everything else as it is.
+    public static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(UInt8(ascii: "\\")); output.append(byte)
+            case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\")); output.append(byte)
+            case 0x0A: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "n"))
+            case 0x0D: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "r"))
+            case 0x09: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            default:
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a string literal for bytes held in an array.
+    public static func appendQuoted(_ bytes: [UInt8], to output: inout [UInt8]) {
+        bytes.withUnsafeBytes { appendQuoted($0, to: &output) }
+    }
+
+    /// Appends the well-formed JSON value `json` without its insignificant whitespace, so that a
+    /// pretty-printed record fits on one line of JSON Lines. Strings are copied as written.
+    public static func appendCompacted(_ json: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        var position = 0
+        let count = json.count
+        var runStart = 0
+        while position < count {
+            switch json[position] {
+            case 0x20, 0x0A, 0x0D, 0x09:
+                if runStart < position { output.append(contentsOf: json[runStart..<position]) }
+                position += 1
+                runStart = position
+            case UInt8(ascii: "\""):
+                var escaped = false
+                let end = JSONString.end(in: json, from: position + 1, escaped: &escaped) ?? (count - 1)
+                position = end + 1
+            default:
+                position += 1
+            }
+        }
+        if runStart < count { output.append(contentsOf: json[runStart..<count]) }
+    }
+}
