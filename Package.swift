@@ -7,9 +7,12 @@ let package = Package(
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilPattern", targets: ["VigilPattern"]),
+        .library(name: "VigilIngest", targets: ["VigilIngest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-1 for name-based event UUIDs, SHA-256 for alert ids.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Pattern parsing, validation, compilation and byte-level matching. No Foundation on the hot path.
@@ -17,11 +20,34 @@ let package = Package(
             name: "VigilPattern",
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // zlib from Debian's zlib1g-dev (libz-dev).
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
+        .target(
+            name: "VigilIngest",
+            dependencies: ["CZlib", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Rule files, alert building and sinks.
+        .target(
+            name: "VigilAlerts",
+            dependencies: ["VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // A run: replay drives files through readers, the matcher and the sinks.
+        .target(
+            name: "VigilPipeline",
+            dependencies: ["VigilIngest", "VigilAlerts", "VigilPattern"]
+        ),
         // The command line: argument parsing and output only.
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilPattern",
+                "VigilIngest",
+                "VigilAlerts",
+                "VigilPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +60,14 @@ let package = Package(
         .testTarget(
             name: "VigilPatternTests",
             dependencies: ["VigilPattern"]
+        ),
+        .testTarget(
+            name: "VigilIngestTests",
+            dependencies: ["VigilIngest", "VigilPattern", "CZlib"]
+        ),
+        .testTarget(
+            name: "VigilPipelineTests",
+            dependencies: ["VigilPipeline", "VigilIngest", "VigilAlerts", "VigilPattern"]
         ),
     ],
     swiftLanguageModes: [.v6]

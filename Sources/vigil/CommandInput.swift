@@ -35,3 +35,19 @@ struct FileHandleOutput {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
+/// Buffered writes of bytes to standard output.
+struct StandardOutputBuffer {
+    private var buffer: [UInt8] = []
+
+    mutating func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 256 * 1024 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,44 @@
+import Crypto
+import VigilPattern
+
+/// Writes alerts in DESIGN.md's shape, one JSON object per line:
+/// `{"id":…,"rule":…,"severity":…,"time":…,"source":{"file":…,"record":N},"event":{…}}`.
+public enum AlertWriter {
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The alert id: 32 hex digits of SHA-256 over the rule name and the event's identity, so the
+    /// same input always gives the same ids and sinks can drop repeats.
+    public static func alertID(rule: String, eventIdentity: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array(rule.utf8))
+        hasher.update(data: [0])
+        hasher.update(bufferPointer: eventIdentity)
+        var id: [UInt8] = []
+        id.reserveCapacity(32)
+        for byte in hasher.finalize().prefix(16) {
+            id.append(hexDigits[Int(byte >> 4)])
+            id.append(hexDigits[Int(byte & 0xF)])
+        }
+        return id
+    }
+
+    /// Appends one alert line (with its newline).
+    public static func appendAlert(id: [UInt8], rule: Rule, time: [UInt8], file: String, record: Int,
+                                   event: [UInt8], to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"id":""#.utf8)
+        output.append(contentsOf: id)
+        output.append(contentsOf: #"","rule":"#.utf8)
+        JSONText.appendQuoted(Array(rule.name.utf8), to: &output)
+        output.append(contentsOf: #","severity":""#.utf8)
+        output.append(contentsOf: rule.severity.rawValue.utf8)
+        output.append(contentsOf: #"","time":"#.utf8)
+        JSONText.appendQuoted(time, to: &output)
+        output.append(contentsOf: #","source":{"file":"#.utf8)
+        JSONText.appendQuoted(Array(file.utf8), to: &output)
+        output.append(contentsOf: #","record":"#.utf8)
+        output.append(contentsOf: String(record).utf8)
+        output.append(contentsOf: #"},"event":"#.utf8)
+        output.append(contentsOf: event)
+        output.append(contentsOf: "}\n".utf8)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import VigilPattern
+
+/// CloudWatch Logs subscription payloads: what a subscription filter sends to Lambda, Kinesis or
+/// Firehose — base64 of gzip of `{"messageType":…,"owner":…,"logEvents":[{"message":…}…]}` —
+/// carrying CloudTrail records or flow log lines as the events' messages.
+///
+/// They come as a file of base64 lines, as Lambda's `{"awslogs":{"data":"…"}}`, or decoded. Control
+/// messages (CloudWatch Logs checking that the destination is reachable) are dropped and counted.
+extension LogFileReader {
+    /// Largest decoded payload accepted; CloudWatch Logs sends at most about 1 MB per batch.
+    static let maximumPayloadSize = 64 << 20
+
+    /// A file of base64 payloads, one per line.
+    func readBase64Payload<Visitor: RecordVisitor>(into visitor: inout Visitor) {
+        while let line = readLineForPayload(into: &visitor) {
+            guard let (text, offset) = line else { continue }
+            handleBase64Payload(text, decodedOffset: offset, into: &visitor)
+        }
+    }
+
+    /// `{"awslogs":{"data":"<base64>"}}`, as Lambda receives it.
+    func handleCloudWatchLogsWrapper<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, awslogs: Range<Int>,
+                                                             decodedOffset: Int, into visitor: inout Visitor) {
+        let inner = UnsafeRawBufferPointer(rebasing: object[awslogs])
+        var data: Range<Int>?
+        try? JSONMembers.forEach(in: inner) { key, _, value in
+            if key.elementsEqual("data".utf8), inner[value.lowerBound] == UInt8(ascii: "\"") { data = value }
+            return data == nil
+        }
+        guard let data else {
+            reportRecordProblem(.unrecognizedRecord, offset: decodedOffset, reason: "An awslogs object without a data string",
+                                into: &visitor)
+            return
+        }
+        let text = Array(inner[(data.lowerBound + 1)..<(data.upperBound - 1)])
+        handleBase64Payload(text, decodedOffset: decodedOffset + awslogs.lowerBound + data.lowerBound, into: &visitor)
+    }
+
+    private func handleBase64Payload<Visitor: RecordVisitor>(_ text: [UInt8], decodedOffset: Int,
+                                                             into visitor: inout Visitor) {
+        guard let compressed = Data(base64Encoded: Data(text), options: .ignoreUnknownCharacters) else {
+            reportRecordProblem(.malformedRecord, offset: decodedOffset,
+                                reason: "A CloudWatch Logs payload that is not valid base64", into: &visitor)
+            return
+        }
+        let input = DecodedInput(bytes: [UInt8](compressed), name: path)
+        var payload: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        do {
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
+                if count == 0 { break }
+                payload.append(contentsOf: chunk[0..<count])
+                if payload.count > Self.maximumPayloadSize {
+                    reportRecordProblem(.oversizedRecord, offset: decodedOffset,
+                                        reason: "A CloudWatch Logs payload larger than \(Self.maximumPayloadSize) bytes",
+                                        into: &visitor)
+                    return
+                }
+            }
+        } catch {
+            reportRecordProblem(.corruptCompression, offset: decodedOffset,
+                                reason: "A CloudWatch Logs payload whose gzip data is damaged: \((error as? InputProblem)?.reason ?? "\(error)")",
+                                into: &visitor)
+            return
+        }
+        payload.withUnsafeBytes { bytes in
+            let start = JSONBytes.skipWhitespace(bytes, from: 0)
+            guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else {
+                reportRecordProblem(.unrecognizedRecord, offset: decodedOffset,
+                                    reason: "A base64 payload that is not a CloudWatch Logs subscription payload", into: &visitor)
+                return
+            }
+            handleDecodedPayload(bytes, decodedOffset: decodedOffset, into: &visitor)
+        }
+    }
+
+    /// A decoded payload: validated, then its log events' messages read as records.
+    func handleDecodedPayload<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
+                                                      into visitor: inout Visitor) {
+        do {
+            try JSONValidator.validate(object, maximumDepth: limits.maximumDepth)
+        } catch {
+            reportRecordProblem(.malformedRecord, offset: decodedOffset + error.offset,
+                                reason: "A CloudWatch Logs payload that is not well-formed JSON: \(error.message)", into: &visitor)
+            return
+        }
+        handleCloudWatchLogsPayload(object, decodedOffset: decodedOffset, into: &visitor)
+    }
+
+    /// The members of a (validated) payload object.
+    func handleCloudWatchLogsPayload<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
+                                                             into visitor: inout Visitor) {
+        var isControl = false
+        var owner: String?
+        var logEvents: Range<Int>?
+        var scratch: [UInt8] = []
+        try? JSONMembers.forEach(in: object) { key, _, value in
+            if key.elementsEqual("messageType".utf8) {
+                isControl = object[value].elementsEqual("\"CONTROL_MESSAGE\"".utf8)
+            } else if key.elementsEqual("owner".utf8), object[value.lowerBound] == UInt8(ascii: "\"") {
+                JSONString.unescape(UnsafeRawBufferPointer(rebasing: object[(value.lowerBound + 1)..<(value.upperBound - 1)]),
+                                    into: &scratch)
+                owner = String(decoding: scratch, as: UTF8.self)
+            } else if key.elementsEqual("logEvents".utf8), object[value.lowerBound] == UInt8(ascii: "[") {
+                logEvents = value
+            }
+            return true
+        }
+        if isControl {
+            visitor.skip(.controlMessage)
+            return
+        }
+        guard let logEvents else {
+            reportRecordProblem(.unrecognizedRecord, offset: decodedOffset,
+                                reason: "A CloudWatch Logs payload without logEvents", into: &visitor)
+            return
+        }
+        var message: [UInt8] = []
+        forEachElement(of: object, logEvents) { element in
+            let event = UnsafeRawBufferPointer(rebasing: object[element])
+            var messageRange: Range<Int>?
+            try? JSONMembers.forEach(in: event) { key, _, value in
+                if key.elementsEqual("message".utf8), event[value.lowerBound] == UInt8(ascii: "\"") { messageRange = value }
+                return messageRange == nil
+            }
+            let offset = decodedOffset + element.lowerBound
+            guard let messageRange else {
+                reportRecordProblem(.unrecognizedRecord, offset: offset, reason: "A log event without a message string",
+                                    into: &visitor)
+                return
+            }
+            JSONString.unescape(UnsafeRawBufferPointer(rebasing: event[(messageRange.lowerBound + 1)..<(messageRange.upperBound - 1)]),
+                                into: &message)
+            message.withUnsafeBytes { text in
+                let start = JSONBytes.skipWhitespace(text, from: 0)
+                if start < text.count, text[start] == UInt8(ascii: "{") {
+                    handleObjectFromPayload(text, decodedOffset: offset, into: &visitor)
+                } else if Self.looksLikeDefaultFlowRecord(text) {
+                    visitFlowLine(text, decodedOffset: offset, ownerAccount: owner, into: &visitor)
+                } else {
+                    reportRecordProblem(.unrecognizedRecord, offset: offset,
+                                        reason: "A log event message that is neither JSON nor a default-format flow log record",
+                                        into: &visitor)
+                }
+            }
+        }
+    }
+
+    /// The next non-blank line's bytes and decoded offset; `.some(nil)` for a skipped line.
+    private func readLineForPayload<Visitor: RecordVisitor>(into visitor: inout Visitor) -> ([UInt8], Int)?? {
+        guard let line = nextLine(into: &visitor) else { return nil }
+        guard let (range, offset) = line else { return .some(nil) }
+        let bytes = window.bytes
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
+        if start == end { return .some(nil) }
+        return .some((Array(bytes[start..<end]), offset))
+    }
+}

@@ -1,0 +1,301 @@
+/// What the envelope needs from one flow record, as byte ranges into the line.
+public struct FlowRecordFacts: Sendable, Equatable {
+    /// `start`, in unix seconds, when present.
+    public var start: Int64?
+    /// `end`, in unix seconds, when present.
+    public var end: Int64?
+    /// `account-id`; nil when the field is absent, `-` or `unknown`.
+    public var accountID: Range<Int>?
+    /// `region`; nil when the field is absent or `-`.
+    public var region: Range<Int>?
+    /// `log-status` (`OK`, `NODATA`, `SKIPDATA`); nil when the field is absent or `-`.
+    public var logStatus: Range<Int>?
+
+    public init(start: Int64? = nil, end: Int64? = nil, accountID: Range<Int>? = nil,
+                region: Range<Int>? = nil, logStatus: Range<Int>? = nil) {
+        self.start = start
+        self.end = end
+        self.accountID = accountID
+        self.region = region
+        self.logStatus = logStatus
+    }
+}
+
+/// Writes one flow log line as the JSON object that becomes the event's `detail`.
+///
+/// Keys are the field names of the format, in its order; a `-` value is an absent field and is
+/// left out; the numeric fields (`version srcport dstport protocol packets bytes start end
+/// tcp-flags traffic-path`) are JSON numbers; every other field, known or not, is a JSON string.
+///
+/// The hot path works on bytes, not `String`: the line is split into field ranges kept in a
+/// reused array, and each field is copied into `detail` in runs between the bytes that need
+/// escaping. Once `detail` and the writer have capacity, a line costs no allocation at all — the
+/// reason to keep one writer per reader and reuse it. (Measured with valgrind: the same heap
+/// allocation count for 1,000 and 5,000 lines; about 850,000 v5 lines of 255 bytes a second,
+/// -O, on the development machine.)
+public struct FlowLogLineWriter: Sendable {
+    /// The fields of the current line, as ranges into it; reused from line to line.
+    private var fieldRanges: [Range<Int>] = []
+
+    public init() {}
+
+    /// True when `line` holds nothing but spaces and tabs (before an ignored trailing `\r`): not a
+    /// record. Callers skip such lines; `writeDetail` throws for them.
+    public static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        var end = line.count
+        if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        for index in 0..<end where line[index] != UInt8(ascii: " ") && line[index] != UInt8(ascii: "\t") {
+            return false
+        }
+        return true
+    }
+
+    /// Replaces the contents of `detail` with the JSON object for `line` (no line terminator; a trailing \r is ignored).
+    /// Throws InputProblem(.malformedRecord, reason: …) — reason only; the caller fills path/offset/record.
+    ///
+    /// A blank line (see `isBlank`) is not a record and throws; callers skip blank lines before
+    /// calling. When it throws, `detail` is left empty.
+    public mutating func writeDetail(of line: UnsafeRawBufferPointer, format: FlowLogFormat,
+                                     into detail: inout [UInt8]) throws(InputProblem) -> FlowRecordFacts {
+        detail.removeAll(keepingCapacity: true)
+        let bytes = line.assumingMemoryBound(to: UInt8.self)
+        do {
+            try split(bytes, expecting: format.fields.count)
+            return try write(bytes, format: format, into: &detail)
+        } catch {
+            detail.removeAll(keepingCapacity: true)
+            throw error
+        }
+    }
+
+    /// Fills `fieldRanges` with the fields of `bytes`; throws unless there are exactly `expected`.
+    private mutating func split(_ bytes: UnsafeBufferPointer<UInt8>, expecting expected: Int) throws(InputProblem) {
+        fieldRanges.removeAll(keepingCapacity: true)
+        fieldRanges.reserveCapacity(expected)
+        var end = bytes.count
+        if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        var found = 0
+        var index = 0
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < end, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
+            // Past the expected count only the count matters (for the message): nothing grows.
+            if found < expected { fieldRanges.append(start..<index) }
+            found += 1
+        }
+        if found == 0 { throw Self.malformed("blank line: not a flow log record") }
+        if found != expected {
+            throw Self.malformed("expected \(expected) field\(expected == 1 ? "" : "s"), found \(found)")
+        }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, format: FlowLogFormat,
+                       into detail: inout [UInt8]) throws(InputProblem) -> FlowRecordFacts {
+        // The loop runs on unsafe buffers of the format's plain-value tables, and reports a
+        // problem as a value: no retains, no names, no strings until something is wrong.
+        let failure = format.keyBytes.withUnsafeBufferPointer { keys in
+            format.fields.withUnsafeBufferPointer { fields in
+                fieldRanges.withUnsafeBufferPointer { ranges in
+                    Self.writeObject(bytes, ranges: ranges, fields: fields, keys: keys, into: &detail)
+                }
+            }
+        }
+        if let failure {
+            let range = fieldRanges[failure.position]
+            let name = format.fieldNames[failure.position]
+            if let offset = failure.invalidUTF8At {
+                throw Self.malformed("field \(name) is not valid UTF-8 (byte 0x\(Self.hex(bytes[offset])) at column \(offset + 1))")
+            }
+            throw Self.malformed("field \(name) is not an unsigned decimal integer: \(Self.quoted(bytes, range))")
+        }
+
+        var facts = FlowRecordFacts()
+        if let index = format.startIndex, let range = present(bytes, index) {
+            facts.start = try Self.seconds(bytes, range, named: "start")
+        }
+        if let index = format.endIndex, let range = present(bytes, index) {
+            facts.end = try Self.seconds(bytes, range, named: "end")
+        }
+        if let index = format.accountIndex, let range = present(bytes, index), !Self.isUnknown(bytes, range) {
+            facts.accountID = range
+        }
+        if let index = format.regionIndex { facts.region = present(bytes, index) }
+        if let index = format.logStatusIndex { facts.logStatus = present(bytes, index) }
+        return facts
+    }
+
+    /// Why a field could not be written.
+    private struct Failure {
+        /// The field's position in the format.
+        var position: Int
+        /// The offset in the line of a byte that is not UTF-8; nil when a number was expected.
+        var invalidUTF8At: Int?
+    }
+
+    /// Appends `{…}` for the fields in `ranges`; returns the first field that cannot be written.
+    private static func writeObject(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>,
+                                    fields: UnsafeBufferPointer<FlowLogFormat.Field>, keys: UnsafeBufferPointer<UInt8>,
+                                    into detail: inout [UInt8]) -> Failure? {
+        detail.append(UInt8(ascii: "{"))
+        var first = true
+        for position in ranges.indices {
+            let range = ranges[position]
+            // `-`: the field does not apply to this record (NODATA, SKIPDATA, non-TCP tcp-flags, …).
+            if range.count == 1, bytes[range.lowerBound] == UInt8(ascii: "-") { continue }
+            let field = fields[position]
+            if !first { detail.append(UInt8(ascii: ",")) }
+            first = false
+            detail.append(contentsOf: UnsafeBufferPointer(rebasing: keys[field.keyStart..<field.keyEnd]))
+            if field.isNumeric {
+                if !appendNumber(bytes, range, into: &detail) { return Failure(position: position) }
+            } else if let offset = appendString(bytes, range, into: &detail) {
+                return Failure(position: position, invalidUTF8At: offset)
+            }
+        }
+        detail.append(UInt8(ascii: "}"))
+        return nil
+    }
+
+    /// The range of field `index`, or nil when its value is `-`.
+    private func present(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Range<Int>? {
+        let range = fieldRanges[index]
+        return range.count == 1 && bytes[range.lowerBound] == UInt8(ascii: "-") ? nil : range
+    }
+
+    private static func isUnknown(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count == 7 else { return false }
+        var index = range.lowerBound
+        for expected in "unknown".utf8 {
+            guard bytes[index] == expected else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Copies an unsigned decimal integer as a JSON number, without the leading zeros JSON forbids;
+    /// false when the value is not one.
+    private static func appendNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                     into detail: inout [UInt8]) -> Bool {
+        var firstSignificant = range.upperBound - 1
+        var leading = true
+        for index in range {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+            if leading, byte != UInt8(ascii: "0") {
+                firstSignificant = index
+                leading = false
+            }
+        }
+        detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[firstSignificant..<range.upperBound]))
+        return true
+    }
+
+    /// Parses `start` or `end` (already checked to be digits by `appendNumber`).
+    private static func seconds(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                named name: String) throws(InputProblem) -> Int64 {
+        var value: Int64 = 0
+        for index in range {
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] &- UInt8(ascii: "0")))
+            if overflow1 || overflow2 { throw malformed("field \(name) is out of range: \(quoted(bytes, range))") }
+            value = sum
+        }
+        return value
+    }
+
+    /// Copies a value as a JSON string: runs of plain bytes at once, escapes between them, and
+    /// UTF-8 checked on the way (invalid UTF-8 cannot be carried by a JSON string). Returns the
+    /// offset of the first byte that is not UTF-8, nil when all is well.
+    private static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                     into detail: inout [UInt8]) -> Int? {
+        detail.append(UInt8(ascii: "\""))
+        var runStart = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte >= 0x80 {
+                let length = validSequenceLength(bytes, at: index, end: range.upperBound)
+                if length == 0 { return index }
+                index += length
+                continue
+            }
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            switch byte {
+            case UInt8(ascii: "\""): detail.append(contentsOf: escapedQuote)
+            case UInt8(ascii: "\\"): detail.append(contentsOf: escapedBackslash)
+            case 0x08: detail.append(contentsOf: escapedBackspace)
+            case 0x0C: detail.append(contentsOf: escapedFormFeed)
+            case 0x0A: detail.append(contentsOf: escapedNewline)
+            case 0x0D: detail.append(contentsOf: escapedReturn)
+            case 0x09: detail.append(contentsOf: escapedTab)
+            default:
+                detail.append(contentsOf: escapedControlPrefix)
+                detail.append(FlowLogFormat.hexDigit(byte >> 4))
+                detail.append(FlowLogFormat.hexDigit(byte & 0xF))
+            }
+            index += 1
+            runStart = index
+        }
+        detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<range.upperBound]))
+        detail.append(UInt8(ascii: "\""))
+        return nil
+    }
+
+    // Escape sequences, built once: appending them allocates nothing.
+    private static let escapedQuote: [UInt8] = Array(#"\""#.utf8)
+    private static let escapedBackslash: [UInt8] = Array(#"\\"#.utf8)
+    private static let escapedBackspace: [UInt8] = Array(#"\b"#.utf8)
+    private static let escapedFormFeed: [UInt8] = Array(#"\f"#.utf8)
+    private static let escapedNewline: [UInt8] = Array(#"\n"#.utf8)
+    private static let escapedReturn: [UInt8] = Array(#"\r"#.utf8)
+    private static let escapedTab: [UInt8] = Array(#"\t"#.utf8)
+    private static let escapedControlPrefix: [UInt8] = Array(#"\u00"#.utf8)
+
+    /// The length of the well-formed UTF-8 sequence starting at `index` (a byte ≥ 0x80), or 0.
+    /// Unicode's table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
+    private static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 0
+        }
+        guard end - index >= length else { return 0 }
+        let second = bytes[index + 1]
+        guard second >= low, second <= high else { return 0 }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+
+    private static func malformed(_ reason: String) -> InputProblem {
+        InputProblem(.malformedRecord, reason: reason)
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        String(decoding: [FlowLogFormat.hexDigit(byte >> 4), FlowLogFormat.hexDigit(byte & 0xF)], as: UTF8.self)
+    }
+
+    /// A field's value for a message: quoted, at most 40 bytes, invalid UTF-8 replaced.
+    private static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let shown = range.lowerBound..<min(range.upperBound, range.lowerBound + 40)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[shown]), as: UTF8.self)
+        return "\"" + text + "\"" + (shown.count < range.count ? "…" : "")
+    }
+}

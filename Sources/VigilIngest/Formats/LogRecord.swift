@@ -1,0 +1,59 @@
+/// One record of a log file, as a byte range of the decoded input: the unit readers hand on.
+///
+/// The bytes are only valid during the `RecordVisitor.visit` call that receives the record; a
+/// visitor that keeps anything must copy it.
+public struct LogRecord {
+    /// What the record is, as the reader recognized it.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A CloudTrail record (API call, console sign-in, service event, Insights event).
+        case cloudTrail = "cloudtrail"
+        /// A VPC flow log line; `flowFormat` gives its fields.
+        case flowLog = "vpcflowlogs"
+        /// A GuardDuty finding, without an envelope.
+        case guardDutyFinding = "guardduty"
+        /// An event already in the EventBridge envelope (`source`, `detail-type`, `detail`).
+        case eventBridgeEvent = "eventbridge"
+    }
+
+    public let kind: Kind
+    /// The record's bytes: a JSON object, or for flow logs one line without its terminator.
+    public let bytes: UnsafeRawBufferPointer
+    /// The record's position among the records of its file, from 0.
+    public let ordinal: Int
+    /// Where the record starts in the decoded input.
+    public let decodedOffset: Int
+    /// The fields of a flow log line.
+    public let flowFormat: FlowLogFormat?
+    /// The account that owns the log, when the container says (a CloudWatch Logs `owner`).
+    public let ownerAccount: String?
+
+    public init(kind: Kind, bytes: UnsafeRawBufferPointer, ordinal: Int, decodedOffset: Int,
+                flowFormat: FlowLogFormat? = nil, ownerAccount: String? = nil) {
+        self.kind = kind
+        self.bytes = bytes
+        self.ordinal = ordinal
+        self.decodedOffset = decodedOffset
+        self.flowFormat = flowFormat
+        self.ownerAccount = ownerAccount
+    }
+}
+
+/// Input that is read but deliberately not turned into events, counted in the summary.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable {
+    /// A CloudTrail digest file (log file integrity validation), not activity.
+    case cloudTrailDigest = "CloudTrail digest file"
+    /// A CloudWatch Logs subscription control message (a connectivity check).
+    case controlMessage = "CloudWatch Logs control message"
+    /// A file with no content.
+    case emptyFile = "empty file"
+}
+
+/// Receives what a reader finds, in file order.
+public protocol RecordVisitor {
+    /// A record; its bytes are valid only during the call.
+    mutating func visit(_ record: LogRecord)
+    /// A problem: something that could not be read, reported and skipped.
+    mutating func report(_ problem: InputProblem)
+    /// Input deliberately skipped.
+    mutating func skip(_ reason: SkipReason)
+}

@@ -1,0 +1,69 @@
+import VigilPattern
+
+/// A record turned into an EventBridge event, without building the event's JSON.
+///
+/// The envelope is virtual (DESIGN.md): `source`, `detail-type`, `account`, `region` and `time` are
+/// small byte strings derived from the record, and `detail` is the record itself, so matching
+/// reads the record where the reader found it. `EnvelopeWriter` materializes the whole event only
+/// for output. One envelope is reused for every record a normalizer handles; its byte views are
+/// valid until the next record.
+public final class EventEnvelope {
+    public internal(set) var kind: LogRecord.Kind = .cloudTrail
+    /// The values of the envelope's top-level strings, as UTF-8 (not JSON-escaped).
+    public internal(set) var source: [UInt8] = []
+    public internal(set) var detailType: [UInt8] = []
+    public internal(set) var account: [UInt8] = []
+    public internal(set) var region: [UInt8] = []
+    public internal(set) var time: [UInt8] = []
+    /// `time` as seconds since 1970, when it could be read.
+    public internal(set) var eventTime: Int64?
+    /// What identifies the event across deliveries and replays: CloudTrail `eventID`, GuardDuty
+    /// `id` + `updatedAt`, a flow record's file and ordinal (DESIGN.md's event identity).
+    public internal(set) var identity: [UInt8] = []
+    /// An EventBridge event's own `id`; other kinds derive theirs from `identity`.
+    var ownID: [UInt8] = []
+    /// The record as read: the `detail` of CloudTrail and GuardDuty events, the whole event of an
+    /// EventBridge event.
+    public internal(set) var record = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// A flow record's `detail`, written from its line.
+    var flowDetail: [UInt8] = []
+
+    public init() {}
+
+    /// Whether the record is already a whole EventBridge event, matched and written as it is.
+    public var isWholeEvent: Bool { kind == .eventBridgeEvent }
+
+    /// Calls `body` with the `detail` object's JSON bytes (not for whole events).
+    public func withDetail<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        if kind == .flowLog {
+            return try flowDetail.withUnsafeBytes { try body($0) }
+        }
+        return try body(record)
+    }
+
+    /// Appends the event's `id`: its own for EventBridge events, else a UUID derived from the
+    /// kind and identity, the same in every replay.
+    public func appendID(to output: inout [UInt8]) {
+        if kind == .eventBridgeEvent {
+            output.append(contentsOf: ownID)
+            return
+        }
+        var name: [UInt8] = Array(kind.rawValue.utf8)
+        name.append(UInt8(ascii: ":"))
+        name.append(contentsOf: identity)
+        name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
+    }
+
+    func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer) {
+        self.kind = kind
+        self.record = record
+        source.removeAll(keepingCapacity: true)
+        detailType.removeAll(keepingCapacity: true)
+        account.removeAll(keepingCapacity: true)
+        region.removeAll(keepingCapacity: true)
+        time.removeAll(keepingCapacity: true)
+        identity.removeAll(keepingCapacity: true)
+        ownID.removeAll(keepingCapacity: true)
+        eventTime = nil
+    }
+}

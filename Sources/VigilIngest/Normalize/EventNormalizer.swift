@@ -1,0 +1,230 @@
+import VigilPattern
+
+/// Turns each record into an EventBridge event, as DESIGN.md specifies per source.
+///
+/// - CloudTrail: `detail` is the record; `detail-type` from `eventType`; `source` from the service
+///   prefix of `eventSource`; `account` = `recipientAccountId`, else `userIdentity.accountId`;
+///   `region` = `awsRegion`; `time` = `eventTime`.
+/// - VPC flow record: `detail` holds the header's field names with typed values; `time` = `start`;
+///   `account` and `region` from the record, else from the S3 key.
+/// - GuardDuty finding: `detail` is the finding; `account` = `accountId`; `time` = `updatedAt`.
+/// - EventBridge event: passed through; its envelope values are read for filtering.
+///
+/// One normalizer per thread: it reuses its envelope and buffers, allocating nothing per record
+/// once warmed up.
+public struct EventNormalizer {
+    public let envelope = EventEnvelope()
+    private var flowWriter = FlowLogLineWriter()
+    private var scratch: [UInt8] = []
+
+    public init() {}
+
+    /// Normalizes `record` of the file described by `context`. Throws a problem (reason only;
+    /// the caller adds where) for a record that lacks what its kind requires.
+    public mutating func normalize(_ record: LogRecord, context: LogFileContext) throws(InputProblem) -> EventEnvelope {
+        envelope.reset(kind: record.kind, record: record.bytes)
+        switch record.kind {
+        case .cloudTrail: try normalizeCloudTrail(record.bytes)
+        case .flowLog: try normalizeFlow(record, context: context)
+        case .guardDutyFinding: try normalizeFinding(record.bytes)
+        case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes)
+        }
+        if !envelope.time.isEmpty {
+            envelope.eventTime = envelope.time.withUnsafeBytes { Timestamps.parse($0) }
+        }
+        return envelope
+    }
+
+    // MARK: - CloudTrail
+
+    private static let detailTypes: [(eventType: String, detailType: String)] = [
+        ("AwsApiCall", "AWS API Call via CloudTrail"),
+        ("AwsConsoleSignIn", "AWS Console Sign In via CloudTrail"),
+        ("AwsConsoleAction", "AWS Console Action via CloudTrail"),
+        ("AwsServiceEvent", "AWS Service Event via CloudTrail"),
+        ("AwsCloudTrailInsight", "AWS Insight via CloudTrail"),
+    ]
+
+    private mutating func normalizeCloudTrail(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+        var eventSource: Range<Int>?
+        var eventType: Range<Int>?
+        let envelope = self.envelope
+        var scratch = self.scratch
+        scratch.removeAll(keepingCapacity: true)
+        defer { self.scratch = scratch }
+        try Self.forEachMember(of: bytes) { key, value in
+            switch key.count {
+            case 7 where key.elementsEqual("eventID".utf8):
+                Self.appendString(bytes, value, to: &envelope.identity)
+            case 9 where key.elementsEqual("eventTime".utf8):
+                Self.appendString(bytes, value, to: &envelope.time)
+            case 9 where key.elementsEqual("awsRegion".utf8):
+                Self.appendString(bytes, value, to: &envelope.region)
+            case 9 where key.elementsEqual("eventType".utf8):
+                eventType = value
+            case 11 where key.elementsEqual("eventSource".utf8):
+                eventSource = value
+            case 12 where key.elementsEqual("userIdentity".utf8):
+                // The fallback account, used only when recipientAccountId is absent.
+                guard envelope.account.isEmpty, bytes[value.lowerBound] == UInt8(ascii: "{") else { break }
+                let identity = UnsafeRawBufferPointer(rebasing: bytes[value])
+                try? JSONMembers.forEach(in: identity) { key, _, inner in
+                    guard key.elementsEqual("accountId".utf8) else { return true }
+                    Self.appendString(identity, inner, to: &envelope.account)
+                    return false
+                }
+            case 18 where key.elementsEqual("recipientAccountId".utf8):
+                Self.appendString(bytes, value, to: &envelope.account)
+            default:
+                break
+            }
+        }
+        guard !envelope.time.isEmpty else {
+            throw InputProblem(.unrecognizedRecord, reason: "A CloudTrail record without eventTime")
+        }
+        // detail-type by eventType; records before eventVersion 1.02 have none and are all API calls.
+        if let eventType {
+            Self.appendString(bytes, eventType, to: &scratch)
+            if let entry = Self.detailTypes.first(where: { scratch.elementsEqual($0.eventType.utf8) }) {
+                envelope.detailType.append(contentsOf: entry.detailType.utf8)
+            } else {
+                // A type EventBridge does not document: named after it, so rules can still tell.
+                envelope.detailType.append(contentsOf: scratch)
+                envelope.detailType.append(contentsOf: " via CloudTrail".utf8)
+            }
+        } else {
+            envelope.detailType.append(contentsOf: "AWS API Call via CloudTrail".utf8)
+        }
+        if let eventSource {
+            Self.appendString(bytes, eventSource, to: &scratch)
+            scratch.withUnsafeBytes { EventSourceName.append(eventSource: $0, to: &envelope.source) }
+        } else if scratch.elementsEqual("AwsCloudTrailInsight".utf8) {
+            // Insights events are CloudTrail's own; the service they concern is in insightDetails.
+            envelope.source.append(contentsOf: "aws.cloudtrail".utf8)
+        } else {
+            throw InputProblem(.unrecognizedRecord, reason: "A CloudTrail record without eventSource")
+        }
+        if envelope.identity.isEmpty {
+            // Records before eventVersion 1.01 have no eventID: their content identifies them.
+            Self.appendContentDigest(bytes, to: &envelope.identity)
+        }
+    }
+
+    // MARK: - VPC Flow Logs
+
+    private mutating func normalizeFlow(_ record: LogRecord, context: LogFileContext) throws(InputProblem) {
+        let envelope = self.envelope
+        let facts = try flowWriter.writeDetail(of: record.bytes, format: record.flowFormat ?? .defaultV2,
+                                               into: &envelope.flowDetail)
+        envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
+        envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
+        if let account = facts.accountID {
+            envelope.account.append(contentsOf: record.bytes[account])
+        } else if let account = context.account {
+            envelope.account.append(contentsOf: account.utf8)
+        } else if let owner = record.ownerAccount {
+            envelope.account.append(contentsOf: owner.utf8)
+        }
+        if let region = facts.region {
+            envelope.region.append(contentsOf: record.bytes[region])
+        } else if let region = context.region {
+            envelope.region.append(contentsOf: region.utf8)
+        }
+        if let start = facts.start ?? facts.end ?? context.deliveredAt {
+            Timestamps.appendISO8601(start, to: &envelope.time)
+        }
+        envelope.identity.append(contentsOf: context.identityPath.utf8)
+        envelope.identity.append(UInt8(ascii: ":"))
+        envelope.identity.append(contentsOf: String(record.ordinal).utf8)
+    }
+
+    // MARK: - GuardDuty
+
+    private mutating func normalizeFinding(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+        let envelope = self.envelope
+        var createdAt: Range<Int>?
+        var updatedAt: Range<Int>?
+        var findingID: Range<Int>?
+        try Self.forEachMember(of: bytes) { key, value in
+            if key.elementsEqual("accountId".utf8) {
+                Self.appendString(bytes, value, to: &envelope.account)
+            } else if key.elementsEqual("region".utf8) {
+                Self.appendString(bytes, value, to: &envelope.region)
+            } else if key.elementsEqual("updatedAt".utf8) {
+                updatedAt = value
+            } else if key.elementsEqual("createdAt".utf8) {
+                createdAt = value
+            } else if key.elementsEqual("id".utf8) {
+                findingID = value
+            }
+        }
+        envelope.source.append(contentsOf: "aws.guardduty".utf8)
+        envelope.detailType.append(contentsOf: "GuardDuty Finding".utf8)
+        guard let time = updatedAt ?? createdAt else {
+            throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
+        }
+        Self.appendString(bytes, time, to: &envelope.time)
+        if let findingID {
+            Self.appendString(bytes, findingID, to: &envelope.identity)
+            envelope.identity.append(UInt8(ascii: "@"))
+            envelope.identity.append(contentsOf: envelope.time)
+        } else {
+            Self.appendContentDigest(bytes, to: &envelope.identity)
+        }
+    }
+
+    // MARK: - EventBridge events
+
+    private mutating func readEventBridgeEnvelope(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+        let envelope = self.envelope
+        try Self.forEachMember(of: bytes) { key, value in
+            switch key.count {
+            case 2 where key.elementsEqual("id".utf8): Self.appendString(bytes, value, to: &envelope.ownID)
+            case 4 where key.elementsEqual("time".utf8): Self.appendString(bytes, value, to: &envelope.time)
+            case 6 where key.elementsEqual("source".utf8): Self.appendString(bytes, value, to: &envelope.source)
+            case 6 where key.elementsEqual("region".utf8): Self.appendString(bytes, value, to: &envelope.region)
+            case 7 where key.elementsEqual("account".utf8): Self.appendString(bytes, value, to: &envelope.account)
+            case 11 where key.elementsEqual("detail-type".utf8): Self.appendString(bytes, value, to: &envelope.detailType)
+            default: break
+            }
+        }
+        if envelope.ownID.isEmpty {
+            Self.appendContentDigest(bytes, to: &envelope.ownID)
+        }
+        envelope.identity.append(contentsOf: envelope.ownID)
+    }
+
+    // MARK: - Helpers
+
+    private static func forEachMember(of bytes: UnsafeRawBufferPointer,
+                                      _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) throws(InputProblem) {
+        do {
+            try JSONMembers.forEach(in: bytes) { key, _, value in
+                body(key, value)
+                return true
+            }
+        } catch {
+            throw InputProblem(.malformedRecord, reason: error.message)
+        }
+    }
+
+    /// Appends the unescaped contents of the string value at `range` (nothing for non-strings).
+    static func appendString(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        guard let (contents, isEscaped) = JSONMembers.stringContents(of: range, in: bytes) else { return }
+        if isEscaped {
+            JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[contents]), into: &output)
+        } else {
+            output.append(contentsOf: bytes[contents])
+        }
+    }
+
+    /// Appends a digest of the record's bytes, for records that carry no identifier of their own.
+    static func appendContentDigest(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: "sha1:".utf8)
+        var compact: [UInt8] = []
+        JSONText.appendCompacted(bytes, to: &compact)
+        compact.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
+    }
+}

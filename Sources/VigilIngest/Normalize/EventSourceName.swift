@@ -1,0 +1,25 @@
+/// The EventBridge `source` of a CloudTrail record: `aws.` + the service prefix of its
+/// `eventSource` (`rds.amazonaws.com` → `aws.rds`), as EventBridge names events it receives
+/// through CloudTrail.
+enum EventSourceName {
+    /// Services whose EventBridge source is not their CloudTrail prefix (DESIGN.md).
+    ///
+    /// EventBridge's reference pages name nearly every service `aws.<prefix>`; the exception kept
+    /// here is CloudWatch, whose API calls (`monitoring.amazonaws.com`) EventBridge has long
+    /// delivered as `aws.cloudwatch`, the source CloudWatch's own guide gives its events.
+    static let exceptions: [String: String] = [
+        "monitoring": "aws.cloudwatch",
+    ]
+
+    /// Appends the source for the `eventSource` value `eventSource` (unescaped bytes).
+    static func append(eventSource: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        let prefixEnd = eventSource.firstIndex(of: UInt8(ascii: ".")) ?? eventSource.count
+        let prefix = UnsafeRawBufferPointer(rebasing: eventSource[0..<prefixEnd])
+        for (service, source) in exceptions where prefix.elementsEqual(service.utf8) {
+            output.append(contentsOf: source.utf8)
+            return
+        }
+        output.append(contentsOf: "aws.".utf8)
+        output.append(contentsOf: prefix)
+    }
+}

@@ -1,0 +1,65 @@
+import VigilIngest
+import VigilPattern
+
+/// Matches normalized events against a pattern set without materializing them: the envelope's
+/// values are handed to the matcher one by one and the record is scanned as `detail`.
+///
+/// Values of top-level keys that no pattern names are never computed (the event `id`, a UUID
+/// derived with SHA-1, is the costly one). One per thread, like the `PatternMatcher` it owns.
+public final class EnvelopeMatcher {
+    public let matcher: PatternMatcher
+    private let version: PatternMatcher.TopLevelKey?
+    private let id: PatternMatcher.TopLevelKey?
+    private let detailType: PatternMatcher.TopLevelKey?
+    private let source: PatternMatcher.TopLevelKey?
+    private let account: PatternMatcher.TopLevelKey?
+    private let time: PatternMatcher.TopLevelKey?
+    private let region: PatternMatcher.TopLevelKey?
+    private let detail: PatternMatcher.TopLevelKey?
+    private var idScratch: [UInt8] = []
+    private static let versionValue: [UInt8] = [UInt8(ascii: "0")]
+
+    public init(_ patterns: CompiledPatternSet) {
+        matcher = patterns.makeMatcher()
+        version = matcher.topLevelKey("version")
+        id = matcher.topLevelKey("id")
+        detailType = matcher.topLevelKey("detail-type")
+        source = matcher.topLevelKey("source")
+        account = matcher.topLevelKey("account")
+        time = matcher.topLevelKey("time")
+        region = matcher.topLevelKey("region")
+        detail = matcher.topLevelKey("detail")
+    }
+
+    /// The indices of the patterns `envelope` matches (the matcher's array, overwritten by the
+    /// next call).
+    public func match(_ envelope: EventEnvelope) throws(EventError) -> [Int32] {
+        if envelope.isWholeEvent {
+            return try matcher.match(envelope.record)
+        }
+        matcher.beginComposedEvent()
+        if let version { add(Self.versionValue, for: version) }
+        if let id {
+            idScratch.removeAll(keepingCapacity: true)
+            envelope.appendID(to: &idScratch)
+            add(idScratch, for: id)
+        }
+        if let detailType { add(envelope.detailType, for: detailType) }
+        if let source { add(envelope.source, for: source) }
+        if let account { add(envelope.account, for: account) }
+        if let time { add(envelope.time, for: time) }
+        if let region { add(envelope.region, for: region) }
+        if let detail {
+            var failure: EventError?
+            envelope.withDetail { bytes in
+                do throws(EventError) { try matcher.addObject(bytes, under: detail) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+        return matcher.finishComposedEvent()
+    }
+
+    private func add(_ value: [UInt8], for key: PatternMatcher.TopLevelKey) {
+        value.withUnsafeBytes { matcher.addString($0, for: key) }
+    }
+}

@@ -1,0 +1,87 @@
+import VigilAlerts
+import VigilIngest
+import VigilPattern
+
+/// Takes the records of one file through normalization, filtering, matching and alerting.
+///
+/// It is the reader's `RecordVisitor`: each record arrives as bytes of the decoded input, is
+/// normalized into the reused envelope, matched, and only when a rule matches is the event
+/// written out as JSON for the alert.
+struct FileProcessor: RecordVisitor {
+    let context: LogFileContext
+    let filter: EventFilter
+    let rules: RuleSet
+    let router: AlertRouter
+    var normalizer: EventNormalizer
+    let matcher: EnvelopeMatcher
+    var summary = ReplaySummary()
+    /// Problems, in the order found, for the caller to print.
+    var problems: [InputProblem] = []
+    private var eventJSON: [UInt8] = []
+    private var alertLine: [UInt8] = []
+
+    init(context: LogFileContext, filter: EventFilter, rules: RuleSet, router: AlertRouter,
+         normalizer: EventNormalizer, matcher: EnvelopeMatcher) {
+        self.context = context
+        self.filter = filter
+        self.rules = rules
+        self.router = router
+        self.normalizer = normalizer
+        self.matcher = matcher
+    }
+
+    mutating func visit(_ record: LogRecord) {
+        summary.records += 1
+        let envelope: EventEnvelope
+        do {
+            envelope = try normalizer.normalize(record, context: context)
+        } catch {
+            var problem = error
+            problem.path = context.path
+            problem.offset = record.decodedOffset
+            problem.record = record.ordinal
+            report(problem)
+            return
+        }
+        if let reason = filter.reasonToDrop(envelope) {
+            summary.dropped[reason, default: 0] += 1
+            return
+        }
+        summary.eventsByKind[record.kind, default: 0] += 1
+        let matched: [Int32]
+        do {
+            matched = try matcher.match(envelope)
+        } catch {
+            report(InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, path: context.path,
+                                offset: record.decodedOffset + error.offset, record: record.ordinal, reason: error.message))
+            return
+        }
+        guard !matched.isEmpty else { return }
+        eventJSON.removeAll(keepingCapacity: true)
+        EnvelopeWriter.append(envelope, to: &eventJSON)
+        var identity = Array(record.kind.rawValue.utf8)
+        identity.append(UInt8(ascii: ":"))
+        identity.append(contentsOf: envelope.identity)
+        for index in matched {
+            let rule = rules.rules[Int(index)]
+            let id = identity.withUnsafeBytes { AlertWriter.alertID(rule: rule.name, eventIdentity: $0) }
+            alertLine.removeAll(keepingCapacity: true)
+            AlertWriter.appendAlert(id: id, rule: rule, time: envelope.time, file: context.path, record: record.ordinal,
+                                    event: eventJSON, to: &alertLine)
+            if router.deliver(id: id, line: alertLine, rule: rule) {
+                summary.alertsByRule[rule.name, default: 0] += 1
+            } else {
+                summary.duplicateAlerts += 1
+            }
+        }
+    }
+
+    mutating func report(_ problem: InputProblem) {
+        summary.problems[problem.kind, default: 0] += 1
+        problems.append(problem)
+    }
+
+    mutating func skip(_ reason: SkipReason) {
+        summary.skipped[reason, default: 0] += 1
+    }
+}

@@ -1,0 +1,92 @@
+import VigilIngest
+
+/// What a replay did, counted: printed on stderr at the end of a run.
+public struct ReplaySummary: Sendable {
+    public var filesRead = 0
+    public var filesSkipped: [String: Int] = [:]
+    public var records = 0
+    public var decodedBytes = 0
+    public var eventsByKind: [LogRecord.Kind: Int] = [:]
+    public var alertsByRule: [String: Int] = [:]
+    public var duplicateAlerts = 0
+    public var dropped: [EventFilter.DropReason: Int] = [:]
+    public var skipped: [SkipReason: Int] = [:]
+    public var problems: [InputProblem.Kind: Int] = [:]
+    public var seconds: Double = 0
+
+    public init() {}
+
+    public var alerts: Int { alertsByRule.values.reduce(0, +) }
+    public var events: Int { eventsByKind.values.reduce(0, +) }
+    public var problemCount: Int { problems.values.reduce(0, +) }
+
+    /// Adds the counts of one file.
+    public mutating func merge(_ other: ReplaySummary) {
+        filesRead += other.filesRead
+        filesSkipped.merge(other.filesSkipped, uniquingKeysWith: +)
+        records += other.records
+        decodedBytes += other.decodedBytes
+        eventsByKind.merge(other.eventsByKind, uniquingKeysWith: +)
+        alertsByRule.merge(other.alertsByRule, uniquingKeysWith: +)
+        duplicateAlerts += other.duplicateAlerts
+        dropped.merge(other.dropped, uniquingKeysWith: +)
+        skipped.merge(other.skipped, uniquingKeysWith: +)
+        problems.merge(other.problems, uniquingKeysWith: +)
+    }
+
+    /// The summary as lines of text.
+    public func render() -> String {
+        var lines: [String] = []
+        let skippedFiles = filesSkipped.values.reduce(0, +)
+        var head = "\(filesRead) file\(filesRead == 1 ? "" : "s") read"
+        if skippedFiles > 0 {
+            head += " (" + filesSkipped.sorted { $0.key < $1.key }.map { "\($0.value) skipped: \($0.key)" }.joined(separator: ", ") + ")"
+        }
+        head += ", \(records) record\(records == 1 ? "" : "s") (\(Self.megabytes(decodedBytes)) decoded)"
+        head += ", \(events) event\(events == 1 ? "" : "s"), \(alerts) alert\(alerts == 1 ? "" : "s")"
+        head += " in " + String(format1: seconds) + " s"
+        lines.append(head)
+        if !eventsByKind.isEmpty {
+            lines.append("  events: " + LogRecord.Kind.allCases.compactMap { kind in
+                eventsByKind[kind].map { "\(Self.label(kind)) \($0)" }
+            }.joined(separator: ", "))
+        }
+        for (rule, count) in alertsByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("  alerts: \(rule) \(count)")
+        }
+        if duplicateAlerts > 0 {
+            lines.append("  repeated alerts not sent again (a record delivered twice): \(duplicateAlerts)")
+        }
+        for reason in EventFilter.DropReason.allCases {
+            if let count = dropped[reason] { lines.append("  events filtered out, \(reason.rawValue): \(count)") }
+        }
+        for reason in SkipReason.allCases {
+            if let count = skipped[reason] { lines.append("  skipped, \(reason.rawValue): \(count)") }
+        }
+        for kind in InputProblem.Kind.allCases {
+            if let count = problems[kind] { lines.append("  not read, \(kind.rawValue): \(count)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func label(_ kind: LogRecord.Kind) -> String {
+        switch kind {
+        case .cloudTrail: "CloudTrail"
+        case .flowLog: "VPC Flow Logs"
+        case .guardDutyFinding: "GuardDuty"
+        case .eventBridgeEvent: "EventBridge"
+        }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1_000_000 ? String(format1: Double(bytes) / 1_000_000) + " MB" : "\(bytes) bytes"
+    }
+}
+
+extension String {
+    /// A number with one decimal, without Foundation's formatter.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

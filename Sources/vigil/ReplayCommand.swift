@@ -1,0 +1,122 @@
+import ArgumentParser
+import VigilAlerts
+import VigilIngest
+import VigilPipeline
+
+/// `vigil replay`: match archived logs against the rules, once.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay log files and directories against the rules and print the alerts.",
+        discussion: """
+            Reads CloudTrail, VPC Flow Logs, GuardDuty and EventBridge events (gzipped or plain, \
+            recognized by content) from the files and directories given, recursively. Alerts go \
+            to the sinks as JSON Lines; a summary goes to stderr at the end.
+
+            Exit status: 0 done; 1 done, but some input could not be read (each problem is \
+            reported on stderr with file and offset); 2 usage or rule errors.
+            """
+    )
+
+    @OptionGroup var selection: EventSelectionOptions
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
+    var rulePaths: [String] = ["Rules"]
+
+    @Option(name: .customLong("sink"), help: ArgumentHelp("Where alerts go: stdout or file:PATH (repeatable).", valueName: "SPEC"))
+    var sinks: [String] = ["stdout"]
+
+    @Option(help: ArgumentHelp("Directory of durable state.", valueName: "DIR"))
+    var state: String = ".vigil"
+
+    @Flag(help: "Do not print the summary on stderr.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Log files and directories.", valueName: "PATH"))
+    var paths: [String]
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
+    }
+
+    func run() throws {
+        let filter = try selection.makeFilter()
+        let loaded = RuleLoader.load(paths: rulePaths)
+        var ruleProblems = loaded.problems
+        let defaultSinks: [any AlertSink]
+        do {
+            defaultSinks = try sinks.map { spec throws(SinkError) in try SinkSpecification.makeSink(spec) }
+        } catch {
+            CommandInput.printError(error.description)
+            throw ExitCode(2)
+        }
+        var namedSinks: [any AlertSink] = []
+        let configured = Set(defaultSinks.map(\.name))
+        for rule in loaded.rules {
+            for target in rule.targets ?? [] where !configured.contains(target) && !namedSinks.contains(where: { $0.name == target }) {
+                do {
+                    namedSinks.append(try SinkSpecification.makeSink(target))
+                } catch {
+                    ruleProblems.append(RuleProblem(file: rule.file, rule: rule.name, reason: "Unknown target \(target): \(error.reason)"))
+                }
+            }
+        }
+        guard ruleProblems.isEmpty else {
+            for problem in ruleProblems { CommandInput.printError(problem.description) }
+            throw ExitCode(2)
+        }
+        let ruleSet = RuleSet(loaded.rules)
+        let router = AlertRouter(defaultSinks: defaultSinks, namedSinks: namedSinks)
+        var options = Replay.Options(paths: paths)
+        options.filter = filter
+        options.limits = selection.limits
+        options.showsProgress = !quiet
+        let summary = Replay(rules: ruleSet, router: router, options: options).run { problem in
+            CommandInput.printError(problem.description)
+        }
+        if let failure = router.failure {
+            CommandInput.printError(failure.description)
+        }
+        if !quiet { StandardError.write("vigil replay: " + summary.render() + "\n") }
+        if router.failure != nil { throw ExitCode(1) }
+        if summary.problemCount > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Options shared by commands that read logs: which events, and reader limits.
+struct EventSelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only events at or after this time (ISO-8601, e.g. 2026-11-20 or 2026-11-20T09:00:00Z).", valueName: "TIME"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Only events at or before this time (a date alone means the end of that day).", valueName: "TIME"))
+    var to: String?
+
+    @Option(name: .customLong("account"), help: ArgumentHelp("Only events of this AWS account (repeatable).", valueName: "ID"))
+    var accounts: [String] = []
+
+    @Option(name: .customLong("region"), help: ArgumentHelp("Only events of this region (repeatable).", valueName: "REGION"))
+    var regions: [String] = []
+
+    @Option(help: ArgumentHelp("Largest record accepted, in bytes; larger ones are reported and skipped.", valueName: "BYTES"))
+    var maxRecordSize: Int = 1 << 20
+
+    @Option(help: ArgumentHelp("Deepest nesting accepted in a record.", valueName: "LEVELS"))
+    var maxDepth: Int = 1000
+
+    var limits: ReaderLimits { ReaderLimits(maximumRecordSize: maxRecordSize, maximumDepth: maxDepth) }
+
+    func validate() throws {
+        if maxRecordSize < 1024 { throw ValidationError("--max-record-size must be at least 1024 bytes.") }
+        if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1.") }
+        if let from, Timestamps.parse(from) == nil { throw ValidationError("--from: not an ISO-8601 time: \(from)") }
+        if let to, Timestamps.parse(to) == nil { throw ValidationError("--to: not an ISO-8601 time: \(to)") }
+    }
+
+    func makeFilter() throws -> EventFilter {
+        let fromTime = from.flatMap(Timestamps.parse)
+        var toTime = to.flatMap(Timestamps.parse)
+        if let to, to.count == 10, let day = toTime { toTime = day + 86_399 }
+        if let fromTime, let toTime, fromTime > toTime { throw ValidationError("--from is after --to.") }
+        return EventFilter(from: fromTime, to: toTime, accounts: Set(accounts), regions: Set(regions))
+    }
+}
