@@ -42,6 +42,11 @@ public final class LogFileReader {
     /// Reads the whole input. Problems are reported to the visitor; nothing is thrown.
     public func read<Visitor: RecordVisitor>(into visitor: inout Visitor) {
         readContent(into: &visitor)
+        // Decode to the end even when the records are done (after a container's closing
+        // bracket, say), so that a damaged gzip trailer or stream is still found and reported.
+        mark = nil
+        position = window.end
+        while readMore() { position = window.end }
         if let problem = window.inputProblem { visitor.report(problem) }
     }
 

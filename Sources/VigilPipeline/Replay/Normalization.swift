@@ -16,8 +16,10 @@ public struct Normalization {
     /// problem, in input order.
     public func run(onEvent: @escaping ([UInt8]) -> Void, onProblem: (InputProblem) -> Void) -> ReplaySummary {
         var summary = ReplaySummary()
-        let (files, walkProblems) = LogTreeWalker().files(under: paths)
-        for problem in walkProblems {
+        let listing = InputFileList(paths: paths)
+        let files = listing.files
+        if listing.documentation > 0 { summary.filesSkipped["documentation", default: 0] += listing.documentation }
+        for problem in listing.problems {
             summary.problems[problem.kind, default: 0] += 1
             onProblem(problem)
         }

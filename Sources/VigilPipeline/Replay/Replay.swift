@@ -37,8 +37,10 @@ public final class Replay {
     public func run(onProblem: (InputProblem) -> Void) -> ReplaySummary {
         let started = MonotonicClock.now()
         var summary = ReplaySummary()
-        let (files, walkProblems) = LogTreeWalker().files(under: options.paths)
-        for problem in walkProblems {
+        let listing = InputFileList(paths: options.paths)
+        let files = listing.files
+        if listing.documentation > 0 { summary.filesSkipped["documentation", default: 0] += listing.documentation }
+        for problem in listing.problems {
             summary.problems[problem.kind, default: 0] += 1
             onProblem(problem)
         }
