@@ -25,7 +25,7 @@ extension LogFileReader {
         let inner = UnsafeRawBufferPointer(rebasing: object[awslogs])
         var data: Range<Int>?
         try? JSONMembers.forEach(in: inner) { key, _, value in
-            if key.elementsEqual("data".utf8), inner[value.lowerBound] == UInt8(ascii: "\"") { data = value }
+            if JSONBytes.equals(key, "data"), inner[value.lowerBound] == UInt8(ascii: "\"") { data = value }
             return data == nil
         }
         guard let data else {
@@ -97,13 +97,13 @@ extension LogFileReader {
         var logEvents: Range<Int>?
         var scratch: [UInt8] = []
         try? JSONMembers.forEach(in: object) { key, _, value in
-            if key.elementsEqual("messageType".utf8) {
+            if JSONBytes.equals(key, "messageType") {
                 isControl = object[value].elementsEqual("\"CONTROL_MESSAGE\"".utf8)
-            } else if key.elementsEqual("owner".utf8), object[value.lowerBound] == UInt8(ascii: "\"") {
+            } else if JSONBytes.equals(key, "owner"), object[value.lowerBound] == UInt8(ascii: "\"") {
                 JSONString.unescape(UnsafeRawBufferPointer(rebasing: object[(value.lowerBound + 1)..<(value.upperBound - 1)]),
                                     into: &scratch)
                 owner = String(decoding: scratch, as: UTF8.self)
-            } else if key.elementsEqual("logEvents".utf8), object[value.lowerBound] == UInt8(ascii: "[") {
+            } else if JSONBytes.equals(key, "logEvents"), object[value.lowerBound] == UInt8(ascii: "[") {
                 logEvents = value
             }
             return true
@@ -122,7 +122,7 @@ extension LogFileReader {
             let event = UnsafeRawBufferPointer(rebasing: object[element])
             var messageRange: Range<Int>?
             try? JSONMembers.forEach(in: event) { key, _, value in
-                if key.elementsEqual("message".utf8), event[value.lowerBound] == UInt8(ascii: "\"") { messageRange = value }
+                if JSONBytes.equals(key, "message"), event[value.lowerBound] == UInt8(ascii: "\"") { messageRange = value }
                 return messageRange == nil
             }
             let offset = decodedOffset + element.lowerBound

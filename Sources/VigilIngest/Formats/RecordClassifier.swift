@@ -33,9 +33,9 @@ enum RecordClassifier {
         case findings = "Findings"
 
         init?(key: UnsafeRawBufferPointer) {
-            if key.elementsEqual("Records".utf8) { self = .records }
-            else if key.elementsEqual("Events".utf8) { self = .events }
-            else if key.elementsEqual("Findings".utf8) { self = .findings }
+            if JSONBytes.equals(key, "Records") { self = .records }
+            else if JSONBytes.equals(key, "Events") { self = .events }
+            else if JSONBytes.equals(key, "Findings") { self = .findings }
             else { return nil }
         }
     }
@@ -50,25 +50,25 @@ enum RecordClassifier {
             try JSONMembers.forEach(in: object) { key, _, value in
                 let first = object[value.lowerBound]
                 switch key.count {
-                case 4 where key.elementsEqual("type".utf8): keys.type = true
-                case 6 where key.elementsEqual("source".utf8): keys.source = true
-                case 6 where key.elementsEqual("detail".utf8): keys.detail = true
-                case 7 where key.elementsEqual("service".utf8): keys.service = true
-                case 7 where key.elementsEqual("awslogs".utf8):
+                case 4 where JSONBytes.equals(key, "type"): keys.type = true
+                case 6 where JSONBytes.equals(key, "source"): keys.source = true
+                case 6 where JSONBytes.equals(key, "detail"): keys.detail = true
+                case 7 where JSONBytes.equals(key, "service"): keys.service = true
+                case 7 where JSONBytes.equals(key, "awslogs"):
                     if first == UInt8(ascii: "{") { awslogs = value }
-                case 7 where key.elementsEqual("eventID".utf8): keys.eventID = true
-                case 8 where key.elementsEqual("resource".utf8): keys.resource = true
-                case 9 where key.elementsEqual("eventTime".utf8): keys.eventTime = true
-                case 9 where key.elementsEqual("eventType".utf8): keys.eventType = true
-                case 9 where key.elementsEqual("accountId".utf8): keys.accountID = true
-                case 9 where key.elementsEqual("logEvents".utf8): keys.logEvents = first == UInt8(ascii: "[")
-                case 11 where key.elementsEqual("detail-type".utf8): keys.detailType = true
-                case 11 where key.elementsEqual("eventSource".utf8): keys.eventSource = true
-                case 11 where key.elementsEqual("messageType".utf8): keys.messageType = true
-                case 12 where key.elementsEqual("eventVersion".utf8): keys.eventVersion = true
-                case 13 where key.elementsEqual("schemaVersion".utf8): keys.schemaVersion = true
-                case 15 where key.elementsEqual("digestStartTime".utf8): keys.digestStartTime = true
-                case 15 where key.elementsEqual("CloudTrailEvent".utf8):
+                case 7 where JSONBytes.equals(key, "eventID"): keys.eventID = true
+                case 8 where JSONBytes.equals(key, "resource"): keys.resource = true
+                case 9 where JSONBytes.equals(key, "eventTime"): keys.eventTime = true
+                case 9 where JSONBytes.equals(key, "eventType"): keys.eventType = true
+                case 9 where JSONBytes.equals(key, "accountId"): keys.accountID = true
+                case 9 where JSONBytes.equals(key, "logEvents"): keys.logEvents = first == UInt8(ascii: "[")
+                case 11 where JSONBytes.equals(key, "detail-type"): keys.detailType = true
+                case 11 where JSONBytes.equals(key, "eventSource"): keys.eventSource = true
+                case 11 where JSONBytes.equals(key, "messageType"): keys.messageType = true
+                case 12 where JSONBytes.equals(key, "eventVersion"): keys.eventVersion = true
+                case 13 where JSONBytes.equals(key, "schemaVersion"): keys.schemaVersion = true
+                case 15 where JSONBytes.equals(key, "digestStartTime"): keys.digestStartTime = true
+                case 15 where JSONBytes.equals(key, "CloudTrailEvent"):
                     if first == UInt8(ascii: "\"") { cloudTrailEvent = value }
                 default:
                     if container == nil, first == UInt8(ascii: "["), let kind = ContainerKind(key: key) {

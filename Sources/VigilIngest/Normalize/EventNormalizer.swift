@@ -54,26 +54,26 @@ public struct EventNormalizer {
         defer { self.scratch = scratch }
         try Self.forEachMember(of: bytes) { key, value in
             switch key.count {
-            case 7 where key.elementsEqual("eventID".utf8):
+            case 7 where JSONBytes.equals(key, "eventID"):
                 Self.appendString(bytes, value, to: &envelope.identity)
-            case 9 where key.elementsEqual("eventTime".utf8):
+            case 9 where JSONBytes.equals(key, "eventTime"):
                 Self.appendString(bytes, value, to: &envelope.time)
-            case 9 where key.elementsEqual("awsRegion".utf8):
+            case 9 where JSONBytes.equals(key, "awsRegion"):
                 Self.appendString(bytes, value, to: &envelope.region)
-            case 9 where key.elementsEqual("eventType".utf8):
+            case 9 where JSONBytes.equals(key, "eventType"):
                 eventType = value
-            case 11 where key.elementsEqual("eventSource".utf8):
+            case 11 where JSONBytes.equals(key, "eventSource"):
                 eventSource = value
-            case 12 where key.elementsEqual("userIdentity".utf8):
+            case 12 where JSONBytes.equals(key, "userIdentity"):
                 // The fallback account, used only when recipientAccountId is absent.
                 guard envelope.account.isEmpty, bytes[value.lowerBound] == UInt8(ascii: "{") else { break }
                 let identity = UnsafeRawBufferPointer(rebasing: bytes[value])
                 try? JSONMembers.forEach(in: identity) { key, _, inner in
-                    guard key.elementsEqual("accountId".utf8) else { return true }
+                    guard JSONBytes.equals(key, "accountId") else { return true }
                     Self.appendString(identity, inner, to: &envelope.account)
                     return false
                 }
-            case 18 where key.elementsEqual("recipientAccountId".utf8):
+            case 18 where JSONBytes.equals(key, "recipientAccountId"):
                 Self.appendString(bytes, value, to: &envelope.account)
             default:
                 break
@@ -146,15 +146,15 @@ public struct EventNormalizer {
         var updatedAt: Range<Int>?
         var findingID: Range<Int>?
         try Self.forEachMember(of: bytes) { key, value in
-            if key.elementsEqual("accountId".utf8) {
+            if JSONBytes.equals(key, "accountId") {
                 Self.appendString(bytes, value, to: &envelope.account)
-            } else if key.elementsEqual("region".utf8) {
+            } else if JSONBytes.equals(key, "region") {
                 Self.appendString(bytes, value, to: &envelope.region)
-            } else if key.elementsEqual("updatedAt".utf8) {
+            } else if JSONBytes.equals(key, "updatedAt") {
                 updatedAt = value
-            } else if key.elementsEqual("createdAt".utf8) {
+            } else if JSONBytes.equals(key, "createdAt") {
                 createdAt = value
-            } else if key.elementsEqual("id".utf8) {
+            } else if JSONBytes.equals(key, "id") {
                 findingID = value
             }
         }
@@ -179,12 +179,12 @@ public struct EventNormalizer {
         let envelope = self.envelope
         try Self.forEachMember(of: bytes) { key, value in
             switch key.count {
-            case 2 where key.elementsEqual("id".utf8): Self.appendString(bytes, value, to: &envelope.ownID)
-            case 4 where key.elementsEqual("time".utf8): Self.appendString(bytes, value, to: &envelope.time)
-            case 6 where key.elementsEqual("source".utf8): Self.appendString(bytes, value, to: &envelope.source)
-            case 6 where key.elementsEqual("region".utf8): Self.appendString(bytes, value, to: &envelope.region)
-            case 7 where key.elementsEqual("account".utf8): Self.appendString(bytes, value, to: &envelope.account)
-            case 11 where key.elementsEqual("detail-type".utf8): Self.appendString(bytes, value, to: &envelope.detailType)
+            case 2 where JSONBytes.equals(key, "id"): Self.appendString(bytes, value, to: &envelope.ownID)
+            case 4 where JSONBytes.equals(key, "time"): Self.appendString(bytes, value, to: &envelope.time)
+            case 6 where JSONBytes.equals(key, "source"): Self.appendString(bytes, value, to: &envelope.source)
+            case 6 where JSONBytes.equals(key, "region"): Self.appendString(bytes, value, to: &envelope.region)
+            case 7 where JSONBytes.equals(key, "account"): Self.appendString(bytes, value, to: &envelope.account)
+            case 11 where JSONBytes.equals(key, "detail-type"): Self.appendString(bytes, value, to: &envelope.detailType)
             default: break
             }
         }

@@ -13,3 +13,20 @@ public enum JSONBytes {
         try EventScanner.skipValue(bytes, from: start, depth: 0)
     }
 }
+
+extension JSONBytes {
+    /// Whether `bytes` are exactly the UTF-8 of `text` (a key compared against a known name,
+    /// without the generic sequence comparison's per-byte overhead).
+    @inline(__always)
+    public static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        return count == 0 || memcmp(bytes.baseAddress!, text.utf8Start, count) == 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -94,6 +94,19 @@ public enum JSONValidator {
         var position = start + 1
         let count = bytes.count
         while position < count {
+            // Eight plain ASCII characters at a time: no quote, backslash, control or non-ASCII byte.
+            while position + 8 <= count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let quote = word ^ 0x2222_2222_2222_2222
+                let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = (quote &- 0x0101_0101_0101_0101) & ~quote
+                    | (backslash &- 0x0101_0101_0101_0101) & ~backslash
+                    | (word &- 0x2020_2020_2020_2020) & ~word
+                    | word
+                if special & 0x8080_8080_8080_8080 != 0 { break }
+                position += 8
+            }
+            guard position < count else { break }
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
