@@ -14,14 +14,18 @@ struct FileProcessor: RecordVisitor {
     let router: AlertRouter
     var normalizer: EventNormalizer
     let matcher: EnvelopeMatcher
+    let progress: ProgressLine?
     var summary = ReplaySummary()
     /// Problems, in the order found, for the caller to print.
     var problems: [InputProblem] = []
+    /// Alerts sent for this file, for the progress line.
+    private var alertsSent = 0
     private var eventJSON: [UInt8] = []
     private var alertLine: [UInt8] = []
 
     init(context: LogFileContext, filter: EventFilter, rules: RuleSet, router: AlertRouter,
-         normalizer: EventNormalizer, matcher: EnvelopeMatcher) {
+         normalizer: EventNormalizer, matcher: EnvelopeMatcher, progress: ProgressLine? = nil) {
+        self.progress = progress
         self.context = context
         self.filter = filter
         self.rules = rules
@@ -32,6 +36,8 @@ struct FileProcessor: RecordVisitor {
 
     mutating func visit(_ record: LogRecord) {
         summary.records += 1
+        let alertsBefore = alertsSent
+        defer { progress?.recordRead(alerts: alertsSent - alertsBefore) }
         let envelope: EventEnvelope
         do {
             envelope = try normalizer.normalize(record, context: context)
@@ -70,6 +76,7 @@ struct FileProcessor: RecordVisitor {
                                     event: eventJSON, to: &alertLine)
             if router.deliver(id: id, line: alertLine, rule: rule) {
                 summary.alertsByRule[rule.name, default: 0] += 1
+                alertsSent += 1
             } else {
                 summary.duplicateAlerts += 1
             }

@@ -51,7 +51,7 @@ public final class Replay {
             let context = LogFileContext(path: path)
             if let reason = options.filter.reasonToSkip(context) {
                 summary.filesSkipped[reason, default: 0] += 1
-                progress?.fileDone(summary)
+                progress?.fileDone(decodedBytes: 0)
                 continue
             }
             let input: DecodedInput
@@ -63,14 +63,14 @@ public final class Replay {
                 continue
             }
             var processor = FileProcessor(context: context, filter: options.filter, rules: rules, router: router,
-                                          normalizer: normalizer, matcher: matcher)
+                                          normalizer: normalizer, matcher: matcher, progress: progress)
             LogFileReader(input: input, limits: options.limits).read(into: &processor)
             processor.summary.filesRead = 1
             processor.summary.decodedBytes = input.decodedOffset
             for problem in processor.problems { onProblem(problem) }
             summary.merge(processor.summary)
             normalizer = processor.normalizer
-            progress?.fileDone(summary)
+            progress?.fileDone(decodedBytes: input.decodedOffset)
             if router.failure != nil { break }
         }
         router.flush()
@@ -91,10 +91,14 @@ enum MonotonicClock {
     static func seconds(since start: Double) -> Double { now() - start }
 }
 
-/// A progress line on stderr, redrawn at most a few times a second, erased at the end.
+/// A progress line on stderr, redrawn at most five times a second, erased at the end.
 final class ProgressLine {
     private let totalFiles: Int
     private var filesDone = 0
+    private var records = 0
+    private var alerts = 0
+    private var decodedBytes = 0
+    private var sinceCheck = 0
     private var lastDrawn = 0.0
     private var drawn = false
 
@@ -103,14 +107,29 @@ final class ProgressLine {
         self.totalFiles = totalFiles
     }
 
-    func fileDone(_ summary: ReplaySummary) {
+    /// Counts records of the file being read, so that one large file shows progress too.
+    func recordRead(alerts newAlerts: Int) {
+        records += 1
+        alerts += newAlerts
+        sinceCheck += 1
+        if sinceCheck >= 4096 {
+            sinceCheck = 0
+            drawIfDue()
+        }
+    }
+
+    func fileDone(decodedBytes bytes: Int) {
         filesDone += 1
+        decodedBytes += bytes
+        drawIfDue()
+    }
+
+    private func drawIfDue() {
         let now = MonotonicClock.now()
         guard now - lastDrawn >= 0.2 else { return }
         lastDrawn = now
-        let text = "\r\u{1B}[K\(filesDone)/\(totalFiles) files, \(summary.records) records, "
-            + "\(ReplaySummary.megabytes(summary.decodedBytes)), \(summary.alerts) alerts"
-        StandardError.write(text)
+        StandardError.write("\r\u{1B}[K\(filesDone)/\(totalFiles) files, \(records) records, "
+            + "\(ReplaySummary.megabytes(decodedBytes)), \(alerts) alerts")
         drawn = true
     }
 
