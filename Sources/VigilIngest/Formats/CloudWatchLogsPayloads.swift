@@ -72,26 +72,31 @@ extension LogFileReader {
                                     reason: "A base64 payload that is not a CloudWatch Logs subscription payload", into: &visitor)
                 return
             }
-            handleDecodedPayload(bytes, decodedOffset: decodedOffset, into: &visitor)
+            // The payload's bytes are not the file's: what it holds is reported at the payload.
+            handleDecodedPayload(bytes, decodedOffset: decodedOffset, isEncoded: true, into: &visitor)
         }
     }
 
     /// A decoded payload: validated, then its log events' messages read as records.
+    ///
+    /// `isEncoded`: the payload came base64-encoded and gzipped, so offsets within it are not
+    /// offsets in the input; everything in it is then reported at `decodedOffset`, where the
+    /// payload starts in the input.
     func handleDecodedPayload<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
-                                                      into visitor: inout Visitor) {
+                                                      isEncoded: Bool = false, into visitor: inout Visitor) {
         do {
             try JSONValidator.validate(object, maximumDepth: limits.maximumDepth)
         } catch {
-            reportRecordProblem(.malformedRecord, offset: decodedOffset + error.offset,
+            reportRecordProblem(.malformedRecord, offset: decodedOffset + (isEncoded ? 0 : error.offset),
                                 reason: "A CloudWatch Logs payload that is not well-formed JSON: \(error.message)", into: &visitor)
             return
         }
-        handleCloudWatchLogsPayload(object, decodedOffset: decodedOffset, into: &visitor)
+        handleCloudWatchLogsPayload(object, decodedOffset: decodedOffset, isEncoded: isEncoded, into: &visitor)
     }
 
-    /// The members of a (validated) payload object.
+    /// The members of a (validated) payload object; `isEncoded` as for `handleDecodedPayload`.
     func handleCloudWatchLogsPayload<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
-                                                             into visitor: inout Visitor) {
+                                                             isEncoded: Bool = false, into visitor: inout Visitor) {
         var isControl = false
         var owner: String?
         var logEvents: Range<Int>?
@@ -125,7 +130,7 @@ extension LogFileReader {
                 if JSONBytes.equals(key, "message"), event[value.lowerBound] == UInt8(ascii: "\"") { messageRange = value }
                 return messageRange == nil
             }
-            let offset = decodedOffset + element.lowerBound
+            let offset = isEncoded ? decodedOffset : decodedOffset + element.lowerBound
             guard let messageRange else {
                 reportRecordProblem(.unrecognizedRecord, offset: offset, reason: "A log event without a message string",
                                     into: &visitor)
@@ -136,7 +141,7 @@ extension LogFileReader {
             message.withUnsafeBytes { text in
                 let start = JSONBytes.skipWhitespace(text, from: 0)
                 if start < text.count, text[start] == UInt8(ascii: "{") {
-                    handleObjectFromPayload(text, decodedOffset: offset, into: &visitor)
+                    handleObjectFromPayload(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
                 } else if Self.looksLikeDefaultFlowRecord(text) {
                     visitFlowLine(text, decodedOffset: offset, ownerAccount: owner, into: &visitor)
                 } else {

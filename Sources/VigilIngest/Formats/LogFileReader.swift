@@ -68,7 +68,9 @@ public final class LogFileReader {
             readArrayElements(container: nil, into: &visitor)
         case UInt8(ascii: "{"):
             if let container = peekContainerKey() {
-                readArrayElements(container: container, into: &visitor)
+                // More may follow the container: `cat` of two log files, pages of lookup-events.
+                guard readArrayElements(container: container, into: &visitor), finishContainer(into: &visitor) else { return }
+                readValueStream(into: &visitor)
             } else if startsJSONLines() {
                 readJSONLines(into: &visitor)
             } else {
@@ -140,21 +142,22 @@ public final class LogFileReader {
     // MARK: - JSON containers, arrays, lines and streams
 
     /// Reads the elements of an array whose `[` has been consumed, each a record; `container`
-    /// says what the enclosing object's key promised.
+    /// says what the enclosing object's key promised. Returns true when the array's `]` was read,
+    /// false when the input ended first.
+    @discardableResult
     private func readArrayElements<Visitor: RecordVisitor>(container: RecordClassifier.ContainerKind?,
-                                                           into visitor: inout Visitor) {
+                                                           into visitor: inout Visitor) -> Bool {
         var expectingElement = true
         var first = true
         while true {
             guard skipWhitespace() else {
                 visitor.report(problem(.malformedRecord, at: position, reason: "The input ends inside the array of records"))
-                return
+                return false
             }
             let byte = window.bytes[position]
             if byte == UInt8(ascii: "]") && (!expectingElement || first) {
                 position += 1
-                // What follows a container's array (a NextToken, say) holds no records.
-                return
+                return true
             }
             if byte == UInt8(ascii: ",") && !expectingElement {
                 position += 1
@@ -164,18 +167,23 @@ public final class LogFileReader {
             if !expectingElement || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
                 visitor.report(problem(.malformedRecord, at: position, record: ordinal,
                                        reason: "Expected a record or ',' in the array of records"))
-                guard resynchronize(into: &visitor) else { return }
-                expectingElement = false
+                // Go on at the next record, or end at the array's close; the problem is reported once.
+                guard resynchronize(into: &visitor) else { return false }
+                if window.bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return true
+                }
+                expectingElement = true
                 first = false
                 continue
             }
             first = false
             expectingElement = false
-            guard byte == UInt8(ascii: "{") else {
+            guard byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") else {
                 visitor.report(problem(.unrecognizedRecord, at: position, record: ordinal,
                                        reason: "An element of the array of records is not a JSON object"))
                 ordinal += 1
-                guard skipScalarElement() else { return }
+                guard skipScalarElement() else { return false }
                 continue
             }
             guard let value = readValue(into: &visitor) else {
@@ -183,9 +191,16 @@ public final class LogFileReader {
                     visitor.report(problem(.malformedRecord, at: position, record: ordinal,
                                            reason: "The input ends inside a record"))
                 }
-                return
+                return false
             }
             if let value {
+                // An array element is skipped whole: its own commas and brackets are not the array's.
+                guard byte == UInt8(ascii: "{") else {
+                    visitor.report(problem(.unrecognizedRecord, at: value.lowerBound, record: ordinal,
+                                           reason: "An element of the array of records is not a JSON object"))
+                    ordinal += 1
+                    continue
+                }
                 let bytes = UnsafeRawBufferPointer(rebasing: window.bytes[value])
                 handleObject(bytes, decodedOffset: window.decodedOffset(of: value.lowerBound),
                              container: container, into: &visitor)
@@ -217,6 +232,10 @@ public final class LogFileReader {
                 readArrayElements(container: nil, into: &visitor)
                 continue
             }
+            if byte == UInt8(ascii: "{"), let container = peekContainerKey() {
+                guard readArrayElements(container: container, into: &visitor), finishContainer(into: &visitor) else { return }
+                continue
+            }
             guard byte == UInt8(ascii: "{") else {
                 visitor.report(problem(.malformedRecord, at: position, record: ordinal,
                                        reason: "Expected a JSON object"))
@@ -239,17 +258,40 @@ public final class LogFileReader {
         }
     }
 
+    /// After a container's array: skips the rest of the container object (a `NextToken`, say),
+    /// which holds no records, without keeping its bytes. False when the input ends first.
+    private func finishContainer<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Bool {
+        boundary.reset(openBrackets: 1)
+        while true {
+            if let end = boundary.scan(window.bytes, from: position) {
+                position = end
+                return true
+            }
+            position = window.end
+            guard readMore() else {
+                if window.inputProblem == nil {
+                    visitor.report(problem(.malformedRecord, at: window.end,
+                                           reason: "The input ends inside the object holding the records"))
+                }
+                return false
+            }
+        }
+    }
+
     // MARK: - One JSON object
 
     /// Validates one object and hands it on as what it is, unwrapping containers held in memory.
+    /// `isEncoded`: the object's bytes are not the input's (a message in a base64 payload), so a
+    /// problem in it is reported at `decodedOffset` rather than at an offset within it.
     func handleObject<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
                                                       container: RecordClassifier.ContainerKind?,
-                                                      into visitor: inout Visitor) {
+                                                      isEncoded: Bool = false, into visitor: inout Visitor) {
         do {
             try JSONValidator.validate(object, maximumDepth: limits.maximumDepth)
         } catch {
             visitor.report(InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, path: path,
-                                        offset: decodedOffset + error.offset, record: ordinal, reason: error.message))
+                                        offset: decodedOffset + (isEncoded ? 0 : error.offset), record: ordinal,
+                                        reason: error.message))
             ordinal += 1
             return
         }
@@ -300,8 +342,8 @@ public final class LogFileReader {
 
     /// A record that was carried inside another (a CloudWatch Logs message): a JSON object.
     func handleObjectFromPayload<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
-                                                         into visitor: inout Visitor) {
-        handleObject(object, decodedOffset: decodedOffset, container: nil, into: &visitor)
+                                                         isEncoded: Bool = false, into visitor: inout Visitor) {
+        handleObject(object, decodedOffset: decodedOffset, container: nil, isEncoded: isEncoded, into: &visitor)
     }
 
     /// A flow log line carried in a CloudWatch Logs message, which has no header: default format.
@@ -352,6 +394,13 @@ public final class LogFileReader {
                 let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
                 let line = mark!..<newline
                 position = newline + 1
+                // A line that fitted in the window is held to the limit too, not only one that outgrew it.
+                if line.count > limits.maximumRecordSize {
+                    visitor.report(problem(.oversizedRecord, at: line.lowerBound, record: ordinal,
+                                           reason: "A line longer than the record size limit of \(limits.maximumRecordSize) bytes"))
+                    ordinal += 1
+                    return .some(nil)
+                }
                 return .some(line)
             }
             let scanned = bytes.count - mark!
@@ -365,6 +414,13 @@ public final class LogFileReader {
             guard readMore() else {
                 let end = window.end
                 guard mark! < end else { return nil }
+                // Input cut short by damage (a truncated gzip file): the unfinished last line is not
+                // a record — as a flow line it could even pass for one with its last field cut —
+                // and the damage is reported once, by `read`.
+                guard window.inputProblem == nil else {
+                    position = end
+                    return nil
+                }
                 let line = mark!..<end
                 position = end
                 return .some(line)
@@ -484,6 +540,13 @@ public final class LogFileReader {
             if let end = boundary.scan(window.bytes, from: scanFrom) {
                 let range = mark!..<end
                 position = end
+                // A record that fitted in the window is held to the limit too, not only one that outgrew it.
+                if range.count > limits.maximumRecordSize {
+                    visitor.report(problem(.oversizedRecord, at: range.lowerBound, record: ordinal,
+                                           reason: "A record larger than the size limit of \(limits.maximumRecordSize) bytes"))
+                    ordinal += 1
+                    return .some(nil)
+                }
                 if boundary.deepest > limits.maximumDepth {
                     visitor.report(problem(.tooDeep, at: range.lowerBound, record: ordinal,
                                            reason: "A record nested deeper than \(limits.maximumDepth) levels"))
@@ -517,10 +580,11 @@ public final class LogFileReader {
     /// After a structural error in an array of records, skips to the next `{` at the top of the
     /// array. Returns false at the end of the input.
     private func resynchronize<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Bool {
+        // The byte that was unexpected is passed over first, unless it starts a record or ends the array.
+        if window.bytes[position] != UInt8(ascii: "{") && window.bytes[position] != UInt8(ascii: "]") { position += 1 }
         while skipWhitespace() {
             let byte = window.bytes[position]
-            if byte == UInt8(ascii: "{") { return true }
-            if byte == UInt8(ascii: "]") { return true }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "]") { return true }
             position += 1
         }
         return false

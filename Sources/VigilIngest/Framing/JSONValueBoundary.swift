@@ -21,6 +21,14 @@ struct JSONValueBoundary {
         deepest = 0
     }
 
+    /// Prepares to find the end of a value whose first `openBrackets` brackets have already been
+    /// passed (the rest of an object after the array of records it holds).
+    mutating func reset(openBrackets: Int) {
+        reset()
+        depth = openBrackets
+        deepest = openBrackets
+    }
+
     /// Scans `bytes[position..<bytes.count]`, where `position` is the value's first byte (after a
     /// `reset`) or where the last call stopped. Returns the offset just past the value's closing
     /// bracket, or nil when all bytes were scanned without reaching it.
