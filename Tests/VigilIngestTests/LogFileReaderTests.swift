@@ -295,6 +295,7 @@ struct LogFileReaderBadInputTests {
         #expect(problem.kind == .corruptCompression)
         #expect(problem.path == "bad.json.gz")
         #expect(problem.offsetSpace == .file)
+        #expect((problem.offset ?? -1) > 0 && (problem.offset ?? .max) <= compressed.count)
         #expect(result.records.count > 0)
         // zlib may emit damaged bytes for a while before it notices (here the deflate data stays
         // decodable and only the trailer's CRC-32 tells): the lines garbled on the way are reported
@@ -389,6 +390,18 @@ struct LogFileReaderBadInputTests {
         let stray = Harness.read("[" + records[0] + ",," + records[1] + "]")
         #expect(stray.texts == [records[0], records[1]])
         #expect(stray.problems.map(\.kind) == [.malformedRecord])
+        #expect(stray.problems.first?.offset == records[0].utf8.count + 2)
+        // A trailing comma before the close, and junk between records.
+        let trailing = Harness.read(#"{"Records":["# + records[0] + ",]}")
+        #expect(trailing.texts == [records[0]])
+        #expect(trailing.problems.map(\.kind) == [.malformedRecord])
+        let junk = Harness.read("[" + records[0] + " junk, " + records[1] + "]")
+        #expect(junk.texts == [records[0], records[1]])
+        #expect(junk.problems.map(\.kind) == [.malformedRecord])
+        // Both in one array, and the array still ends where it should: what follows is read.
+        let both = Harness.read(#"{"Records":["# + records[0] + ",," + records[1] + " " + records[2] + "]}\n" + records[3] + "\n")
+        #expect(both.texts == [records[0], records[1], records[2], records[3]])
+        #expect(both.problems.map(\.kind) == [.malformedRecord, .malformedRecord])
     }
 
     // MARK: Limits
@@ -453,6 +466,7 @@ struct LogFileReaderBadInputTests {
         #expect(inArray.texts == [records[0], records[1]])
         #expect(inArray.problems.map(\.kind) == [.tooDeep])
         #expect(inArray.problems.first?.record == 1)
+        #expect(inArray.problems.first?.offset == records[0].utf8.count + 2)
         let onLine = Harness.read([records[0], deep, records[1]].joined(separator: "\n"), limits: limits)
         #expect(onLine.texts == [records[0], records[1]])
         #expect(onLine.problems.map(\.kind) == [.tooDeep])
@@ -477,7 +491,8 @@ struct LogFileReaderBadInputTests {
             #expect(result.skips == [.emptyFile])
             #expect(result.problems.isEmpty && result.records.isEmpty)
         }
-        for bytes: [UInt8] in [Array(" \n\t\r\n  ".utf8), Harness.gzip([]), Harness.gzip(Array("\n\n".utf8))] {
+        for bytes: [UInt8] in [Array(" \n\t\r\n  ".utf8), Harness.gzip([]), Harness.gzip(Array("\n\n".utf8)),
+                               [0xEF, 0xBB, 0xBF], [0xEF, 0xBB, 0xBF, 0x0A]] {
             let result = Harness.read(bytes)
             #expect(result.skips == [.emptyFile], "\(bytes.count) bytes")
             #expect(result.problems.isEmpty)

@@ -60,7 +60,11 @@ public final class LogFileReader {
         // A UTF-8 byte order mark, which some tools write, is not content.
         if ensure(3), window.bytes[position] == 0xEF, window.bytes[position + 1] == 0xBB, window.bytes[position + 2] == 0xBF {
             position += 3
-            guard skipWhitespace() else { return }
+            guard skipWhitespace() else {
+                // Nothing but the mark: as empty as a zero-byte file.
+                if window.inputProblem == nil { visitor.skip(.emptyFile) }
+                return
+            }
         }
         switch window.bytes[position] {
         case UInt8(ascii: "["):
