@@ -1,3 +1,5 @@
+import VigilPattern
+
 /// What the envelope needs from one flow record, as byte ranges into the line.
 public struct FlowRecordFacts: Sendable, Equatable {
     /// `start`, in unix seconds, when present.
@@ -208,80 +210,13 @@ public struct FlowLogLineWriter: Sendable {
         return value
     }
 
-    /// Copies a value as a JSON string: runs of plain bytes at once, escapes between them, and
-    /// UTF-8 checked on the way (invalid UTF-8 cannot be carried by a JSON string). Returns the
-    /// offset of the first byte that is not UTF-8, nil when all is well.
+    /// Appends a value as a JSON string, checking UTF-8 on the way (invalid UTF-8 cannot be
+    /// carried by a JSON string). Returns the offset of the first byte that is not UTF-8, nil
+    /// when all is well.
     private static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                      into detail: inout [UInt8]) -> Int? {
-        detail.append(UInt8(ascii: "\""))
-        var runStart = range.lowerBound
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let byte = bytes[index]
-            if byte >= 0x80 {
-                let length = validSequenceLength(bytes, at: index, end: range.upperBound)
-                if length == 0 { return index }
-                index += length
-                continue
-            }
-            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                index += 1
-                continue
-            }
-            detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            switch byte {
-            case UInt8(ascii: "\""): detail.append(contentsOf: escapedQuote)
-            case UInt8(ascii: "\\"): detail.append(contentsOf: escapedBackslash)
-            case 0x08: detail.append(contentsOf: escapedBackspace)
-            case 0x0C: detail.append(contentsOf: escapedFormFeed)
-            case 0x0A: detail.append(contentsOf: escapedNewline)
-            case 0x0D: detail.append(contentsOf: escapedReturn)
-            case 0x09: detail.append(contentsOf: escapedTab)
-            default:
-                detail.append(contentsOf: escapedControlPrefix)
-                detail.append(FlowLogFormat.hexDigit(byte >> 4))
-                detail.append(FlowLogFormat.hexDigit(byte & 0xF))
-            }
-            index += 1
-            runStart = index
-        }
-        detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<range.upperBound]))
-        detail.append(UInt8(ascii: "\""))
-        return nil
-    }
-
-    // Escape sequences, built once: appending them allocates nothing.
-    private static let escapedQuote: [UInt8] = Array(#"\""#.utf8)
-    private static let escapedBackslash: [UInt8] = Array(#"\\"#.utf8)
-    private static let escapedBackspace: [UInt8] = Array(#"\b"#.utf8)
-    private static let escapedFormFeed: [UInt8] = Array(#"\f"#.utf8)
-    private static let escapedNewline: [UInt8] = Array(#"\n"#.utf8)
-    private static let escapedReturn: [UInt8] = Array(#"\r"#.utf8)
-    private static let escapedTab: [UInt8] = Array(#"\t"#.utf8)
-    private static let escapedControlPrefix: [UInt8] = Array(#"\u00"#.utf8)
-
-    /// The length of the well-formed UTF-8 sequence starting at `index` (a byte ≥ 0x80), or 0.
-    /// Unicode's table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
-    private static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {
-        let lead = bytes[index]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return 0
-        }
-        guard end - index >= length else { return 0 }
-        let second = bytes[index + 1]
-        guard second >= low, second <= high else { return 0 }
-        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
-        return length
+        JSONText.appendQuotedUTF8(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])), to: &detail)
+            .map { range.lowerBound + $0 }
     }
 
     private static func malformed(_ reason: String) -> InputProblem {

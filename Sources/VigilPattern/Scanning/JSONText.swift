@@ -13,22 +13,57 @@ public enum JSONText {
     /// Appends the UTF-8 `bytes` as a JSON string literal, quotes included: `"` and `\` escaped,
     /// control characters as `\n`-style or `\u00XX` escapes, everything else as it is.
     public static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        _ = appendQuoted(bytes, to: &output, checkingUTF8: false)
+    }
+
+    /// Like `appendQuoted`, but only for well-formed UTF-8: returns the offset in `bytes` of the
+    /// first byte that is not (the literal is then left unfinished), nil when all was written.
+    public static func appendQuotedUTF8(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Int? {
+        appendQuoted(bytes, to: &output, checkingUTF8: true)
+    }
+
+    /// Copies runs of plain bytes at once, with escapes between them.
+    private static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8],
+                                     checkingUTF8: Bool) -> Int? {
         output.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(UInt8(ascii: "\\")); output.append(byte)
-            case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\")); output.append(byte)
-            case 0x0A: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            default:
-                output.append(byte)
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x80 {
+                guard checkingUTF8 else {
+                    index += 1
+                    continue
+                }
+                let length = UTF8Sequence.length(in: bytes, at: index)
+                if length == 0 { return index }
+                index += length
+                continue
             }
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: bytes[runStart..<index])
+            output.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+            case 0x08: output.append(UInt8(ascii: "b"))
+            case 0x0C: output.append(UInt8(ascii: "f"))
+            case 0x0A: output.append(UInt8(ascii: "n"))
+            case 0x0D: output.append(UInt8(ascii: "r"))
+            case 0x09: output.append(UInt8(ascii: "t"))
+            default:
+                output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            }
+            index += 1
+            runStart = index
         }
+        output.append(contentsOf: bytes[runStart..<count])
         output.append(UInt8(ascii: "\""))
+        return nil
     }
 
     /// Appends a string literal for bytes held in an array.

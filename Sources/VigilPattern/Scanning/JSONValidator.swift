@@ -137,29 +137,10 @@ public enum JSONValidator {
         throw EventError("Unterminated string", offset: start)
     }
 
-    /// The offset past the multi-byte UTF-8 sequence starting at `start` (RFC 3629: no overlong
-    /// forms, no surrogates, nothing above U+10FFFF).
+    /// The offset past the multi-byte UTF-8 sequence starting at `start`.
     static func validateUTF8Sequence(_ bytes: UnsafeRawBufferPointer, at start: Int) throws(EventError) -> Int {
-        let lead = bytes[start]
-        let length: Int
-        var lowest: UInt8 = 0x80
-        var highest: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lowest = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; highest = 0x9F
-        case 0xF0: length = 4; lowest = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; highest = 0x8F
-        default: throw EventError("Invalid UTF-8", offset: start)
-        }
-        guard start + length <= bytes.count else { throw EventError("Invalid UTF-8", offset: start) }
-        let second = bytes[start + 1]
-        guard second >= lowest && second <= highest else { throw EventError("Invalid UTF-8", offset: start) }
-        for index in 2..<length where bytes[start + index] & 0xC0 != 0x80 {
-            throw EventError("Invalid UTF-8", offset: start)
-        }
+        let length = UTF8Sequence.length(in: bytes, at: start)
+        guard length > 0 else { throw EventError("Invalid UTF-8", offset: start) }
         return start + length
     }
 
