@@ -19,15 +19,24 @@ public struct EventNormalizer {
 
     public init() {}
 
-    /// Normalizes `record` of the file described by `context`. Throws a problem (reason only;
-    /// the caller adds where) for a record that lacks what its kind requires.
+    /// Normalizes `record` of the file described by `context`. Throws a problem, located at the
+    /// record (file, offset, ordinal), for a record that lacks what its kind requires.
     public mutating func normalize(_ record: LogRecord, context: LogFileContext) throws(InputProblem) -> EventEnvelope {
         envelope.reset(kind: record.kind, record: record.bytes)
-        switch record.kind {
-        case .cloudTrail: try normalizeCloudTrail(record.bytes)
-        case .flowLog: try normalizeFlow(record, context: context)
-        case .guardDutyFinding: try normalizeFinding(record.bytes)
-        case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes)
+        do {
+            switch record.kind {
+            case .cloudTrail: try normalizeCloudTrail(record.bytes)
+            case .flowLog: try normalizeFlow(record, context: context)
+            case .guardDutyFinding: try normalizeFinding(record.bytes)
+            case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes)
+            }
+        } catch {
+            var problem = error
+            problem.path = context.path
+            problem.offset = record.decodedOffset
+            problem.offsetSpace = .decoded
+            problem.record = record.ordinal
+            throw problem
         }
         if !envelope.time.isEmpty {
             envelope.eventTime = envelope.time.withUnsafeBytes { Timestamps.parse($0) }

@@ -42,11 +42,7 @@ struct FileProcessor: RecordVisitor {
         do {
             envelope = try normalizer.normalize(record, context: context)
         } catch {
-            var problem = error
-            problem.path = context.path
-            problem.offset = record.decodedOffset
-            problem.record = record.ordinal
-            report(problem)
+            report(error)
             return
         }
         if let reason = filter.reasonToDrop(envelope) {

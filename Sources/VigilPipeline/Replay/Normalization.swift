@@ -74,11 +74,7 @@ public struct Normalization {
                 line.append(0x0A)
                 onEvent(line)
             } catch {
-                var problem = error
-                problem.path = context.path
-                problem.offset = record.decodedOffset
-                problem.record = record.ordinal
-                report(problem)
+                report(error)
             }
         }
 
