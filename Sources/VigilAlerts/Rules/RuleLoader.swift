@@ -80,7 +80,7 @@ public enum RuleLoader {
             let start = JSONBytes.skipWhitespace(buffer, from: 0)
             if buffer[start] == UInt8(ascii: "[") {
                 var index = 0
-                forEachElement(buffer, from: start) { element in
+                JSONBytes.forEachElement(in: buffer, arrayAt: start) { element in
                     readRule(buffer, element, file: file, index: index, into: &result)
                     index += 1
                 }
@@ -213,22 +213,10 @@ public enum RuleLoader {
         guard bytes[range.lowerBound] == UInt8(ascii: "[") else { return nil }
         var values: [String] = []
         var allStrings = true
-        forEachElement(bytes, from: range.lowerBound) { element in
+        JSONBytes.forEachElement(in: bytes, arrayAt: range.lowerBound) { element in
             if let value = string(bytes, element) { values.append(value) } else { allStrings = false }
         }
         return allStrings ? values : nil
-    }
-
-    /// Calls `body` with each element's range of the (valid) array starting at `start`.
-    private static func forEachElement(_ bytes: UnsafeRawBufferPointer, from start: Int, _ body: (Range<Int>) -> Void) {
-        var offset = JSONBytes.skipWhitespace(bytes, from: start + 1)
-        guard offset < bytes.count, bytes[offset] != UInt8(ascii: "]") else { return }
-        while offset < bytes.count, let end = try? JSONBytes.skipValue(bytes, from: offset) {
-            body(offset..<end)
-            offset = JSONBytes.skipWhitespace(bytes, from: end)
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else { return }
-            offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
-        }
     }
 
     static func lineAndColumn(of offset: Int, in bytes: UnsafeRawBufferPointer) -> (Int, Int) {

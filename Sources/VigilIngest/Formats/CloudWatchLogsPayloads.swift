@@ -123,7 +123,7 @@ extension LogFileReader {
             return
         }
         var message: [UInt8] = []
-        forEachElement(of: object, logEvents) { element in
+        JSONBytes.forEachElement(in: object, arrayAt: logEvents.lowerBound) { element in
             let event = UnsafeRawBufferPointer(rebasing: object[element])
             var messageRange: Range<Int>?
             try? JSONMembers.forEach(in: event) { key, _, value in

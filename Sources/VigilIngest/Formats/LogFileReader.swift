@@ -359,7 +359,7 @@ public final class LogFileReader {
     /// The elements of a container array inside an object already in memory (and validated).
     private func handleArrayInMemory<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, elements: Range<Int>,
                                                              decodedOffset: Int, into visitor: inout Visitor) {
-        forEachElement(of: object, elements) { element in
+        JSONBytes.forEachElement(in: object, arrayAt: elements.lowerBound) { element in
             let elementBytes = UnsafeRawBufferPointer(rebasing: object[element])
             if object[element.lowerBound] == UInt8(ascii: "{") {
                 handleObject(elementBytes, decodedOffset: decodedOffset + element.lowerBound, container: nil, into: &visitor)
@@ -630,18 +630,5 @@ public final class LogFileReader {
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-    }
-
-    /// Calls `body` with the range of each element of the (validated) array at `array`.
-    func forEachElement(of bytes: UnsafeRawBufferPointer, _ array: Range<Int>, _ body: (Range<Int>) -> Void) {
-        var offset = JSONBytes.skipWhitespace(bytes, from: array.lowerBound + 1)
-        guard offset < array.upperBound, bytes[offset] != UInt8(ascii: "]") else { return }
-        while offset < array.upperBound {
-            guard let end = try? JSONBytes.skipValue(bytes, from: offset) else { return }
-            body(offset..<end)
-            offset = JSONBytes.skipWhitespace(bytes, from: end)
-            guard offset < array.upperBound, bytes[offset] == UInt8(ascii: ",") else { return }
-            offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
-        }
     }
 }

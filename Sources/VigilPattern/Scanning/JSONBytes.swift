@@ -15,6 +15,20 @@ public enum JSONBytes {
 }
 
 extension JSONBytes {
+    /// Calls `body` with the range of each element of the array whose `[` is at `start`, in
+    /// order. Meant for arrays already validated; it stops quietly at anything unexpected.
+    public static func forEachElement(in bytes: UnsafeRawBufferPointer, arrayAt start: Int,
+                                      _ body: (Range<Int>) -> Void) {
+        var offset = skipWhitespace(bytes, from: start + 1)
+        guard offset < bytes.count, bytes[offset] != UInt8(ascii: "]") else { return }
+        while offset < bytes.count, let end = try? skipValue(bytes, from: offset) {
+            body(offset..<end)
+            offset = skipWhitespace(bytes, from: end)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else { return }
+            offset = skipWhitespace(bytes, from: offset + 1)
+        }
+    }
+
     /// Whether `bytes` are exactly the UTF-8 of `text` (a key compared against a known name,
     /// without the generic sequence comparison's per-byte overhead).
     @inline(__always)
