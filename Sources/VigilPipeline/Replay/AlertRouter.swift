@@ -5,6 +5,8 @@ import VigilAlerts
 public final class AlertRouter {
     private let defaultSinks: [any AlertSink]
     private let sinksByName: [String: any AlertSink]
+    /// Every sink once, for flushing.
+    private let allSinks: [any AlertSink]
     private var sent = Set<[UInt8]>()
     /// The first sink failure, which ends the run.
     public private(set) var failure: SinkError?
@@ -12,8 +14,13 @@ public final class AlertRouter {
     public init(defaultSinks: [any AlertSink], namedSinks: [any AlertSink]) {
         self.defaultSinks = defaultSinks
         var byName: [String: any AlertSink] = [:]
-        for sink in defaultSinks + namedSinks { byName[sink.name] = sink }
+        var all: [any AlertSink] = []
+        for sink in defaultSinks + namedSinks where byName[sink.name] == nil {
+            byName[sink.name] = sink
+            all.append(sink)
+        }
         sinksByName = byName
+        allSinks = all
     }
 
     /// The sink names rules may target.
@@ -31,7 +38,7 @@ public final class AlertRouter {
 
     /// Makes every alert sent so far durable.
     public func flush() {
-        for sink in Set(sinksByName.values.map(ObjectIdentifier.init)).compactMap({ id in sinksByName.values.first { ObjectIdentifier($0) == id } }) {
+        for sink in allSinks {
             do throws(SinkError) { try sink.flush() } catch { if failure == nil { failure = error } }
         }
     }
