@@ -400,18 +400,14 @@ public final class LogFileReader {
                 position = newline + 1
                 // A line that fitted in the window is held to the limit too, not only one that outgrew it.
                 if line.count > limits.maximumRecordSize {
-                    visitor.report(problem(.oversizedRecord, at: line.lowerBound, record: ordinal,
-                                           reason: "A line longer than the record size limit of \(limits.maximumRecordSize) bytes"))
-                    ordinal += 1
+                    reportOversized(at: line.lowerBound, what: "A line", into: &visitor)
                     return .some(nil)
                 }
                 return .some(line)
             }
             let scanned = bytes.count - mark!
             if scanned > limits.maximumRecordSize {
-                visitor.report(problem(.oversizedRecord, at: mark!, record: ordinal,
-                                       reason: "A line longer than the record size limit of \(limits.maximumRecordSize) bytes"))
-                ordinal += 1
+                reportOversized(at: mark!, what: "A line", into: &visitor)
                 skipPastNewline()
                 return .some(nil)
             }
@@ -546,9 +542,7 @@ public final class LogFileReader {
                 position = end
                 // A record that fitted in the window is held to the limit too, not only one that outgrew it.
                 if range.count > limits.maximumRecordSize {
-                    visitor.report(problem(.oversizedRecord, at: range.lowerBound, record: ordinal,
-                                           reason: "A record larger than the size limit of \(limits.maximumRecordSize) bytes"))
-                    ordinal += 1
+                    reportOversized(at: range.lowerBound, what: "A record", into: &visitor)
                     return .some(nil)
                 }
                 if boundary.deepest > limits.maximumDepth {
@@ -561,9 +555,7 @@ public final class LogFileReader {
             }
             let scanned = window.end - mark!
             if scanned > limits.maximumRecordSize {
-                visitor.report(problem(.oversizedRecord, at: mark!, record: ordinal,
-                                       reason: "A record larger than the size limit of \(limits.maximumRecordSize) bytes"))
-                ordinal += 1
+                reportOversized(at: mark!, what: "A record", into: &visitor)
                 // Go on finding its end, dropping its bytes as they pass.
                 mark = nil
                 position = window.end
@@ -621,6 +613,13 @@ public final class LogFileReader {
             position += 1
         }
         return false
+    }
+
+    /// Reports the record starting at window offset `offset` as over the size limit, and counts it.
+    private func reportOversized<Visitor: RecordVisitor>(at offset: Int, what: String, into visitor: inout Visitor) {
+        visitor.report(problem(.oversizedRecord, at: offset, record: ordinal,
+                               reason: "\(what) larger than the record size limit of \(limits.maximumRecordSize) bytes"))
+        ordinal += 1
     }
 
     private func problem(_ kind: InputProblem.Kind, at offset: Int, record: Int? = nil, reason: String) -> InputProblem {
