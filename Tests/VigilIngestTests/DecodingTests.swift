@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import Testing
 import VigilIngest
@@ -29,7 +28,7 @@ struct DecodingTests {
     @Test("A gzip file decodes to the original bytes, whatever the destination size", arguments: [4096, 1 << 20])
     func gzipRoundTrip(bufferSize: Int) throws {
         let text = Self.text(bytes: 3 << 20, seed: 2)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         try Self.withDirectory { directory in
             // The name says nothing: the magic bytes decide.
             let path = try Self.write(compressed, to: directory, name: "records.json")
@@ -48,7 +47,7 @@ struct DecodingTests {
     @Test("One byte at a time, through tiny chunks, still decodes every byte")
     func oneByteDestination() throws {
         let text = Self.text(bytes: 150_000, seed: 3)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         try Self.withDirectory { directory in
             let gzipPath = try Self.write(compressed, to: directory, name: "a.gz")
             let plainPath = try Self.write(text, to: directory, name: "a.txt")
@@ -66,7 +65,7 @@ struct DecodingTests {
     @Test("Concatenated gzip members decode as one stream")
     func multiMember() throws {
         let parts = [Self.text(bytes: 300_000, seed: 4), [], Self.text(bytes: 1, seed: 5), Self.text(bytes: 200_000, seed: 6)]
-        let compressed = parts.flatMap { Self.gzip($0) }
+        let compressed = parts.flatMap { Harness.gzip($0) }
         let expected = parts.flatMap { $0 }
         try Self.withDirectory { directory in
             let path = try Self.write(compressed, to: directory, name: "cat.gz")
@@ -84,7 +83,7 @@ struct DecodingTests {
     @Test("A gzip header with a file name (as gzip(1) writes) is accepted")
     func headerWithFileName() {
         let text = Self.text(bytes: 10_000, seed: 7)
-        var compressed = Self.gzip(text)
+        var compressed = Harness.gzip(text)
         compressed[3] |= 0x08  // FLG.FNAME
         compressed.insert(contentsOf: Array("CloudTrail_2024.json\0".utf8), at: 10)
         let result = Self.readAll(DecodedInput(bytes: compressed, name: "named"), bufferSize: 4096)
@@ -97,7 +96,7 @@ struct DecodingTests {
     @Test("A truncated gzip file delivers an exact prefix, then reports where the input ended")
     func truncated() throws {
         let text = Self.text(bytes: 400_000, seed: 8)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         let n = compressed.count
         let cuts = [2, 3, 5, 9, 10, 11, 20, n / 3, n / 2, n - 9, n - 8, n - 5, n - 1]
         try Self.withDirectory { directory in
@@ -123,7 +122,7 @@ struct DecodingTests {
     @Test("The bytes before damage come first; the next read throws; then reads return 0")
     func deferredProblem() throws {
         let text = Self.text(bytes: 100_000, seed: 9)
-        let compressed = Array(Self.gzip(text).dropLast(4))
+        let compressed = Array(Harness.gzip(text).dropLast(4))
         let input = DecodedInput(bytes: compressed, name: "short.gz")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -138,7 +137,7 @@ struct DecodingTests {
     @Test("A damaged byte in the compressed data is reported, not trapped on")
     func corruptedByte() {
         let text = Self.text(bytes: 400_000, seed: 10)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         for position in [2, 10, 200, compressed.count / 2, compressed.count - 20] {
             var damaged = compressed
             damaged[position] ^= 0x5a
@@ -154,7 +153,7 @@ struct DecodingTests {
     @Test("A wrong CRC-32 or length in the trailer is reported after all the data")
     func badTrailer() {
         let text = Self.text(bytes: 200_000, seed: 11)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         for (position, message) in [(compressed.count - 6, "incorrect data check"), (compressed.count - 2, "incorrect length check")] {
             var damaged = compressed
             damaged[position] ^= 0x01
@@ -171,7 +170,7 @@ struct DecodingTests {
     ])
     func trailingGarbage(trailer: [UInt8]) {
         let text = Self.text(bytes: 50_000, seed: 12)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         let result = Self.readAll(DecodedInput(bytes: compressed + trailer, name: "trailing.gz"), bufferSize: 4096)
         #expect(result.bytes == text)
         #expect(result.problem?.kind == .corruptCompression)
@@ -182,7 +181,7 @@ struct DecodingTests {
     @Test("A second member with gzip magic but a bad header is corrupt")
     func badSecondHeader() {
         let text = Self.text(bytes: 50_000, seed: 13)
-        let compressed = Self.gzip(text)
+        let compressed = Harness.gzip(text)
         let result = Self.readAll(DecodedInput(bytes: compressed + [0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0, 1, 2], name: "x.gz"),
                                   bufferSize: 4096)
         #expect(result.bytes == text)
@@ -239,7 +238,7 @@ struct DecodingTests {
     @Test("Bytes in memory decode like a file, named in problems")
     func inMemory() {
         let text = Self.text(bytes: 120_000, seed: 14)
-        let gzip = DecodedInput(bytes: Self.gzip(text), name: "cloudwatch-payload")
+        let gzip = DecodedInput(bytes: Harness.gzip(text), name: "cloudwatch-payload")
         #expect(gzip.path == "cloudwatch-payload")
         #expect(Self.readAll(gzip, bufferSize: 4096).bytes == text)
         #expect(gzip.encoding == .gzip)
@@ -253,7 +252,7 @@ struct DecodingTests {
         #expect(emptyResult.bytes.isEmpty && emptyResult.problem == nil)
         #expect(empty.encoding == .plain)
 
-        let truncated = Self.readAll(DecodedInput(bytes: Array(Self.gzip(text).prefix(500)), name: "payload"), bufferSize: 4096)
+        let truncated = Self.readAll(DecodedInput(bytes: Array(Harness.gzip(text).prefix(500)), name: "payload"), bufferSize: 4096)
         #expect(text.starts(with: truncated.bytes))
         #expect(truncated.problem?.path == "payload")
         #expect(truncated.problem?.offset == 500)
@@ -302,33 +301,6 @@ struct DecodingTests {
             out.append(0x0a)
         }
         return Array(out.prefix(count))
-    }
-
-    /// One gzip member holding `bytes`, made by zlib's deflate.
-    static func gzip(_ bytes: [UInt8], level: CInt = 6) -> [UInt8] {
-        // On the heap: zlib refuses a z_stream whose address changed since init, and `&local`
-        // does not promise a stable address.
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        // deflateInit2 is a C macro; windowBits 15 + 16 asks for a gzip header and trailer.
-        let status = deflateInit2_(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                                   zlibVersion(), CInt(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK)
-        defer { deflateEnd(stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))))
-        var input = bytes
-        let produced = input.withUnsafeMutableBufferPointer { inputBuffer in
-            output.withUnsafeMutableBufferPointer { outputBuffer in
-                stream.pointee.next_in = inputBuffer.baseAddress
-                stream.pointee.avail_in = uInt(inputBuffer.count)
-                stream.pointee.next_out = outputBuffer.baseAddress
-                stream.pointee.avail_out = uInt(outputBuffer.count)
-                precondition(deflate(stream, Z_FINISH) == Z_STREAM_END)
-                return outputBuffer.count - Int(stream.pointee.avail_out)
-            }
-        }
-        return Array(output[..<produced])
     }
 
     /// Runs `body` with a fresh temporary directory, removed afterwards.
