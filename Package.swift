@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-1 for name-based event UUIDs, SHA-256 for alert ids.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // SQLite (Debian's libsqlite3-dev) for durable state: the webhook spool, windows, checkpoints.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Pattern parsing, validation, compilation and byte-level matching. No Foundation on the hot path.
@@ -33,7 +35,11 @@ let package = Package(
         // Rule files, alert building and sinks.
         .target(
             name: "VigilAlerts",
-            dependencies: ["VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "VigilPattern",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // A run: replay drives files through readers, the matcher and the sinks.
         .target(
@@ -64,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "VigilIngestTests",
             dependencies: ["VigilIngest", "VigilPattern", "CZlib"]
+        ),
+        .testTarget(
+            name: "VigilAlertsTests",
+            dependencies: ["VigilAlerts", "VigilPattern"]
         ),
         .testTarget(
             name: "VigilPipelineTests",

@@ -1,11 +1,22 @@
-/// Where alerts go. A sink takes whole alert lines; `flush` returns once they are durably taken.
+/// Where alerts go.
+///
+/// A sink is used from one thread at a time (the router gives each its own queue and thread), so
+/// it needs no locking of its own for `send`, `flush` and `finish`.
 public protocol AlertSink: AnyObject {
     /// The name rules use in `targets`.
     var name: String { get }
-    /// Takes one alert line (JSON and a newline).
-    func send(_ line: [UInt8]) throws(SinkError)
-    /// Makes everything sent so far durable (written out, and synced for files).
+    /// Takes one alert. It may be buffered until `flush`.
+    func send(_ alert: Alert) throws(SinkError)
+    /// Returns once every alert sent so far is durably taken: written and synced for a file,
+    /// committed to the spool for a webhook. A tail checkpoint may move past them after this.
     func flush() throws(SinkError)
+    /// Returns once every alert sent so far has reached its destination or the dead-letter
+    /// file; replay calls it before exiting. Sinks without a queue of their own just flush.
+    func finish() throws(SinkError)
+}
+
+extension AlertSink {
+    public func finish() throws(SinkError) { try flush() }
 }
 
 /// A sink that could not take alerts.
@@ -19,17 +30,4 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "sink \(sink): \(reason)" }
-}
-
-/// Parses `--sink` specifications: `stdout` or `file:PATH`.
-public enum SinkSpecification {
-    public static func makeSink(_ specification: String) throws(SinkError) -> any AlertSink {
-        if specification == "stdout" { return FileDescriptorSink.standardOutput() }
-        if specification.hasPrefix("file:") {
-            let path = String(specification.dropFirst(5))
-            guard !path.isEmpty else { throw SinkError(sink: specification, reason: "file: needs a path") }
-            return try FileDescriptorSink.appending(to: path, name: specification)
-        }
-        throw SinkError(sink: specification, reason: "Unknown sink; use stdout or file:PATH")
-    }
 }

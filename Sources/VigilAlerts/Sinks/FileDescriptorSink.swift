@@ -38,8 +38,8 @@ public final class FileDescriptorSink: AlertSink {
         if ownsDescriptor { close(descriptor) }
     }
 
-    public func send(_ line: [UInt8]) throws(SinkError) {
-        buffer.append(contentsOf: line)
+    public func send(_ alert: Alert) throws(SinkError) {
+        buffer.append(contentsOf: alert.line)
         if buffer.count >= 64 * 1024 { try writeBuffer() }
     }
 

@@ -30,8 +30,9 @@ public final class AlertRouter {
     func deliver(id: [UInt8], line: [UInt8], rule: Rule) -> Bool {
         guard sent.insert(id).inserted else { return false }
         let sinks = rule.targets.map { $0.compactMap { sinksByName[$0] } } ?? defaultSinks
+        let alert = Alert(id: String(decoding: id, as: UTF8.self), rule: rule.name, severity: rule.severity, line: line)
         for sink in sinks {
-            do throws(SinkError) { try sink.send(line) } catch { if failure == nil { failure = error } }
+            do throws(SinkError) { try sink.send(alert) } catch { if failure == nil { failure = error } }
         }
         return true
     }
@@ -40,6 +41,13 @@ public final class AlertRouter {
     public func flush() {
         for sink in allSinks {
             do throws(SinkError) { try sink.flush() } catch { if failure == nil { failure = error } }
+        }
+    }
+
+    /// Waits until every alert has reached its sink's destination or dead-letter file.
+    public func finish() {
+        for sink in allSinks {
+            do throws(SinkError) { try sink.finish() } catch { if failure == nil { failure = error } }
         }
     }
 }

@@ -73,7 +73,7 @@ public final class Replay {
             progress?.fileDone(decodedBytes: input.decodedOffset)
             if router.failure != nil { break }
         }
-        router.flush()
+        router.finish()
         progress?.finish()
         summary.seconds = MonotonicClock.seconds(since: started)
         return summary
