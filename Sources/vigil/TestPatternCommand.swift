@@ -14,11 +14,19 @@ struct TestPatternCommand: ParsableCommand {
             With --batch, reads JSON Lines {"pattern": …, "event": …} from standard input (each \
             value a JSON object or a string holding JSON text) and answers each line, in order, \
             with {"result": true|false} or {"error": "…"}.
+
+            With --explain, a no-match also says why: the first field that failed (in the order \
+            EventBridge checks fields), what the pattern wants there and what the event has. For a \
+            pattern with $or, the alternative that got furthest is explained. With --batch, the \
+            reason is an "explanation" string beside {"result": false}.
             """
     )
 
     @Flag(help: "Answer JSON Lines from standard input, one line each.")
     var batch = false
+
+    @Flag(help: "On a no-match, explain which field failed and why.")
+    var explain = false
 
     @Argument(help: "The event pattern: JSON text or @FILE.")
     var pattern: String?
@@ -43,11 +51,15 @@ struct TestPatternCommand: ParsableCommand {
         }
         let patternText = try CommandInput.text(pattern!)
         let eventText = try CommandInput.text(event!)
-        switch PatternTester.test(pattern: patternText, event: eventText) {
+        let (verdict, explanation) = explain
+            ? PatternTester.testExplaining(pattern: patternText, event: eventText)
+            : (PatternTester.test(pattern: patternText, event: eventText), nil)
+        switch verdict {
         case .match:
             print("true")
         case .noMatch:
             print("false")
+            for line in explanation?.lines ?? [] { print(line) }
             throw ExitCode(1)
         case .invalid(let message):
             CommandInput.printError(message)
@@ -63,7 +75,7 @@ struct TestPatternCommand: ParsableCommand {
                 output.write("{\"error\":\"Empty line\"}\n")
                 continue
             }
-            output.write(PatternTester.answerBatchLine(bytes) + "\n")
+            output.write(PatternTester.answerBatchLine(bytes, explaining: explain) + "\n")
         }
         output.flush()
     }

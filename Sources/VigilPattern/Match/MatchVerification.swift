@@ -59,7 +59,7 @@ extension PatternMatcher {
         return false
     }
 
-    private func isConsistent(leaf: Int, chosenArrays: [Int32], chosenIndices: [Int32]) -> Bool {
+    func isConsistent(leaf: Int, chosenArrays: [Int32], chosenIndices: [Int32]) -> Bool {
         let start = Int(leafMembershipStart[leaf])
         let end = Int(leafMembershipEnd[leaf])
         for position in start..<end {
@@ -71,7 +71,7 @@ extension PatternMatcher {
         return true
     }
 
-    private func leafSatisfies(_ leaf: Int, clause: Int) -> Bool {
+    func leafSatisfies(_ leaf: Int, clause: Int) -> Bool {
         let set = patternSet
         let testStart = Int(set.clauseTestStart[clause])
         let testEnd = Int(set.clauseTestStart[clause + 1])

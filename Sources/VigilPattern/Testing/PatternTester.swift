@@ -25,19 +25,34 @@ public enum PatternTester {
         }
     }
 
+    /// Like `test`, and for a no-match also why (`PatternExplainer`); the explanation is nil for
+    /// the other verdicts.
+    public static func testExplaining(pattern: [UInt8], event: [UInt8]) -> (verdict: Verdict, explanation: PatternExplanation?) {
+        let verdict = test(pattern: pattern, event: event)
+        // `test` has parsed the pattern and validated the event, so neither can fail here.
+        guard verdict == .noMatch, let parsed = try? EventPattern(json: pattern) else { return (verdict, nil) }
+        return (verdict, try? PatternExplainer.explain(parsed, event: event))
+    }
+
     /// Answers one line of `test-pattern --batch`: `{"pattern": …, "event": …}` in, where each value
     /// is a JSON object or a string holding JSON text, and `{"result":true|false}` or
-    /// `{"error":"…"}` out.
-    public static func answerBatchLine(_ line: [UInt8]) -> String {
+    /// `{"error":"…"}` out. With `explaining`, a no-match also says why:
+    /// `{"result":false,"explanation":"…"}`.
+    public static func answerBatchLine(_ line: [UInt8], explaining: Bool = false) -> String {
         let fields: (pattern: [UInt8], event: [UInt8])
         do {
             fields = try batchFields(line)
         } catch {
             return errorLine("Input line is not valid: \(error)")
         }
-        switch test(pattern: fields.pattern, event: fields.event) {
+        let (verdict, explanation) = explaining
+            ? testExplaining(pattern: fields.pattern, event: fields.event)
+            : (test(pattern: fields.pattern, event: fields.event), nil)
+        switch verdict {
         case .match: return "{\"result\":true}"
-        case .noMatch: return "{\"result\":false}"
+        case .noMatch:
+            guard let explanation else { return "{\"result\":false}" }
+            return "{\"result\":false,\"explanation\":\(JSONText.quoted(explanation.description))}"
         case .invalid(let message): return errorLine(message)
         }
     }

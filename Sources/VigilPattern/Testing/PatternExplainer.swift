@@ -1,0 +1,195 @@
+/// Explains why an event does not match a pattern: the first field that failed.
+///
+/// The explanation must never disagree with the engine, so it does not judge values itself. It
+/// matches the event with the real matcher (a one-pattern `CompiledPatternSet`) and reads what the
+/// matcher recorded: each leaf value's field, its array memberships, and the tests it met. On that
+/// record it repeats event-ruler's walk of a branch (the walk `MatchVerification` does: fields in
+/// path order, one consistent value chosen per field, backtracking, absence judged against the
+/// choices so far), remembering the deepest field reached. That field is the one that failed; the
+/// choices made before it say whether it failed for want of a value or because of the
+/// same-element rule of arrays of objects.
+///
+/// For `$or` every alternative is walked and the one that got furthest is explained (the first of
+/// those, on a tie). Performance is not a concern: this runs for failing tests, not for the stream.
+public enum PatternExplainer {
+    /// Nil when `event` (a JSON object) matches `pattern`, else why it does not.
+    public static func explain(_ pattern: EventPattern, event: [UInt8]) throws(EventError) -> PatternExplanation? {
+        var outcome: Result<PatternExplanation?, EventError> = .success(nil)
+        event.withUnsafeBytes { bytes in
+            do throws(EventError) {
+                outcome = .success(try explain(pattern, event: bytes))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Nil when `event` (a JSON object) matches `pattern`, else why it does not.
+    public static func explain(_ pattern: EventPattern, event: UnsafeRawBufferPointer) throws(EventError)
+        -> PatternExplanation? {
+        let set = CompiledPatternSet([(name: "pattern", pattern: pattern)])
+        let matcher = set.makeMatcher()
+        try matcher.match(event)
+        let values = try EventFieldValues(event: event, trie: set.trie)
+
+        var furthest: BranchWalk.Failure?
+        for branch in pattern.branches.indices {
+            var walk = BranchWalk(matcher: matcher, branch: branch)
+            guard let failure = walk.run() else { return nil }
+            if furthest == nil || failure.depth > furthest!.depth { furthest = failure }
+        }
+        guard let furthest else { return nil }
+        return describe(furthest, pattern: pattern, matcher: matcher,
+                        values: values, aligned: values.isAligned(with: matcher))
+    }
+
+    // MARK: - Describing the failure
+
+    private static func describe(_ failure: BranchWalk.Failure, pattern: EventPattern, matcher: PatternMatcher,
+                                 values: EventFieldValues, aligned: Bool) -> PatternExplanation {
+        let set = matcher.patternSet
+        let conditions = pattern.branches[failure.branch].conditions
+        let condition = conditions[failure.depth]
+        let clause = Int(set.branchClauses[failure.clausePosition])
+        let field = set.clauseField[clause]
+        let allowsAbsence = set.clauseAllowsAbsence[clause]
+
+        var fieldLeaves: [Int] = []
+        var consistent: [Int] = []
+        var satisfying: [Int] = []
+        for leaf in matcher.leafField.indices where matcher.leafField[leaf] == field {
+            fieldLeaves.append(leaf)
+            if matcher.isConsistent(leaf: leaf, chosenArrays: failure.chosenArrays, chosenIndices: failure.chosenIndices) {
+                consistent.append(leaf)
+            }
+            if matcher.leafSatisfies(leaf, clause: clause) { satisfying.append(leaf) }
+        }
+
+        // The matcher's leaf i is the walk's leaf i when aligned; otherwise quote all of the field's values.
+        func texts(_ leaves: [Int]) -> [String] {
+            aligned ? leaves.map { values.leaves[$0].text } : values.leaves.filter { $0.field == field }.map(\.text)
+        }
+
+        var conflict: PatternExplanation.SameElementConflict?
+        let found: PatternExplanation.Found
+        if fieldLeaves.isEmpty {
+            found = absence(of: condition.path, values: values)
+        } else if let chosen = satisfying.first {
+            // A value passes, but none in the elements already chosen: name the array they disagree on.
+            found = .values(texts(fieldLeaves))
+            conflict = sameElementConflict(leaf: chosen, failure: failure, conditions: conditions,
+                                           matcher: matcher, values: values, aligned: aligned)
+        } else {
+            found = .values(texts(allowsAbsence ? consistent : fieldLeaves))
+        }
+        return PatternExplanation(
+            path: condition.path, wanted: PatternText.condition(condition.matchers), found: found, conflict: conflict,
+            alternativeCount: pattern.branches.count, alternative: failure.branch,
+            conditionsMet: failure.depth, conditionCount: conditions.count)
+    }
+
+    /// The earlier field whose chosen value sits in another element of an array than `leaf`.
+    private static func sameElementConflict(leaf: Int, failure: BranchWalk.Failure, conditions: [FieldCondition],
+                                            matcher: PatternMatcher, values: EventFieldValues,
+                                            aligned: Bool) -> PatternExplanation.SameElementConflict? {
+        for position in Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf]) {
+            let array = matcher.membershipArray[position]
+            for chosen in failure.chosenArrays.indices
+            where failure.chosenArrays[chosen] == array && failure.chosenIndices[chosen] != matcher.membershipIndex[position] {
+                let other = conditions[Int(failure.chosenDepths[chosen])]
+                return PatternExplanation.SameElementConflict(
+                    array: aligned ? values.arrayPaths[Int(array)] : nil,
+                    otherPath: other.path, otherWanted: PatternText.condition(other.matchers))
+            }
+        }
+        return nil
+    }
+
+    /// Why a field has no value: nothing there, an object or an empty array there, or a part of
+    /// its path that is not an object.
+    private static func absence(of path: String, values: EventFieldValues) -> PatternExplanation.Found {
+        let segments = path.split(separator: ".", omittingEmptySubsequences: false)
+        if let node = values.node(of: segments), let seen = values.seen[node] {
+            if seen.object { return .object }
+            if seen.emptyArray { return .emptyArray }
+        }
+        for length in stride(from: segments.count - 1, through: 1, by: -1) {
+            let prefix = Array(segments.prefix(length))
+            if let node = values.node(of: prefix), let scalar = values.seen[node]?.scalar {
+                return .notAnObject(path: prefix.joined(separator: "."), value: scalar)
+            }
+        }
+        return .absent
+    }
+}
+
+/// event-ruler's walk of one branch over the matcher's record of an event, as `MatchVerification`
+/// does it, remembering the deepest field reached and the choices that led there.
+private struct BranchWalk {
+    /// Where the walk of a branch stopped for good.
+    struct Failure {
+        let branch: Int
+        /// How many fields held before the failing one (its index among the branch's conditions).
+        let depth: Int
+        /// The failing clause's position in `CompiledPatternSet.branchClauses`.
+        let clausePosition: Int
+        /// The array elements chosen for the fields before it, and the depth that chose each.
+        let chosenArrays: [Int32]
+        let chosenIndices: [Int32]
+        let chosenDepths: [Int32]
+    }
+
+    let matcher: PatternMatcher
+    let branch: Int
+    private let start: Int
+    private let end: Int
+    private var chosenArrays: [Int32] = []
+    private var chosenIndices: [Int32] = []
+    private var chosenDepths: [Int32] = []
+    private var deepest: Failure?
+
+    init(matcher: PatternMatcher, branch: Int) {
+        self.matcher = matcher
+        self.branch = branch
+        start = Int(matcher.patternSet.branchClauseStart[branch])
+        end = Int(matcher.patternSet.branchClauseStart[branch + 1])
+    }
+
+    /// Nil when the branch matches, else where it failed.
+    mutating func run() -> Failure? {
+        search(clausePosition: start) ? nil : deepest
+    }
+
+    private mutating func search(clausePosition: Int) -> Bool {
+        if clausePosition == end { return true }
+        let depth = clausePosition - start
+        if depth > (deepest?.depth ?? -1) {
+            // The first time the walk gets this deep; if it never gets deeper, this field failed here.
+            deepest = Failure(branch: branch, depth: depth, clausePosition: clausePosition, chosenArrays: chosenArrays,
+                              chosenIndices: chosenIndices, chosenDepths: chosenDepths)
+        }
+        let set = matcher.patternSet
+        let clause = Int(set.branchClauses[clausePosition])
+        let field = set.clauseField[clause]
+        var anyConsistentLeaf = false
+        for leaf in matcher.leafField.indices where matcher.leafField[leaf] == field {
+            guard matcher.isConsistent(leaf: leaf, chosenArrays: chosenArrays, chosenIndices: chosenIndices) else { continue }
+            anyConsistentLeaf = true
+            guard matcher.leafSatisfies(leaf, clause: clause) else { continue }
+            let mark = chosenArrays.count
+            let memberships = Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf])
+            chosenArrays.append(contentsOf: matcher.membershipArray[memberships])
+            chosenIndices.append(contentsOf: matcher.membershipIndex[memberships])
+            chosenDepths.append(contentsOf: repeatElement(Int32(depth), count: memberships.count))
+            if search(clausePosition: clausePosition + 1) { return true }
+            chosenArrays.removeSubrange(mark...)
+            chosenIndices.removeSubrange(mark...)
+            chosenDepths.removeSubrange(mark...)
+        }
+        if set.clauseAllowsAbsence[clause] && !anyConsistentLeaf {
+            return search(clausePosition: clausePosition + 1)
+        }
+        return false
+    }
+}
