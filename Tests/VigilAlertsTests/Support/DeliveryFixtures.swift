@@ -1,0 +1,32 @@
+import Foundation
+import VigilAlerts
+
+/// Alerts and settings shared by the delivery tests.
+enum DeliveryFixtures {
+    /// Alert number `index`: a 32-hex-digit id and a small JSON body that names it.
+    static func alert(_ index: Int, rule: String = "test-rule") -> Alert {
+        let id = String(repeating: "0", count: 32 - String(index, radix: 16).count) + String(index, radix: 16)
+        let line = Array(#"{"id":"\#(id)","rule":"\#(rule)","severity":"high","record":\#(index)}"#.utf8) + [0x0A]
+        return Alert(id: id, rule: rule, severity: .high, line: line)
+    }
+
+    /// Delays of milliseconds, so a test of many retries takes a moment, not minutes.
+    static func configuration(
+        url: String, timeout: Double = 1, maximumRetryAttempts: Int = 185, maximumEventAge: Double = 3_600,
+        concurrency: Int = 4, secretVariable: String? = nil
+    ) throws -> WebhookConfiguration {
+        try WebhookConfiguration(url: url, secretEnvironmentVariable: secretVariable, timeout: timeout,
+                                 maximumRetryAttempts: maximumRetryAttempts, maximumEventAge: maximumEventAge,
+                                 firstRetryDelay: 0.005, maximumRetryDelay: 0.02, concurrency: concurrency)
+    }
+
+    /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
+    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+}
