@@ -22,9 +22,10 @@ public enum AlertWriter {
         return id
     }
 
-    /// Appends one alert line (with its newline).
+    /// Appends one alert line (with its newline). `extraMembers` (each starting with a comma, e.g.
+    /// a threshold's counts) go between the provenance and the event.
     public static func appendAlert(id: [UInt8], rule: Rule, time: [UInt8], file: String, record: Int,
-                                   event: [UInt8], to output: inout [UInt8]) {
+                                   extraMembers: [UInt8] = [], event: [UInt8], to output: inout [UInt8]) {
         output.append(contentsOf: #"{"id":""#.utf8)
         output.append(contentsOf: id)
         output.append(contentsOf: #"","rule":"#.utf8)
@@ -37,7 +38,9 @@ public enum AlertWriter {
         JSONText.appendQuoted(Array(file.utf8), to: &output)
         output.append(contentsOf: #","record":"#.utf8)
         output.append(contentsOf: String(record).utf8)
-        output.append(contentsOf: #"},"event":"#.utf8)
+        output.append(UInt8(ascii: "}"))
+        output.append(contentsOf: extraMembers)
+        output.append(contentsOf: #","event":"#.utf8)
         output.append(contentsOf: event)
         output.append(contentsOf: "}\n".utf8)
     }

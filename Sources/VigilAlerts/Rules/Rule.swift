@@ -11,10 +11,17 @@ public struct Rule: Sendable {
     public let pattern: EventPattern
     /// Sink names; nil means the default sinks.
     public let targets: [String]?
+    /// Shapes what webhooks receive (EventBridge's `InputTransformer`).
+    public let inputTransformer: InputTransformer?
+    public let dedup: DedupPolicy?
+    public let threshold: ThresholdPolicy?
     public let tags: [String]
     public let references: [String]
+    public let tests: [RuleTest]
     /// The file the rule came from.
     public let file: String
+    /// The line of the file where the rule starts.
+    public let line: Int
 }
 
 /// How urgent a rule's alerts are.
@@ -23,30 +30,5 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
-
-/// A problem with a rule file: where, which rule, and why.
-public struct RuleProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    public let file: String
-    /// The rule's name when known.
-    public let rule: String?
-    public let line: Int?
-    public let column: Int?
-    public let reason: String
-
-    public init(file: String, rule: String? = nil, line: Int? = nil, column: Int? = nil, reason: String) {
-        self.file = file
-        self.rule = rule
-        self.line = line
-        self.column = column
-        self.reason = reason
-    }
-
-    public var description: String {
-        var location = file
-        if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
-        if let rule { location += " (rule \(rule))" }
-        return "\(location): \(reason)"
     }
 }

@@ -7,7 +7,7 @@ public final class AlertRouter {
     private let sinksByName: [String: any AlertSink]
     /// Every sink once, for flushing.
     private let allSinks: [any AlertSink]
-    private var sent = Set<[UInt8]>()
+    private var sent = Set<String>()
     /// The first sink failure, which ends the run.
     public private(set) var failure: SinkError?
 
@@ -27,10 +27,9 @@ public final class AlertRouter {
     public var sinkNames: Set<String> { Set(sinksByName.keys) }
 
     /// Sends the alert unless its id was sent before; returns whether it was sent.
-    func deliver(id: [UInt8], line: [UInt8], rule: Rule) -> Bool {
-        guard sent.insert(id).inserted else { return false }
+    func deliver(_ alert: Alert, rule: Rule) -> Bool {
+        guard sent.insert(alert.id).inserted else { return false }
         let sinks = rule.targets.map { $0.compactMap { sinksByName[$0] } } ?? defaultSinks
-        let alert = Alert(id: String(decoding: id, as: UTF8.self), rule: rule.name, severity: rule.severity, line: line)
         for sink in sinks {
             do throws(SinkError) { try sink.send(alert) } catch { if failure == nil { failure = error } }
         }

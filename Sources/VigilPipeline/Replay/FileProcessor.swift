@@ -12,6 +12,7 @@ struct FileProcessor: RecordVisitor {
     let filter: EventFilter
     let rules: RuleSet
     let router: AlertRouter
+    let alerter: Alerter
     var normalizer: EventNormalizer
     let matcher: EnvelopeMatcher
     let progress: ProgressLine?
@@ -21,11 +22,11 @@ struct FileProcessor: RecordVisitor {
     /// Alerts sent for this file, for the progress line.
     private var alertsSent = 0
     private var eventJSON: [UInt8] = []
-    private var alertLine: [UInt8] = []
 
-    init(context: LogFileContext, filter: EventFilter, rules: RuleSet, router: AlertRouter,
+    init(context: LogFileContext, filter: EventFilter, rules: RuleSet, router: AlertRouter, alerter: Alerter,
          normalizer: EventNormalizer, matcher: EnvelopeMatcher, progress: ProgressLine? = nil) {
         self.progress = progress
+        self.alerter = alerter
         self.context = context
         self.filter = filter
         self.rules = rules
@@ -64,17 +65,22 @@ struct FileProcessor: RecordVisitor {
         var identity = Array(record.kind.rawValue.utf8)
         identity.append(UInt8(ascii: ":"))
         identity.append(contentsOf: envelope.identity)
+        let match = Alerter.Match(event: eventJSON, identity: identity, time: envelope.time,
+                                  seconds: envelope.eventTime.map(Double.init), file: context.path, record: record.ordinal)
         for index in matched {
             let rule = rules.rules[Int(index)]
-            let id = identity.withUnsafeBytes { AlertWriter.alertID(rule: rule.name, eventIdentity: $0) }
-            alertLine.removeAll(keepingCapacity: true)
-            AlertWriter.appendAlert(id: id, rule: rule, time: envelope.time, file: context.path, record: record.ordinal,
-                                    event: eventJSON, to: &alertLine)
-            if router.deliver(id: id, line: alertLine, rule: rule) {
-                summary.alertsByRule[rule.name, default: 0] += 1
-                alertsSent += 1
-            } else {
-                summary.duplicateAlerts += 1
+            switch alerter.decide(ruleIndex: Int(index), match: match) {
+            case .alert(let alert):
+                if router.deliver(alert, rule: rule) {
+                    summary.alertsByRule[rule.name, default: 0] += 1
+                    alertsSent += 1
+                } else {
+                    summary.duplicateAlerts += 1
+                }
+            case .suppressedByDedup:
+                summary.suppressedByDedup[rule.name, default: 0] += 1
+            case .belowThreshold, .silencedByThreshold:
+                summary.heldByThreshold[rule.name, default: 0] += 1
             }
         }
     }

@@ -47,6 +47,11 @@ public final class Replay {
         let progress = options.showsProgress ? ProgressLine(totalFiles: files.count) : nil
         var normalizer = EventNormalizer()
         let matcher = EnvelopeMatcher(rules.patterns)
+        let alerter = Alerter(rules: rules.rules) { seconds in
+            var text: [UInt8] = []
+            Timestamps.appendISO8601(Int64(seconds.rounded(.down)), to: &text)
+            return text
+        }
         for path in files {
             let context = LogFileContext(path: path)
             if let reason = options.filter.reasonToSkip(context) {
@@ -62,7 +67,7 @@ public final class Replay {
                 onProblem(error)
                 continue
             }
-            var processor = FileProcessor(context: context, filter: options.filter, rules: rules, router: router,
+            var processor = FileProcessor(context: context, filter: options.filter, rules: rules, router: router, alerter: alerter,
                                           normalizer: normalizer, matcher: matcher, progress: progress)
             LogFileReader(input: input, limits: options.limits).read(into: &processor)
             processor.summary.filesRead = 1

@@ -9,6 +9,10 @@ public struct ReplaySummary: Sendable {
     public var eventsByKind: [LogRecord.Kind: Int] = [:]
     public var alertsByRule: [String: Int] = [:]
     public var duplicateAlerts = 0
+    /// Matches a rule's dedup held back, by rule.
+    public var suppressedByDedup: [String: Int] = [:]
+    /// Matches counted towards a threshold without raising an alert, by rule.
+    public var heldByThreshold: [String: Int] = [:]
     public var dropped: [EventFilter.DropReason: Int] = [:]
     public var skipped: [SkipReason: Int] = [:]
     public var problems: [InputProblem.Kind: Int] = [:]
@@ -29,6 +33,8 @@ public struct ReplaySummary: Sendable {
         eventsByKind.merge(other.eventsByKind, uniquingKeysWith: +)
         alertsByRule.merge(other.alertsByRule, uniquingKeysWith: +)
         duplicateAlerts += other.duplicateAlerts
+        suppressedByDedup.merge(other.suppressedByDedup, uniquingKeysWith: +)
+        heldByThreshold.merge(other.heldByThreshold, uniquingKeysWith: +)
         dropped.merge(other.dropped, uniquingKeysWith: +)
         skipped.merge(other.skipped, uniquingKeysWith: +)
         problems.merge(other.problems, uniquingKeysWith: +)
@@ -53,6 +59,12 @@ public struct ReplaySummary: Sendable {
         }
         for (rule, count) in alertsByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             lines.append("  alerts: \(rule) \(count)")
+        }
+        for (rule, count) in suppressedByDedup.sorted(by: { $0.key < $1.key }) {
+            lines.append("  repeats suppressed by dedup: \(rule) \(count)")
+        }
+        for (rule, count) in heldByThreshold.sorted(by: { $0.key < $1.key }) {
+            lines.append("  matches counted towards a threshold without a new alert: \(rule) \(count)")
         }
         if duplicateAlerts > 0 {
             lines.append("  repeated alerts not sent again (a record delivered twice): \(duplicateAlerts)")

@@ -1,0 +1,45 @@
+/// The open dedup windows of one rule: for each key, when its last alert was raised and how many
+/// repeats have been suppressed since.
+///
+/// Windows run on event time, so a replay decides exactly as a live tail would have.
+struct DedupWindows {
+    private struct Window {
+        var opened: Double
+        var suppressed: Int
+    }
+
+    let policy: DedupPolicy
+    private var windows: [[UInt8]: Window] = [:]
+    /// The latest event time seen, for dropping windows that can no longer suppress anything.
+    private var latest = -Double.infinity
+    private var sinceSweep = 0
+
+    init(policy: DedupPolicy) {
+        self.policy = policy
+    }
+
+    /// Whether an event with `key` at `time` raises an alert (true) or is a repeat within the
+    /// window of an earlier alert (false, and counted).
+    mutating func admit(key: [UInt8], time: Double) -> Bool {
+        latest = max(latest, time)
+        sweepIfDue()
+        let window = Double(policy.window.seconds)
+        if var open = windows[key], time >= open.opened, time < open.opened + window {
+            open.suppressed += 1
+            windows[key] = open
+            return false
+        }
+        windows[key] = Window(opened: time, suppressed: 0)
+        return true
+    }
+
+    /// Keeps memory bounded on long runs: a window that closed before the latest event time
+    /// cannot suppress anything in order any more.
+    private mutating func sweepIfDue() {
+        sinceSweep += 1
+        guard sinceSweep >= 4096 else { return }
+        sinceSweep = 0
+        let horizon = latest - Double(policy.window.seconds)
+        windows = windows.filter { $0.value.opened >= horizon }
+    }
+}
