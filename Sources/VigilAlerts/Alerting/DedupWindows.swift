@@ -10,9 +10,7 @@ struct DedupWindows {
 
     let policy: DedupPolicy
     private var windows: [[UInt8]: Window] = [:]
-    /// The latest event time seen, for dropping windows that can no longer suppress anything.
-    private var latest = -Double.infinity
-    private var sinceSweep = 0
+    private var sweep = WindowSweep()
 
     init(policy: DedupPolicy) {
         self.policy = policy
@@ -21,8 +19,10 @@ struct DedupWindows {
     /// Whether an event with `key` at `time` raises an alert (true) or is a repeat within the
     /// window of an earlier alert (false, and counted).
     mutating func admit(key: [UInt8], time: Double) -> Bool {
-        latest = max(latest, time)
-        sweepIfDue()
+        if let horizon = sweep.note(time, window: policy.window.seconds) {
+            // A window opened before the horizon has closed for every event still to come in order.
+            windows = windows.filter { $0.value.opened >= horizon }
+        }
         let window = Double(policy.window.seconds)
         if var open = windows[key], time >= open.opened, time < open.opened + window {
             open.suppressed += 1
@@ -31,15 +31,5 @@ struct DedupWindows {
         }
         windows[key] = Window(opened: time, suppressed: 0)
         return true
-    }
-
-    /// Keeps memory bounded on long runs: a window that closed before the latest event time
-    /// cannot suppress anything in order any more.
-    private mutating func sweepIfDue() {
-        sinceSweep += 1
-        guard sinceSweep >= 4096 else { return }
-        sinceSweep = 0
-        let horizon = latest - Double(policy.window.seconds)
-        windows = windows.filter { $0.value.opened >= horizon }
     }
 }

@@ -24,16 +24,16 @@ struct ThresholdWindows {
 
     let policy: ThresholdPolicy
     private var groups: [[UInt8]: Group] = [:]
-    private var latest = -Double.infinity
-    private var sinceSweep = 0
+    private var sweep = WindowSweep()
 
     init(policy: ThresholdPolicy) {
         self.policy = policy
     }
 
     mutating func add(group key: [UInt8], time: Double) -> Outcome {
-        latest = max(latest, time)
-        sweepIfDue()
+        if let horizon = sweep.note(time, window: policy.window.seconds) {
+            groups = groups.filter { ($0.value.times.last ?? -Double.infinity) >= horizon || $0.value.silentUntil > horizon }
+        }
         let window = Double(policy.window.seconds)
         var group = groups[key] ?? Group()
         defer { groups[key] = group }
@@ -48,13 +48,5 @@ struct ThresholdWindows {
         group.silentUntil = first + window
         group.times.removeAll()
         return outcome
-    }
-
-    private mutating func sweepIfDue() {
-        sinceSweep += 1
-        guard sinceSweep >= 4096 else { return }
-        sinceSweep = 0
-        let horizon = latest - Double(policy.window.seconds)
-        groups = groups.filter { ($0.value.times.last ?? -Double.infinity) >= horizon || $0.value.silentUntil > horizon }
     }
 }
