@@ -18,13 +18,17 @@ struct DeadLetterCommand: ParsableCommand {
             discussion: "Exit status: 0 listed; 1 some lines of the file could not be read (each reported on stderr)."
         )
 
-        @Option(help: ArgumentHelp("Directory of durable state.", valueName: "DIR"))
-        var state: String = ".vigil"
+        @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file, for its state directory.", valueName: "FILE"))
+        var configurationFile: String?
+
+        @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
+        var state: String?
 
         func run() throws {
+            let configuration = try ReplayCommand.loadConfiguration(configurationFile)
             let lines: [DeadLetterFile.Line]
             do {
-                lines = try DeadLetterFile(stateDirectory: state).readLines()
+                lines = try DeadLetterFile(stateDirectory: state ?? configuration.stateDirectory).readLines()
             } catch {
                 CommandInput.printError(error.description)
                 throw ExitCode(2)
@@ -57,43 +61,50 @@ struct DeadLetterCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send dead letters again to their webhook, and wait until each is delivered or dead-lettered again.",
             discussion: """
-                Each dead letter goes to the sink that failed it. A sink's URL comes from --url NAME=URL, \
-                else from its name when that is webhook:URL, else from --webhook-url. Entries delivered \
-                since they were dead-lettered are dropped without being sent again.
+                Each dead letter goes to the sink that failed it. A sink's settings come from --url NAME=URL, \
+                else from the configuration file's sink of that name (--config), else from its name when \
+                that is webhook:URL, else from --webhook-url. Entries delivered since they were \
+                dead-lettered are dropped without being sent again.
 
-                Exit status: 0 all delivered; 1 some were dead-lettered again; 2 usage errors.
+                Exit status: 0 all delivered; 1 some were dead-lettered again; 2 usage or configuration errors.
                 """
         )
 
-        @Option(help: ArgumentHelp("Directory of durable state.", valueName: "DIR"))
-        var state: String = ".vigil"
+        @Option(name: .customLong("config"), help: ArgumentHelp(
+            "The configuration file: state directory and the webhook sinks' settings.", valueName: "FILE"))
+        var configurationFile: String?
+
+        @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
+        var state: String?
 
         @Option(name: .customLong("sink"), help: ArgumentHelp("Redrive only this sink's dead letters (repeatable).", valueName: "NAME"))
         var sinks: [String] = []
 
-        @Option(name: .customLong("url"), help: ArgumentHelp("The webhook URL of a sink (repeatable).", valueName: "NAME=URL"))
+        @Option(name: .customLong("url"), help: ArgumentHelp("The webhook URL of a sink, overriding the configuration (repeatable).", valueName: "NAME=URL"))
         var urls: [String] = []
 
         @Option(name: .customLong("secret-env"),
                 help: ArgumentHelp("The environment variable holding a sink's signing secret (repeatable).", valueName: "NAME=VAR"))
         var secretVariables: [String] = []
 
-        @Option(name: .customLong("webhook-url"), help: ArgumentHelp("The URL for sinks given no --url.", valueName: "URL"))
+        @Option(name: .customLong("webhook-url"), help: ArgumentHelp("The URL for sinks neither configured nor given --url.", valueName: "URL"))
         var webhookURL: String?
 
         @Option(name: .customLong("max-event-age"),
-                help: ArgumentHelp("Seconds to keep retrying before dead-lettering again.", valueName: "SECONDS"))
-        var maximumEventAge: Double = 24 * 60 * 60
+                help: ArgumentHelp("Seconds to keep retrying before dead-lettering again (default: the sink's, else 24 hours).", valueName: "SECONDS"))
+        var maximumEventAge: Double?
 
         @Flag(help: "Do not print the summary on stderr.")
         var quiet = false
 
         func run() throws {
+            let configuration = try ReplayCommand.loadConfiguration(configurationFile)
+            let stateDirectory = state ?? configuration.stateDirectory
             let urlBySink = try Self.pairs(urls, option: "--url")
             let secretBySink = try Self.pairs(secretVariables, option: "--secret-env")
             let lines: [DeadLetterFile.Line]
             do {
-                lines = try DeadLetterFile(stateDirectory: state).readLines()
+                lines = try DeadLetterFile(stateDirectory: stateDirectory).readLines()
             } catch {
                 CommandInput.printError(error.description)
                 throw ExitCode(2)
@@ -104,33 +115,26 @@ struct DeadLetterCommand: ParsableCommand {
                 if !quiet { StandardError.write("vigil dlq redrive: no dead letters to redrive\n") }
                 return
             }
-            var configurations: [(name: String, configuration: WebhookConfiguration)] = []
+            var settingsBySink: [(name: String, settings: WebhookSinkSettings)] = []
+            var problems: [String] = []
             for name in names.sorted() {
-                let url = urlBySink[name] ?? (name.hasPrefix("webhook:") ? String(name.dropFirst(8)) : nil) ?? webhookURL
-                guard let url else {
-                    CommandInput.printError("No URL for sink \(name); give --url \(name)=URL.")
-                    throw ExitCode(2)
-                }
-                do {
-                    configurations.append((name, try WebhookConfiguration(
-                        url: url, secretEnvironmentVariable: secretBySink[name], maximumEventAge: maximumEventAge)))
+                do throws(WebhookConfigurationError) {
+                    settingsBySink.append((name, try settings(of: name, configuration: configuration, urlBySink: urlBySink,
+                                                              secretBySink: secretBySink)))
                 } catch {
-                    CommandInput.printError("sink \(name): \(error.description)")
-                    throw ExitCode(2)
+                    problems.append("sink \(name): \(error.description)")
                 }
             }
-
-            let database: StateDatabase
-            do {
-                database = try StateDatabase(directory: state)
-            } catch {
-                CommandInput.printError(error.description)
+            guard problems.isEmpty else {
+                for problem in problems { CommandInput.printError(problem) }
                 throw ExitCode(2)
             }
+
+            let factory = SinkFactory(configuration: configuration, stateDirectory: stateDirectory)
             var deadLetteredAgain = 0
-            for (name, configuration) in configurations {
+            for (name, settings) in settingsBySink {
                 do throws(SinkError) {
-                    let sink = try WebhookSink(name: name, configuration: configuration, state: database)
+                    let sink = try factory.makeWebhookSink(named: name, settings: settings)
                     let redrive = try sink.redriveDeadLetters()
                     try sink.finish()
                     let statistics = sink.statistics
@@ -146,6 +150,32 @@ struct DeadLetterCommand: ParsableCommand {
                 }
             }
             if deadLetteredAgain > 0 { throw ExitCode(1) }
+        }
+
+        /// Where and how to send `name`'s dead letters, by the precedence the discussion states;
+        /// --secret-env and --max-event-age override whichever settings that gives.
+        func settings(of name: String, configuration: VigilConfiguration, urlBySink: [String: String],
+                      secretBySink: [String: String]) throws(WebhookConfigurationError) -> WebhookSinkSettings {
+            let base: WebhookSinkSettings
+            if let url = urlBySink[name] {
+                base = WebhookSinkSettings(configuration: try WebhookConfiguration(url: url))
+            } else if let definition = configuration.sinks[name] {
+                guard case .webhook(let configured) = definition else {
+                    throw WebhookConfigurationError("\(configuration.file ?? "The configuration") defines \(name) as a sink that is not a webhook; give --url \(name)=URL.")
+                }
+                base = configured
+            } else if name.hasPrefix("webhook:") {
+                base = WebhookSinkSettings(configuration: try WebhookConfiguration(url: String(name.dropFirst(8))))
+            } else if let webhookURL {
+                base = WebhookSinkSettings(configuration: try WebhookConfiguration(url: webhookURL))
+            } else {
+                throw WebhookConfigurationError("No URL for this sink; define it in the configuration file (--config) or give --url \(name)=URL.")
+            }
+            let secret: String?? = secretBySink[name].map { .some($0) }
+            guard secret != nil || maximumEventAge != nil else { return base }
+            return WebhookSinkSettings(
+                configuration: try base.configuration.changing(secretEnvironmentVariable: secret, maximumEventAge: maximumEventAge),
+                headerVariables: base.headerVariables)
         }
 
         /// `NAME=VALUE` options as a dictionary, split at the first `=`. (A `webhook:URL` sink

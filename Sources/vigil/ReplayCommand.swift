@@ -7,14 +7,16 @@ import VigilPipeline
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay log files and directories against the rules and print the alerts.",
+        abstract: "Replay log files and directories against the rules and send the alerts to the sinks.",
         discussion: """
             Reads CloudTrail, VPC Flow Logs, GuardDuty and EventBridge events (gzipped or plain, \
             recognized by content) from the files and directories given, recursively. Alerts go \
-            to the sinks as JSON Lines; a summary goes to stderr at the end.
+            to the sinks as JSON Lines (stdout, files) or POSTs (webhooks); a summary goes to \
+            stderr at the end. Replay waits until every alert is delivered or dead-lettered.
 
             Exit status: 0 done; 1 done, but some input could not be read (each problem is \
-            reported on stderr with file and offset); 2 usage or rule errors.
+            reported on stderr with file and offset), an alert was dead-lettered, or a sink failed; \
+            2 usage, configuration or rule errors.
             """
     )
 
@@ -23,11 +25,17 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
     var rulePaths: [String] = ["Rules"]
 
-    @Option(name: .customLong("sink"), help: ArgumentHelp("Where alerts go: stdout or file:PATH (repeatable).", valueName: "SPEC"))
-    var sinks: [String] = ["stdout"]
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "A configuration file (JSON): state directory, default sinks, named sinks.", valueName: "FILE"))
+    var configurationFile: String?
 
-    @Option(help: ArgumentHelp("Directory of durable state.", valueName: "DIR"))
-    var state: String = ".vigil"
+    @Option(name: .customLong("sink"), help: ArgumentHelp(
+        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
+        valueName: "SPEC"))
+    var sinks: [String] = []
+
+    @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
+    var state: String?
 
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
@@ -41,45 +49,86 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let filter = try selection.makeFilter()
+        let configuration = try Self.loadConfiguration(configurationFile)
         let loaded = RuleLoader.load(paths: rulePaths)
-        var ruleProblems = loaded.problems
-        let defaultSinks: [any AlertSink]
-        do {
-            defaultSinks = try sinks.map { spec throws(SinkError) in try SinkSpecification.makeSink(spec) }
+
+        // Every problem with rules and sink names is found before any sink is made, so that a bad
+        // run leaves no file or state database behind.
+        var problems = loaded.problems.map(\.description)
+        let defaultNames = Self.unique(sinks.isEmpty ? configuration.defaultSinks : sinks)
+        var definitions: [String: SinkDefinition] = [:]
+        for name in defaultNames {
+            do {
+                definitions[name] = try configuration.sinkDefinition(named: name)
+            } catch {
+                problems.append("--sink \(name): \(error.reason)")
+            }
+        }
+        var targetNames: [String] = []
+        for rule in loaded.rules {
+            for target in rule.targets ?? [] where definitions[target] == nil {
+                do {
+                    definitions[target] = try configuration.sinkDefinition(named: target)
+                    targetNames.append(target)
+                } catch {
+                    problems.append(RuleProblem(file: rule.file, rule: rule.name,
+                                                reason: configuration.sinkNames.problem(with: target) ?? error.reason).description)
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            for problem in problems { CommandInput.printError(problem) }
+            throw ExitCode(2)
+        }
+
+        let factory = SinkFactory(configuration: configuration, stateDirectory: state ?? configuration.stateDirectory)
+        let capacity = configuration.queueCapacity
+        var defaultQueues: [SinkQueue] = []
+        var namedQueues: [SinkQueue] = []
+        do throws(SinkError) {
+            for name in defaultNames {
+                defaultQueues.append(SinkQueue(try factory.makeSink(named: name, definition: definitions[name]!), capacity: capacity))
+            }
+            for name in targetNames {
+                namedQueues.append(SinkQueue(try factory.makeSink(named: name, definition: definitions[name]!), capacity: capacity))
+            }
         } catch {
             CommandInput.printError(error.description)
             throw ExitCode(2)
         }
-        var namedSinks: [any AlertSink] = []
-        let configured = Set(defaultSinks.map(\.name))
-        for rule in loaded.rules {
-            for target in rule.targets ?? [] where !configured.contains(target) && !namedSinks.contains(where: { $0.name == target }) {
-                do {
-                    namedSinks.append(try SinkSpecification.makeSink(target))
-                } catch {
-                    ruleProblems.append(RuleProblem(file: rule.file, rule: rule.name, reason: "Unknown target \(target): \(error.reason)"))
-                }
-            }
-        }
-        guard ruleProblems.isEmpty else {
-            for problem in ruleProblems { CommandInput.printError(problem.description) }
-            throw ExitCode(2)
-        }
-        let ruleSet = RuleSet(loaded.rules)
-        let router = AlertRouter(defaultSinks: defaultSinks, namedSinks: namedSinks)
+        for warning in factory.warnings { CommandInput.printError("warning: \(warning)") }
+
+        let router = AlertRouter(defaultSinks: defaultQueues, namedSinks: namedQueues)
         var options = Replay.Options(paths: paths)
         options.filter = filter
         options.limits = selection.limits
         options.showsProgress = !quiet
-        let summary = Replay(rules: ruleSet, router: router, options: options).run { problem in
+        let summary = Replay(rules: RuleSet(loaded.rules), router: router, options: options).run { problem in
             CommandInput.printError(problem.description)
         }
         if let failure = router.failure {
             CommandInput.printError(failure.description)
         }
         if !quiet { StandardError.write("vigil replay: " + summary.render() + "\n") }
-        if router.failure != nil { throw ExitCode(1) }
-        if summary.problemCount > 0 { throw ExitCode(1) }
+        if router.failure != nil || summary.problemCount > 0 || summary.deadLettered > 0 { throw ExitCode(1) }
+    }
+
+    /// The configuration file at `path`, or the built-in defaults when there is none; prints
+    /// every problem of a bad file and exits 2. (`vigil dlq redrive` reads it the same way.)
+    static func loadConfiguration(_ path: String?) throws -> VigilConfiguration {
+        guard let path else { return VigilConfiguration() }
+        do {
+            return try VigilConfiguration(contentsOf: path)
+        } catch {
+            for problem in error.problems { CommandInput.printError(problem.description) }
+            throw ExitCode(2)
+        }
+    }
+
+    /// `names` without repeats, in order.
+    static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 }
 

@@ -13,10 +13,15 @@ public protocol AlertSink: AnyObject {
     /// Returns once every alert sent so far has reached its destination or the dead-letter
     /// file; replay calls it before exiting. Sinks without a queue of their own just flush.
     func finish() throws(SinkError)
+    /// What the sink delivered, retried and dead-lettered so far, for sinks that deliver on their
+    /// own (webhooks); nil for the others.
+    var deliveryReport: DeliveryReport? { get }
 }
 
 extension AlertSink {
     public func finish() throws(SinkError) { try flush() }
+
+    public var deliveryReport: DeliveryReport? { nil }
 }
 
 /// A sink that could not take alerts.

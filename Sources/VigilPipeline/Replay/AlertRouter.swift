@@ -2,51 +2,77 @@ import VigilAlerts
 
 /// Sends each alert to its rule's sinks, once: an alert id already sent in this run (the same
 /// record delivered twice, as AWS may) is not sent again.
+///
+/// Each sink sits behind its own `SinkQueue` and thread, so a slow sink holds the run back only
+/// once `queueCapacity` alerts wait for it, and the others go on meanwhile. The router itself is
+/// used by one thread, the one reading the input.
 public final class AlertRouter {
-    private let defaultSinks: [any AlertSink]
-    private let sinksByName: [String: any AlertSink]
-    /// Every sink once, for flushing.
-    private let allSinks: [any AlertSink]
+    private let defaultQueues: [SinkQueue]
+    private let queuesByName: [String: SinkQueue]
+    /// Every sink once, in the order given, for flushing and reports.
+    private let allQueues: [SinkQueue]
     private var sent = Set<String>()
-    /// The first sink failure, which ends the run.
-    public private(set) var failure: SinkError?
+    /// The first failure a `send`, `flush` or `finish` threw.
+    private var firstFailure: SinkError?
 
-    public init(defaultSinks: [any AlertSink], namedSinks: [any AlertSink]) {
-        self.defaultSinks = defaultSinks
-        var byName: [String: any AlertSink] = [:]
-        var all: [any AlertSink] = []
-        for sink in defaultSinks + namedSinks where byName[sink.name] == nil {
-            byName[sink.name] = sink
-            all.append(sink)
+    /// Routes to `defaultSinks` (alerts of rules without `targets`) and `namedSinks` (the other
+    /// targets), each a sink behind its queue (`SinkQueue(sink, capacity:)`, which takes the sink
+    /// over); a queue named like one before it is left out.
+    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue]) {
+        var byName: [String: SinkQueue] = [:]
+        var all: [SinkQueue] = []
+        for queue in defaultSinks + namedSinks where byName[queue.name] == nil {
+            byName[queue.name] = queue
+            all.append(queue)
         }
-        sinksByName = byName
-        allSinks = all
+        defaultQueues = defaultSinks.filter { byName[$0.name] === $0 }
+        queuesByName = byName
+        allQueues = all
     }
 
     /// The sink names rules may target.
-    public var sinkNames: Set<String> { Set(sinksByName.keys) }
+    public var sinkNames: Set<String> { Set(queuesByName.keys) }
 
-    /// Sends the alert unless its id was sent before; returns whether it was sent.
+    /// The first sink failure, which ends the run: one a call here threw, or one a sink's thread
+    /// has met since.
+    public var failure: SinkError? {
+        firstFailure ?? allQueues.lazy.compactMap(\.failure).first
+    }
+
+    /// What each sink that delivers on its own (webhooks) did, as of the last flush or finish.
+    public var deliveryReports: [DeliveryReport] {
+        allQueues.compactMap(\.deliveryReport)
+    }
+
+    /// Sends the alert unless its id was sent before; returns whether it was sent. Waits only
+    /// while a target's queue is full.
     func deliver(_ alert: Alert, rule: Rule) -> Bool {
         guard sent.insert(alert.id).inserted else { return false }
-        let sinks = rule.targets.map { $0.compactMap { sinksByName[$0] } } ?? defaultSinks
-        for sink in sinks {
-            do throws(SinkError) { try sink.send(alert) } catch { if failure == nil { failure = error } }
+        let queues = rule.targets.map { $0.compactMap { queuesByName[$0] } } ?? defaultQueues
+        for queue in queues {
+            do throws(SinkError) { try queue.send(alert) } catch { record(error) }
         }
         return true
     }
 
-    /// Makes every alert sent so far durable.
+    /// Makes every alert sent so far durable; the sinks flush at the same time.
     public func flush() {
-        for sink in allSinks {
-            do throws(SinkError) { try sink.flush() } catch { if failure == nil { failure = error } }
+        let requests = allQueues.map { ($0, $0.beginFlush()) }
+        for (queue, request) in requests {
+            do throws(SinkError) { try queue.wait(for: request) } catch { record(error) }
         }
     }
 
-    /// Waits until every alert has reached its sink's destination or dead-letter file.
+    /// Waits until every alert has reached its sink's destination or dead-letter file; the sinks
+    /// finish at the same time.
     public func finish() {
-        for sink in allSinks {
-            do throws(SinkError) { try sink.finish() } catch { if failure == nil { failure = error } }
+        let requests = allQueues.map { ($0, $0.beginFinish()) }
+        for (queue, request) in requests {
+            do throws(SinkError) { try queue.wait(for: request) } catch { record(error) }
         }
+    }
+
+    private func record(_ error: SinkError) {
+        if firstFailure == nil { firstFailure = error }
     }
 }

@@ -78,7 +78,9 @@ public final class Replay {
             progress?.fileDone(decodedBytes: input.decodedOffset)
             if router.failure != nil { break }
         }
+        // Replay ends only when every alert is delivered or dead-lettered (or a sink failed).
         router.finish()
+        summary.deliveries = router.deliveryReports
         progress?.finish()
         summary.seconds = MonotonicClock.seconds(since: started)
         return summary

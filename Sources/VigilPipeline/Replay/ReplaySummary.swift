@@ -1,3 +1,4 @@
+import VigilAlerts
 import VigilIngest
 
 /// What a replay did, counted: printed on stderr at the end of a run.
@@ -17,12 +18,16 @@ public struct ReplaySummary: Sendable {
     public var skipped: [SkipReason: Int] = [:]
     public var problems: [InputProblem.Kind: Int] = [:]
     public var seconds: Double = 0
+    /// What each webhook sink did, once the sinks finished.
+    public var deliveries: [DeliveryReport] = []
 
     public init() {}
 
     public var alerts: Int { alertsByRule.values.reduce(0, +) }
     public var events: Int { eventsByKind.values.reduce(0, +) }
     public var problemCount: Int { problems.values.reduce(0, +) }
+    /// Alerts the webhook sinks wrote to the dead-letter file in this run.
+    public var deadLettered: Int { deliveries.reduce(0) { $0 + $1.statistics.deadLettered } }
 
     /// Adds the counts of one file.
     public mutating func merge(_ other: ReplaySummary) {
@@ -77,6 +82,24 @@ public struct ReplaySummary: Sendable {
         }
         for kind in InputProblem.Kind.allCases {
             if let count = problems[kind] { lines.append("  not read, \(kind.rawValue): \(count)") }
+        }
+        for report in deliveries {
+            let counts = report.statistics
+            var line = "  webhook \(report.sink): \(counts.delivered) delivered, \(counts.retried) "
+                + "\(counts.retried == 1 ? "retry" : "retries"), \(counts.deadLettered) dead-lettered"
+            if counts.alreadyTaken > 0 {
+                line += ", \(counts.alreadyTaken) delivered or spooled by an earlier run"
+            }
+            lines.append(line)
+        }
+        // One state directory per run, so one file; grouped anyway so each count matches its file.
+        let deadLetteredByFile = Dictionary(grouping: deliveries, by: \.deadLetterFile)
+            .mapValues { $0.reduce(0) { $0 + $1.statistics.deadLettered } }
+        for (file, count) in deadLetteredByFile.sorted(by: { $0.key < $1.key }) where count > 0 {
+            let stateDirectory = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
+            lines.append("  \(count) alert\(count == 1 ? " was" : "s were") not delivered and \(count == 1 ? "is" : "are") "
+                + "kept with the reason in \(file); vigil dlq list --state \(stateDirectory) shows them, and "
+                + "vigil dlq redrive --state \(stateDirectory) (with this run's --config) sends them again")
         }
         return lines.joined(separator: "\n")
     }

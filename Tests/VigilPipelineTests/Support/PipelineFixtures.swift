@@ -33,7 +33,7 @@ enum PipelineFixtures {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let alertFile = directory.appendingPathComponent("alerts.jsonl").path
-        let sink = try FileDescriptorSink.appending(to: alertFile, name: "file:test")
+        let sink = SinkQueue(try FileSink(name: "file:test", settings: FileSinkSettings(path: alertFile)), capacity: 1_000)
         let router = AlertRouter(defaultSinks: [sink], namedSinks: [])
         var options = Replay.Options(paths: paths)
         options.filter = filter

@@ -1,0 +1,20 @@
+/// What a sink that delivers on its own (a webhook) did in a run, for the summary.
+public struct DeliveryReport: Sendable, Equatable {
+    /// The sink's name.
+    public let sink: String
+    public let statistics: WebhookDeliveryStatistics
+    /// Where the alerts it could not deliver went.
+    public let deadLetterFile: String
+
+    public init(sink: String, statistics: WebhookDeliveryStatistics, deadLetterFile: String) {
+        self.sink = sink
+        self.statistics = statistics
+        self.deadLetterFile = deadLetterFile
+    }
+}
+
+extension WebhookSink {
+    public var deliveryReport: DeliveryReport? {
+        DeliveryReport(sink: name, statistics: statistics, deadLetterFile: deadLetters.path)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Makes the sinks of a run from their names: a name defined in the configuration file, or a
+/// specification (`stdout`, `file:PATH`, `webhook:URL`).
+///
+/// Webhook sinks keep their spool in the state directory's database. The factory opens that
+/// database once, and only when the first webhook sink is made (a run to stdout and files leaves
+/// the state directory alone), and shares it between all webhook sinks of the run. A webhook
+/// sink's spool rows and dead letters carry its name: the configuration's name, or `webhook:URL`.
+///
+/// Each name is made once per run; the caller hands each sink to a `SinkQueue`, which becomes
+/// its only user, so the factory keeps no reference to the sinks it made.
+public final class SinkFactory {
+    public let configuration: VigilConfiguration
+    /// Where webhook sinks keep their spool and dead letters.
+    public let stateDirectory: String
+    /// Things the user should hear about that do not stop the run, such as an alert file others
+    /// can read; for the command to print.
+    public private(set) var warnings: [String] = []
+    private let environment: [String: String]
+    private var database: StateDatabase?
+
+    /// A factory for `configuration`'s sinks, keeping state in `stateDirectory`. Webhook secrets
+    /// and secret headers are read from `environment` as each sink is made.
+    public init(configuration: VigilConfiguration = VigilConfiguration(), stateDirectory: String,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+        self.environment = environment
+    }
+
+    /// The sink `name` stands for, newly made.
+    public func makeSink(named name: String) throws(SinkError) -> sending any AlertSink {
+        try makeSink(named: name, definition: configuration.sinkDefinition(named: name))
+    }
+
+    /// A sink named `name` as `definition` describes.
+    public func makeSink(named name: String, definition: SinkDefinition) throws(SinkError) -> sending any AlertSink {
+        switch definition {
+        case .standardOutput:
+            return StandardOutputSink(name: name)
+        case .file(let settings):
+            let sink = try FileSink(name: name, settings: settings)
+            if let warning = sink.warning { warnings.append("sink \(name): \(warning)") }
+            return sink
+        case .webhook(let settings):
+            return try makeWebhookSink(named: name, settings: settings)
+        }
+    }
+
+    /// A webhook sink, for callers that need its own API (a dead-letter redrive).
+    public func makeWebhookSink(named name: String, settings: WebhookSinkSettings) throws(SinkError) -> sending WebhookSink {
+        let configuration: WebhookConfiguration
+        do {
+            configuration = try settings.resolved(environment: environment)
+        } catch {
+            throw SinkError(sink: name, reason: error.description)
+        }
+        return try WebhookSink(name: name, configuration: configuration, state: stateDatabase(), environment: environment)
+    }
+
+    /// The run's state database, opened on first use.
+    public func stateDatabase() throws(SinkError) -> StateDatabase {
+        if let database { return database }
+        do {
+            let opened = try StateDatabase(directory: stateDirectory)
+            database = opened
+            return opened
+        } catch {
+            throw SinkError(sink: "state", reason: error.description)
+        }
+    }
+}

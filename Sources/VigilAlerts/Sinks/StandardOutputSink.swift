@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Alerts written to standard output as JSON Lines, buffered, whole lines only.
+///
+/// `flush` writes the buffer but does not sync: standard output is a pipe or a terminal, and
+/// what reads it decides about durability.
+public final class StandardOutputSink: AlertSink {
+    public let name: String
+    private var buffer: [UInt8] = []
+    /// Big writes, few system calls; a pipe reader sees whole lines either way.
+    private let bufferLimit = 64 * 1024
+
+    public init(name: String = "stdout") {
+        self.name = name
+        buffer.reserveCapacity(bufferLimit)
+    }
+
+    deinit {
+        try? flush()
+    }
+
+    public func send(_ alert: Alert) throws(SinkError) {
+        buffer.append(contentsOf: alert.line)
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    public func flush() throws(SinkError) {
+        var written = 0
+        defer { buffer.removeFirst(written) }  // what was written stays written; the rest is retried
+        while written < buffer.count {
+            let result = buffer.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw SinkError(sink: name, reason: "Cannot write to standard output: \(DurableFiles.lastError()).")
+            }
+            written += result
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Inputs, polling and subprocesses for the delivery tests.
+enum DeliveryFixtures {
+    /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
+    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
+    /// `count` CloudTrail records as JSON Lines, each a distinct RDS API call (its own `eventID`).
+    static func cloudTrailRecords(_ count: Int) -> String {
+        (0..<count).map { index in
+            #"{"eventVersion":"1.08","eventTime":"2026-11-20T09:\#(String(format: "%02d", index / 60 % 60)):\#(String(format: "%02d", index % 60))Z","#
+                + #""eventSource":"rds.amazonaws.com","eventName":"DescribeDBInstances","awsRegion":"us-east-1","#
+                + #""eventID":"e2e-\#(index)","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// A rule alerting on every RDS API call.
+    static let rdsRule = #"{"name": "e2e-rds-api-call", "severity": "low", "eventPattern": {"source": ["aws.rds"]}}"#
+}
+
+/// A `vigil` process, its output kept in files (pipes could fill up and block it).
+final class VigilProcess {
+    let process = Process()
+    let standardOutput: URL
+    let standardError: URL
+
+    /// Starts `vigil arguments…` with the environment of the tests minus proxy settings, so that
+    /// a request to 127.0.0.1 can never be routed elsewhere.
+    init(_ executable: URL, _ arguments: [String], outputIn directory: URL, label: String) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
+        standardOutput = directory.appendingPathComponent("\(label).out")
+        standardError = directory.appendingPathComponent("\(label).err")
+        _ = FileManager.default.createFile(atPath: standardOutput.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardError.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: standardOutput)
+        process.standardError = try FileHandle(forWritingTo: standardError)
+        try process.run()
+    }
+
+    /// Waits up to `seconds` for the process to end; kills it and returns nil if it does not.
+    func waitForExit(within seconds: Double) -> Int32? {
+        guard DeliveryFixtures.eventually(within: seconds, { !process.isRunning }) else {
+            kill()
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: no handler runs, no buffer is flushed, as when a machine loses power under it.
+    func kill() {
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    var errorOutput: String {
+        (try? String(contentsOf: standardError, encoding: .utf8)) ?? ""
+    }
+}

@@ -1,0 +1,1 @@
+../../VigilAlertsTests/Support/SeededRandom.swift
