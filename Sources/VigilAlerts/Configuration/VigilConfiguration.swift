@@ -98,19 +98,10 @@ public struct VigilConfiguration: Sendable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("Cannot read the configuration file: \(DurableFiles.lastError()).") }
         defer { close(descriptor) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("Cannot read the configuration file: \(DurableFiles.lastError()).")
-            }
-            if count == 0 { return contents }
-            contents.append(contentsOf: chunk[..<count])
-            guard contents.count <= maximumFileSize else {
-                throw failure("The configuration file is larger than \(maximumFileSize) bytes; it is surely not one.")
-            }
+        switch DurableFiles.readAll(descriptor, limit: maximumFileSize) {
+        case .contents(let contents): return contents
+        case .failed(let reason): throw failure("Cannot read the configuration file: \(reason).")
+        case .tooLarge: throw failure("The configuration file is larger than \(maximumFileSize) bytes; it is surely not one.")
         }
     }
 }

@@ -106,16 +106,11 @@ public struct DeadLetterFile: Sendable {
             throw DeadLetterError("Cannot open the dead-letter file \(path): \(DurableFiles.lastError()).")
         }
         defer { close(descriptor) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DeadLetterError("Cannot read the dead-letter file \(path): \(DurableFiles.lastError()).")
-            }
-            if count == 0 { break }
-            contents.append(contentsOf: chunk[0..<count])
+        let contents: [UInt8]
+        switch DurableFiles.readAll(descriptor) {
+        case .contents(let bytes): contents = bytes
+        case .failed(let reason): throw DeadLetterError("Cannot read the dead-letter file \(path): \(reason).")
+        case .tooLarge: throw DeadLetterError("The dead-letter file \(path) is too large to read.")  // no limit given
         }
         var lines: [Line] = []
         var number = 0

@@ -117,13 +117,8 @@ public final class FileSink: AlertSink {
     private func writeBuffer() throws(SinkError) {
         var written = 0
         defer { buffer.removeFirst(written) }  // what was written stays written; the rest is retried
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SinkError(sink: name, reason: "Cannot write to \(settings.path): \(DurableFiles.lastError()).")
-            }
-            written += result
+        if let problem = DurableFiles.writeAll(buffer, to: descriptor, written: &written) {
+            throw SinkError(sink: name, reason: "Cannot write to \(settings.path): \(problem).")
         }
     }
 

@@ -31,13 +31,8 @@ public final class StandardOutputSink: AlertSink {
     public func flush() throws(SinkError) {
         var written = 0
         defer { buffer.removeFirst(written) }  // what was written stays written; the rest is retried
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SinkError(sink: name, reason: "Cannot write to standard output: \(DurableFiles.lastError()).")
-            }
-            written += result
+        if let problem = DurableFiles.writeAll(buffer, to: STDOUT_FILENO, written: &written) {
+            throw SinkError(sink: name, reason: "Cannot write to standard output: \(problem).")
         }
     }
 }

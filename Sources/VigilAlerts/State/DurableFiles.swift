@@ -17,6 +17,12 @@ enum DurableFiles {
     /// the reason it failed.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
         var written = 0
+        return writeAll(bytes, to: descriptor, written: &written)
+    }
+
+    /// Like `writeAll(_:to:)`, and counts in `written` the bytes that reached the descriptor, so
+    /// that a caller keeping a buffer can drop exactly those after a failure and retry the rest.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, written: inout Int) -> String? {
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
             if result < 0 {
@@ -26,6 +32,31 @@ enum DurableFiles {
             written += result
         }
         return nil
+    }
+
+    /// What reading a file to its end came to.
+    enum ReadOutcome {
+        case contents([UInt8])
+        /// The reason the read failed.
+        case failed(String)
+        /// The file holds more than the limit.
+        case tooLarge
+    }
+
+    /// Reads `descriptor` to its end, retrying after interruptions, refusing more than `limit` bytes.
+    static func readAll(_ descriptor: Int32, limit: Int = .max) -> ReadOutcome {
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(lastError())
+            }
+            if count == 0 { return .contents(contents) }
+            contents.append(contentsOf: chunk[..<count])
+            if contents.count > limit { return .tooLarge }
+        }
     }
 
     /// Flushes the directory entry of files created or renamed in `directory`; without it a crash
