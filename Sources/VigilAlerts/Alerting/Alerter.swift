@@ -5,8 +5,11 @@ import VigilPattern
 /// when the rule's `dedup` or `threshold` holds it back, and shapes the webhook payload with the
 /// rule's input transformer.
 ///
-/// It keeps the dedup and threshold windows of every rule, in memory, for one run. One per
-/// pipeline; not thread-safe.
+/// It keeps the dedup and threshold windows of every rule in memory. A tail that must survive a
+/// crash saves them with its checkpoints: `takeWindowChanges()` after each batch gives what to
+/// write (`AlertWindowStore.save`), and `restoreWindows(_:)` at start takes back what was saved,
+/// after which the same events come to the same decisions and alert ids as in one uninterrupted
+/// run. One per pipeline; not thread-safe.
 public final class Alerter {
     /// What a match came to.
     public enum Decision {
@@ -43,8 +46,21 @@ public final class Alerter {
     }
 
     private let rules: [Rule]
-    private var dedup: [Int: DedupWindows] = [:]
-    private var thresholds: [Int: ThresholdWindows] = [:]
+    /// Indexed like `rules`, nil for a rule without that policy, and changed in place through
+    /// `[i]!`: copying a `DedupWindows` out of a container and storing it back shares its table
+    /// while it is changed, so every event copied the whole table (200,000 events over 10,000
+    /// keys: 45 s that way, 0.03 s in place, measured with `swiftc -O` on a reduction of this code).
+    private var dedup: [DedupWindows?]
+    private var thresholds: [ThresholdWindows?]
+    /// Rule indices by name, for restoring saved windows.
+    private let ruleIndices: [String: Int]
+    /// Whether the windows log their changes (see `WindowChangeLog`); from the first
+    /// `takeWindowChanges()` or `restoreWindows(_:)` on.
+    private var tracksChanges = false
+    /// Whether `latestSeconds` moved since the changes were last taken.
+    private var latestSecondsChanged = false
+    /// Saved records that `restoreWindows` could not use, to be deleted with the next changes.
+    private var staleRecords: [AlertWindowID] = []
     /// Writes seconds since 1970 as ISO-8601 (the pipeline's formatter, so every time Vigil
     /// writes looks the same).
     private let formatTime: (Double) -> [UInt8]
@@ -57,34 +73,32 @@ public final class Alerter {
     public init(rules: [Rule], formatTime: @escaping (Double) -> [UInt8]) {
         self.rules = rules
         self.formatTime = formatTime
-        for (index, rule) in rules.enumerated() {
-            if let policy = rule.dedup { dedup[index] = DedupWindows(policy: policy) }
-            if let policy = rule.threshold { thresholds[index] = ThresholdWindows(policy: policy) }
-        }
+        dedup = rules.map { rule in rule.dedup.map(DedupWindows.init(policy:)) }
+        thresholds = rules.map { rule in rule.threshold.map(ThresholdWindows.init(policy:)) }
+        ruleIndices = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Decides what the match of rule `ruleIndex` (an index into `rules`) comes to.
     public func decide(ruleIndex: Int, match: Match) -> Decision {
         let rule = rules[ruleIndex]
         let seconds = match.seconds ?? latestSeconds
-        latestSeconds = max(latestSeconds, seconds)
+        if seconds > latestSeconds {
+            latestSeconds = seconds
+            latestSecondsChanged = true
+        }
         extra.removeAll(keepingCapacity: true)
         var identity = match.identity
-        if var windows = dedup[ruleIndex] {
-            buildKey(windows.policy.keys, event: match.event)
-            let admitted = windows.admit(key: key, time: seconds)
-            dedup[ruleIndex] = windows
-            guard admitted else { return .suppressedByDedup }
+        if let policy = dedup[ruleIndex]?.policy {
+            buildKey(policy.keys, event: match.event)
+            guard dedup[ruleIndex]!.admit(key: key, time: seconds) else { return .suppressedByDedup }
         }
-        if var windows = thresholds[ruleIndex] {
-            buildKey(windows.policy.groupBy, event: match.event)
-            let outcome = windows.add(group: key, time: seconds)
-            thresholds[ruleIndex] = windows
-            switch outcome {
+        if let policy = thresholds[ruleIndex]?.policy {
+            buildKey(policy.groupBy, event: match.event)
+            switch thresholds[ruleIndex]!.add(group: key, time: seconds) {
             case .counted: return .belowThreshold
             case .silenced: return .silencedByThreshold
             case .reached(let count, let first, let last):
-                appendThreshold(windows.policy, count: count, first: first, last: last, event: match.event)
+                appendThreshold(policy, count: count, first: first, last: last, event: match.event)
                 // One alert per window and group: its identity is the group and the event that
                 // completed the count, so a replay of the same input gives the same id.
                 identity = Array("threshold:".utf8) + key + [0] + match.identity
@@ -143,5 +157,77 @@ public final class Alerter {
         extra.append(contentsOf: #","lastTime":"#.utf8)
         JSONText.appendQuoted(formatTime(last), to: &extra)
         extra.append(UInt8(ascii: "}"))
+    }
+}
+
+// MARK: - Saving and restoring the windows
+
+extension Alerter {
+    /// The windows changed (opened, counted, silenced, swept away) since the last call, with the
+    /// sweep schedules and the latest event time (see `AlertWindowRecord`); clears the record of
+    /// changes. Applying the result to what was saved before gives the current state.
+    ///
+    /// Changes are logged from the first call of this or `restoreWindows(_:)` on, so that a run
+    /// that never saves pays nothing for it. The first call therefore returns every window, which
+    /// is right when nothing was saved before; a run that saves to a store that may hold records
+    /// restores them (even none) before its first call.
+    public func takeWindowChanges() -> AlertWindowChanges {
+        var changes = AlertWindowChanges(updated: [], removed: staleRecords)
+        staleRecords = []
+        let everything = !tracksChanges
+        if everything { startTrackingChanges() }
+        for index in rules.indices {
+            dedup[index]?.takeChanges(rule: rules[index].name, everything: everything, into: &changes)
+            thresholds[index]?.takeChanges(rule: rules[index].name, everything: everything, into: &changes)
+        }
+        if everything || latestSecondsChanged {
+            var state: [UInt8] = []
+            WindowStateText.append(latestSeconds, to: &state)
+            changes.updated.append(AlertWindowRecord(rule: AlertWindowRecord.alerterRule, kind: .dedup, key: [],
+                                                     state: state))
+            latestSecondsChanged = false
+        }
+        return changes
+    }
+
+    /// Replaces the windows with saved ones (e.g. loaded at start), and starts logging changes.
+    ///
+    /// Records of rules that no longer exist or no longer have that policy, and records whose
+    /// state does not read, are ignored, and come back as removals with the next
+    /// `takeWindowChanges()` so that the store forgets them. A rule whose window length changed
+    /// keeps its saved windows; they are judged by the new length from now on.
+    public func restoreWindows(_ records: [AlertWindowRecord]) {
+        dedup = rules.map { rule in rule.dedup.map(DedupWindows.init(policy:)) }
+        thresholds = rules.map { rule in rule.threshold.map(ThresholdWindows.init(policy:)) }
+        latestSeconds = 0
+        latestSecondsChanged = false
+        staleRecords = []
+        startTrackingChanges()
+        for record in records {
+            var restored = false
+            if record.rule == AlertWindowRecord.alerterRule {
+                if record.kind == .dedup, record.key.isEmpty, let numbers = WindowStateText.numbers(record.state),
+                   numbers.count == 1, numbers[0].isFinite {
+                    latestSeconds = numbers[0]
+                    restored = true
+                }
+            } else if let index = ruleIndices[record.rule] {
+                switch record.kind {
+                case .dedup:
+                    if dedup[index] != nil { restored = dedup[index]!.restore(key: record.key, state: record.state) }
+                case .threshold:
+                    if thresholds[index] != nil { restored = thresholds[index]!.restore(key: record.key, state: record.state) }
+                }
+            }
+            if !restored { staleRecords.append(record.id) }
+        }
+    }
+
+    private func startTrackingChanges() {
+        tracksChanges = true
+        for index in rules.indices {
+            dedup[index]?.changes.isTracking = true
+            thresholds[index]?.changes.isTracking = true
+        }
     }
 }

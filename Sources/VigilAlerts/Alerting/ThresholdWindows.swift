@@ -20,24 +20,59 @@ struct ThresholdWindows {
         var times: [Double] = []
         /// Until when the group is silent after an alert.
         var silentUntil = -Double.infinity
+
+        init() {}
+
+        /// `silentUntil time…`.
+        var state: [UInt8] {
+            var text: [UInt8] = []
+            WindowStateText.append(silentUntil, to: &text)
+            for time in times { WindowStateText.append(time, to: &text) }
+            return text
+        }
+
+        init?(state: [UInt8]) {
+            guard let numbers = WindowStateText.numbers(state), let silentUntil = numbers.first else { return nil }
+            self.silentUntil = silentUntil
+            times = Array(numbers.dropFirst())
+        }
     }
 
     let policy: ThresholdPolicy
     private var groups: [[UInt8]: Group] = [:]
     private var sweep = WindowSweep()
+    var changes = WindowChangeLog()
 
     init(policy: ThresholdPolicy) {
         self.policy = policy
     }
 
     mutating func add(group key: [UInt8], time: Double) -> Outcome {
+        changes.scheduleChanged = true
         if let horizon = sweep.note(time, window: policy.window.seconds) {
-            groups = groups.filter { ($0.value.times.last ?? -Double.infinity) >= horizon || $0.value.silentUntil > horizon }
+            func keep(_ group: Group) -> Bool {
+                (group.times.last ?? -Double.infinity) >= horizon || group.silentUntil > horizon
+            }
+            if changes.isTracking {
+                for (key, group) in groups where !keep(group) { changes.note(key) }
+            }
+            groups = groups.filter { keep($0.value) }
         }
+        // One lookup, then the group is changed in place (see `DedupWindows.admit`).
+        let index: Dictionary<[UInt8], Group>.Index
+        if let found = groups.index(forKey: key) {
+            index = found
+            if time < groups.values[index].silentUntil { return .silenced }
+        } else {
+            groups[key] = Group()
+            index = groups.index(forKey: key)!
+        }
+        changes.note(groups.keys[index])
+        return Self.count(time, in: &groups.values[index], policy: policy)
+    }
+
+    private static func count(_ time: Double, in group: inout Group, policy: ThresholdPolicy) -> Outcome {
         let window = Double(policy.window.seconds)
-        var group = groups[key] ?? Group()
-        defer { groups[key] = group }
-        if time < group.silentUntil { return .silenced }
         // Records arrive nearly in time order; insert in place to tolerate small reorderings.
         let position = group.times.lastIndex { $0 <= time }.map { $0 + 1 } ?? 0
         group.times.insert(time, at: position)
@@ -48,5 +83,41 @@ struct ThresholdWindows {
         group.silentUntil = first + window
         group.times.removeAll()
         return outcome
+    }
+
+    /// Appends the records of the groups that changed since the last take (all of them when
+    /// `everything`), and of the sweep schedule, to `output`.
+    mutating func takeChanges(rule: String, everything: Bool, into output: inout AlertWindowChanges) {
+        let scheduleChanged = changes.scheduleChanged
+        let keys = changes.take()
+        if everything {
+            for (key, group) in groups {
+                output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: key, state: group.state))
+            }
+        } else {
+            for key in keys {
+                if let group = groups[key] {
+                    output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: key, state: group.state))
+                } else {
+                    output.removed.append(AlertWindowID(rule: rule, kind: .threshold, key: key))
+                }
+            }
+        }
+        if everything || scheduleChanged {
+            output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: AlertWindowRecord.sweepScheduleKey,
+                                                    state: sweep.state))
+        }
+    }
+
+    /// Takes back a saved group or sweep schedule; false when `state` is not one.
+    mutating func restore(key: [UInt8], state: [UInt8]) -> Bool {
+        if key == AlertWindowRecord.sweepScheduleKey {
+            guard let schedule = WindowSweep(state: state) else { return false }
+            sweep = schedule
+            return true
+        }
+        guard let group = Group(state: state) else { return false }
+        groups[key] = group
+        return true
     }
 }
