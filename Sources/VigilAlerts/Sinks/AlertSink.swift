@@ -16,12 +16,17 @@ public protocol AlertSink: AnyObject {
     /// What the sink delivered, retried and dead-lettered so far, for sinks that deliver on their
     /// own (webhooks); nil for the others.
     var deliveryReport: DeliveryReport? { get }
+    /// Where the sink's durable output ended at its last successful flush, for sinks that write
+    /// a regular file; nil for the others. A tail saves it with its checkpoint.
+    var checkpoint: SinkCheckpoint? { get }
 }
 
 extension AlertSink {
     public func finish() throws(SinkError) { try flush() }
 
     public var deliveryReport: DeliveryReport? { nil }
+
+    public var checkpoint: SinkCheckpoint? { nil }
 }
 
 /// A sink that could not take alerts.

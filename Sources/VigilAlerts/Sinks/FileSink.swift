@@ -16,13 +16,29 @@ import Darwin
 ///   contents are dropped. Lines are never split across files, and the old file is synced before
 ///   it is renamed and the directory after, so a crash leaves every line in exactly one file.
 ///   A file that is not a regular file (a FIFO, `/dev/stderr`) is neither synced nor rotated.
+/// * After each flush, `checkpoint` says where the synced output ends. A tail saves it with its
+///   own checkpoint; after a crash, a sink made `resumingAfter` it cuts away a torn last line
+///   and drops the alerts already written after it when they come again (`FileSinkResume`), so
+///   that the file holds each alert once.
 public final class FileSink: AlertSink {
     public let name: String
     public let settings: FileSinkSettings
     /// A reason to worry that does not stop the sink (the file is readable by others), for the
     /// command to print; nil when there is none.
     public let warning: String?
+    /// Where the synced output ended at the last successful flush; nil before the first, and
+    /// for a file that is not a regular file.
+    public private(set) var checkpoint: SinkCheckpoint?
+    /// Alerts not written because the crashed run before had already written them after the
+    /// checkpoint this sink resumed from.
+    public private(set) var droppedRepeats = 0
+    /// The ids of the alerts written after that checkpoint, with how many times each was, until
+    /// they come again; empty when there is nothing to drop.
+    private var writtenAfterCheckpoint: [String: Int]
     private var descriptor: Int32
+    /// The current file's device and inode, for `checkpoint`.
+    private var device: UInt64
+    private var inode: UInt64
     private let isRegularFile: Bool
     /// Bytes in the current file, written or still in `buffer`.
     private var size: Int
@@ -32,7 +48,12 @@ public final class FileSink: AlertSink {
     private let bufferLimit = 64 * 1024
 
     /// Opens `settings.path` for appending, creating it if needed. `name` is the name rules target.
-    public init(name: String, settings: FileSinkSettings) throws(SinkError) {
+    ///
+    /// With `checkpoint` (of the same path: one of another path is ignored), the sink resumes
+    /// after a crash: the output written after the checkpoint is examined (see `FileSinkResume`),
+    /// a torn last line is cut away (its alert will come again, whole), and alerts whose ids were
+    /// written there are dropped when they come again, and counted in `droppedRepeats`.
+    public init(name: String, settings: FileSinkSettings, resumingAfter checkpoint: SinkCheckpoint? = nil) throws(SinkError) {
         self.name = name
         self.settings = settings
         let path = settings.path
@@ -47,7 +68,25 @@ public final class FileSink: AlertSink {
             throw SinkError(sink: name, reason: "Cannot read the status of \(path): \(reason).")
         }
         isRegularFile = status.st_mode & S_IFMT == S_IFREG
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
         size = isRegularFile ? Int(status.st_size) : 0
+        writtenAfterCheckpoint = [:]
+        if let checkpoint, checkpoint.path == path, isRegularFile {
+            do throws(SinkError) {
+                let resume = try FileSinkResume.examine(after: checkpoint, settings: settings, current: status, sink: name)
+                if let tornLineStart = resume.tornLineStart {
+                    guard ftruncate(descriptor, off_t(tornLineStart)) == 0 else {
+                        throw SinkError(sink: name, reason: "Cannot cut the torn last line of \(path): \(DurableFiles.lastError()).")
+                    }
+                    size = tornLineStart
+                }
+                writtenAfterCheckpoint = resume.writtenIDs
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
         if isRegularFile && !opened.created && status.st_mode & 0o066 != 0 {
             let mode = String(status.st_mode & 0o777, radix: 8)
             warning = "\(path) can be read or written by other users (mode \(mode)), and alerts are security findings; "
@@ -64,6 +103,11 @@ public final class FileSink: AlertSink {
     }
 
     public func send(_ alert: Alert) throws(SinkError) {
+        if !writtenAfterCheckpoint.isEmpty, let times = writtenAfterCheckpoint[alert.id] {
+            writtenAfterCheckpoint[alert.id] = times > 1 ? times - 1 : nil
+            droppedRepeats += 1
+            return
+        }
         var length = alert.line.count
         let needsNewline = alert.line.last != 0x0A
         if needsNewline { length += 1 }
@@ -88,6 +132,7 @@ public final class FileSink: AlertSink {
             }
             directoryNeedsSync = false
         }
+        checkpoint = SinkCheckpoint(sink: name, path: settings.path, device: device, inode: inode, size: size)
     }
 
     /// Moves the current file to `PATH.1` (after shifting the older ones) and opens a new `PATH`.
@@ -108,10 +153,18 @@ public final class FileSink: AlertSink {
             throw SinkError(sink: name, reason: "Cannot sync the directory \(directory) after rotating \(path): \(problem).")
         }
         let opened = try Self.openForAppending(path, sink: name)
+        var status = stat()
+        guard fstat(opened.descriptor, &status) == 0 else {
+            let reason = DurableFiles.lastError()
+            close(opened.descriptor)
+            throw SinkError(sink: name, reason: "Cannot read the status of \(path) after rotating it: \(reason).")
+        }
         close(descriptor)
         descriptor = opened.descriptor
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
         directoryNeedsSync = true
-        size = 0
+        size = Int(status.st_size)
     }
 
     private func writeBuffer() throws(SinkError) {

@@ -18,15 +18,21 @@ public final class SinkFactory {
     /// can read; for the command to print.
     public private(set) var warnings: [String] = []
     private let environment: [String: String]
+    /// Where each file sink's output ended at the last commit of a crashed run, by sink name.
+    private let fileSinkCheckpoints: [String: SinkCheckpoint]
     private var database: StateDatabase?
 
     /// A factory for `configuration`'s sinks, keeping state in `stateDirectory`. Webhook secrets
-    /// and secret headers are read from `environment` as each sink is made.
+    /// and secret headers are read from `environment` as each sink is made. A file sink whose name
+    /// is in `fileSinkCheckpoints` resumes after that checkpoint (see `FileSink`), as a tail's
+    /// does after a crash.
     public init(configuration: VigilConfiguration = VigilConfiguration(), stateDirectory: String,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                fileSinkCheckpoints: [String: SinkCheckpoint] = [:]) {
         self.configuration = configuration
         self.stateDirectory = stateDirectory
         self.environment = environment
+        self.fileSinkCheckpoints = fileSinkCheckpoints
     }
 
     /// The sink `name` stands for, newly made.
@@ -40,7 +46,7 @@ public final class SinkFactory {
         case .standardOutput:
             return StandardOutputSink(name: name)
         case .file(let settings):
-            let sink = try FileSink(name: name, settings: settings)
+            let sink = try FileSink(name: name, settings: settings, resumingAfter: fileSinkCheckpoints[name])
             if let warning = sink.warning { warnings.append("sink \(name): \(warning)") }
             return sink
         case .webhook(let settings):

@@ -99,6 +99,12 @@ public final class SinkQueue: Sendable {
         channel.locked { $0.report }
     }
 
+    /// The sink's checkpoint as of its last completed flush or finish; nil for sinks without one
+    /// and before the first flush. Read it after `flush` (or `wait(for:)`) returns, to save it.
+    public var checkpoint: SinkCheckpoint? {
+        channel.locked { $0.checkpoint }
+    }
+
     /// Alerts queued after the sink failed, which it was not given.
     public var abandonedAlerts: Int {
         channel.locked { $0.abandoned }
@@ -130,6 +136,7 @@ public final class SinkQueue: Sendable {
                     }
                     outcome.completedMarker = number
                     outcome.report = sink.deliveryReport
+                    outcome.checkpoint = sink.checkpoint
                 }
             }
             channel.batchDone(outcome)
@@ -171,12 +178,14 @@ private final class Channel: @unchecked Sendable {
         var failure: SinkError?
         var completedMarker: UInt64?
         var report: DeliveryReport?
+        var checkpoint: SinkCheckpoint?
     }
 
     /// The fields read from outside, as a value.
     struct Snapshot {
         var failure: SinkError?
         var report: DeliveryReport?
+        var checkpoint: SinkCheckpoint?
         var abandoned: Int
     }
 
@@ -191,6 +200,7 @@ private final class Channel: @unchecked Sendable {
     private var completedMarker: UInt64 = 0
     private var failure: SinkError?
     private var report: DeliveryReport?
+    private var checkpoint: SinkCheckpoint?
     private var abandoned = 0
     private var closing = false
     /// Batches stay small so that capacity frees up as the sink works, not only after long runs.
@@ -199,7 +209,7 @@ private final class Channel: @unchecked Sendable {
     func locked<Value>(_ read: (Snapshot) -> Value) -> Value {
         condition.lock()
         defer { condition.unlock() }
-        return read(Snapshot(failure: failure, report: report, abandoned: abandoned))
+        return read(Snapshot(failure: failure, report: report, checkpoint: checkpoint, abandoned: abandoned))
     }
 
     func enqueue(_ alert: Alert, capacity: Int) throws(SinkError) {
@@ -274,6 +284,7 @@ private final class Channel: @unchecked Sendable {
         if failure == nil, let newFailure = outcome.failure { failure = newFailure }
         if let marker = outcome.completedMarker { completedMarker = marker }
         if let newReport = outcome.report { report = newReport }
+        if let newCheckpoint = outcome.checkpoint { checkpoint = newCheckpoint }
         condition.broadcast()
     }
 }

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// The one embedded SQLite database in the state directory (`<dir>/vigil.sqlite`), holding what
-/// must survive a crash: the webhook spool, and later tail checkpoints and dedup windows.
+/// must survive a crash: the webhook spool (`DeliverySpool`), the Alerter's dedup and threshold
+/// windows (`AlertWindowStore`), and the tail's checkpoints.
 ///
 /// Open it once per process and share it: it wraps a GRDB `DatabasePool` (one writer, concurrent
 /// readers). Every change is a transaction; the journal is a WAL synced in FULL mode, so a
