@@ -40,6 +40,9 @@ public final class DecodedInput {
     public private(set) var decodedOffset: Int = 0
     /// Size of the stored input when known (fstat), for progress.
     public let storedSize: Int?
+    /// The stored input ended inside a gzip member: the file is truncated, or still being
+    /// written. (A tail waits for such a file instead of reporting it at once.)
+    public private(set) var endedInsideMember = false
 
     private let stored: FileInput
     /// Stored bytes read ahead of decoding. Allocated once and reused, so reading allocates nothing.
@@ -59,8 +62,10 @@ public final class DecodedInput {
     ///
     /// - Parameter chunkSize: how many stored bytes are read from the file at a time. 256 KiB
     ///   keeps the number of `read` calls and zlib calls low without holding much memory.
-    public init(path: String, chunkSize: Int = 256 * 1024) throws(InputProblem) {
-        stored = try FileInput(path: path)
+    /// - Parameter storedLimit: read at most this many stored bytes, as if the file ended there
+    ///   (a tail counting the records of the part of a file it was told to skip).
+    public init(path: String, chunkSize: Int = 256 * 1024, storedLimit: Int? = nil) throws(InputProblem) {
+        stored = try FileInput(path: path, limit: storedLimit)
         self.path = path
         storedSize = stored.storedSize
         // At least two bytes: the gzip magic is looked at in the chunk.
@@ -162,6 +167,10 @@ public final class DecodedInput {
                     break
                 }
                 if chunkStart == chunkEnd { break }  // the end, after whole members
+                if chunkEnd - chunkStart < 2 && storedEnded && chunk[chunkStart] == 0x1f {
+                    // One byte of a next member's magic: maybe a member being appended.
+                    endedInsideMember = true
+                }
                 guard startsWithGzipMagic() else {
                     state = .failing(problem(.corruptCompression, "unexpected bytes after the gzip stream"))
                     break
@@ -180,6 +189,7 @@ public final class DecodedInput {
             }
             if chunkStart == chunkEnd {
                 if storedEnded {
+                    endedInsideMember = true
                     state = .failing(problem(.corruptCompression, "gzip stream ends early (file truncated?)"))
                     break
                 }

@@ -25,13 +25,16 @@ final class FileInput {
     private let source: Source
     /// Stored bytes handed out so far: where the next `read` starts.
     private(set) var position = 0
+    /// At most this many stored bytes are handed out, as if the file ended there.
+    private let limit: Int
 
     /// Opens `path` for reading. Throws an `.unreadable` problem naming the path and the system's
     /// reason when it cannot be opened, or when it is a directory (Linux opens a directory
     /// read-only without complaint and only fails on the first `read`; refusing here gives the
     /// caller one clear place for the error).
-    init(path: String) throws(InputProblem) {
+    init(path: String, limit: Int? = nil) throws(InputProblem) {
         self.path = path
+        self.limit = limit ?? .max
         var descriptor: CInt
         repeat {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -56,6 +59,7 @@ final class FileInput {
 
     /// Serves `bytes` as the stored input; `name` stands in for the path in problems.
     init(bytes: [UInt8], name: String) {
+        limit = .max
         path = name
         storedSize = bytes.count
         source = .memory(bytes)
@@ -71,12 +75,13 @@ final class FileInput {
     /// of the input (for a file that is still growing, the end for now). A failed `read` (EIO, …)
     /// throws an `.unreadable` problem with the stored offset where it failed.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputProblem) -> Int {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        let wanted = min(buffer.count, limit - position)
+        guard let base = buffer.baseAddress, wanted > 0 else { return 0 }
         switch source {
         case .descriptor(let descriptor):
             var count: Int
             repeat {
-                count = systemRead(descriptor, base, buffer.count)
+                count = systemRead(descriptor, base, wanted)
             } while count < 0 && errno == EINTR
             guard count >= 0 else {
                 throw Self.problem(path: path, errno: errno, offset: position)

@@ -33,11 +33,35 @@ public final class LogFileReader {
     /// Room for records that are embedded as strings (lookup-events, CloudWatch Logs messages).
     private var embedded: [UInt8] = []
 
-    public init(input: DecodedInput, limits: ReaderLimits = ReaderLimits()) {
+    /// The input is read to where it ends now, but more may come (a file still being written):
+    /// the unfinished end is held back rather than read or reported (see `endedEarly`).
+    public let endIsProvisional: Bool
+    private let cancellation: ReadCancellation?
+    private let input: DecodedInput
+    /// With `endIsProvisional`: the input ended before its last record was complete (a line
+    /// without its newline, an array, object or record still open, a gzip stream cut inside a
+    /// member, or too little to tell the format yet), so reading stopped before that record and
+    /// nothing about the unfinished end was reported. Read the file again when it has grown.
+    public private(set) var endedEarly = false
+    /// The read stopped because `cancellation` was cancelled.
+    public private(set) var wasCancelled = false
+
+    /// A reader of `input`. `endIsProvisional`: the input may still grow (see `endedEarly`);
+    /// records then get the same ordinals as in a later read of the longer input. `cancellation`
+    /// stops the read early (checked as the window is refilled).
+    public init(input: DecodedInput, limits: ReaderLimits = ReaderLimits(), endIsProvisional: Bool = false,
+                cancellation: ReadCancellation? = nil) {
         window = DecodedWindow(input: input)
         path = input.path
+        self.input = input
         self.limits = limits
+        self.endIsProvisional = endIsProvisional
+        self.cancellation = cancellation
     }
+
+    /// Records consumed so far (handed out, or reported and skipped): the ordinal the next record
+    /// gets. After a read that ended early, a later read resumes at this ordinal.
+    public var recordsRead: Int { ordinal }
 
     /// Reads the whole input. Problems are reported to the visitor; nothing is thrown.
     public func read<Visitor: RecordVisitor>(into visitor: inout Visitor) {
@@ -47,7 +71,35 @@ public final class LogFileReader {
         mark = nil
         position = window.end
         while readMore() { position = window.end }
-        if let problem = window.inputProblem { visitor.report(problem) }
+        if let problem = window.inputProblem {
+            if endIsProvisional && input.endedInsideMember {
+                endedEarly = true
+            } else if !wasCancelled {
+                visitor.report(problem)
+            }
+        }
+    }
+
+    /// Whether the end just met is not the input's own: a provisional end, or a cancelled read.
+    /// Notes it; the caller then stops without reporting the unfinished record.
+    ///
+    /// A gzip stream that ended after a whole member is taken as final: members are written whole,
+    /// so what one holds is complete (S3 log files often lack a last newline, and need no waiting).
+    private func endIsNotFinal() -> Bool {
+        if wasCancelled { return true }
+        guard endIsProvisional, !(input.encoding == .gzip && window.inputProblem == nil) else { return false }
+        endedEarly = true
+        return true
+    }
+
+    /// Reports a problem that is the input ending inside something, unless that end is not final.
+    private func reportEnd<Visitor: RecordVisitor>(_ problem: InputProblem, into visitor: inout Visitor) {
+        guard window.inputProblem == nil || !input.endedInsideMember || !endIsProvisional else {
+            endedEarly = true
+            return
+        }
+        if endIsNotFinal() { return }
+        visitor.report(problem)
     }
 
     // MARK: - Recognizing the format
@@ -76,6 +128,8 @@ public final class LogFileReader {
                 guard readArrayElements(container: container, into: &visitor), finishContainer(into: &visitor) else { return }
                 readValueStream(into: &visitor)
             } else if startsJSONLines() {
+                // Too little yet to tell JSON Lines from pretty-printed JSON: wait for more.
+                if endedEarly || wasCancelled { return }
                 readJSONLines(into: &visitor)
             } else {
                 readValueStream(into: &visitor)
@@ -139,7 +193,10 @@ public final class LogFileReader {
                 if after < bytes.count { return bytes[after] == 0x0A }
                 scanned = after - start
             }
-            guard readMore() else { return true }
+            guard readMore() else {
+                if !valueEnded { _ = endIsNotFinal() }
+                return true
+            }
         }
     }
 
@@ -155,7 +212,7 @@ public final class LogFileReader {
         var first = true
         while true {
             guard skipWhitespace() else {
-                visitor.report(problem(.malformedRecord, at: position, reason: "The input ends inside the array of records"))
+                reportEnd(problem(.malformedRecord, at: position, reason: "The input ends inside the array of records"), into: &visitor)
                 return false
             }
             let byte = window.bytes[position]
@@ -192,8 +249,8 @@ public final class LogFileReader {
             }
             guard let value = readValue(into: &visitor) else {
                 if window.inputProblem == nil {
-                    visitor.report(problem(.malformedRecord, at: position, record: ordinal,
-                                           reason: "The input ends inside a record"))
+                    reportEnd(problem(.malformedRecord, at: position, record: ordinal,
+                                      reason: "The input ends inside a record"), into: &visitor)
                 }
                 return false
             }
@@ -250,8 +307,8 @@ public final class LogFileReader {
             }
             guard let value = readValue(into: &visitor) else {
                 if window.inputProblem == nil {
-                    visitor.report(problem(.malformedRecord, at: position, record: ordinal,
-                                           reason: "The input ends inside a record"))
+                    reportEnd(problem(.malformedRecord, at: position, record: ordinal,
+                                      reason: "The input ends inside a record"), into: &visitor)
                 }
                 return
             }
@@ -274,8 +331,8 @@ public final class LogFileReader {
             position = window.end
             guard readMore() else {
                 if window.inputProblem == nil {
-                    visitor.report(problem(.malformedRecord, at: window.end,
-                                           reason: "The input ends inside the object holding the records"))
+                    reportEnd(problem(.malformedRecord, at: window.end,
+                                      reason: "The input ends inside the object holding the records"), into: &visitor)
                 }
                 return false
             }
@@ -421,6 +478,8 @@ public final class LogFileReader {
                     position = end
                     return nil
                 }
+                // A line without its newline while more may come is not a record yet.
+                if endIsNotFinal() { return nil }
                 let line = mark!..<end
                 position = end
                 return .some(line)
@@ -512,6 +571,11 @@ public final class LogFileReader {
     /// Reads more input, keeping the bytes from the record being read (or from `position`).
     /// Returns false when no more bytes came.
     private func readMore() -> Bool {
+        if wasCancelled { return false }
+        if let cancellation, cancellation.isCancelled {
+            wasCancelled = true
+            return false
+        }
         let keep = min(mark ?? position, position)
         let heldBefore = window.end - keep
         guard let shift = window.refill(keepingFrom: keep) else { return false }
