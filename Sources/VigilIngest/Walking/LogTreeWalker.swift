@@ -14,8 +14,11 @@ import Darwin
 public struct LogTreeWalker {
     public init() {}
 
-    /// The regular files under `paths`, and the problems met.
-    public func files(under paths: [String]) -> (files: [String], problems: [InputProblem]) {
+    /// The regular files under `paths`, and the problems met. `visitingDirectory` is called with
+    /// each directory before its entries are listed (a tail watches it then, so that a file
+    /// created while the walk goes on is seen one way or the other).
+    public func files(under paths: [String],
+                      visitingDirectory: (String) -> Void = { _ in }) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
         var visited = Set<DirectoryIdentity>()
@@ -26,7 +29,8 @@ public struct LogTreeWalker {
                 continue
             }
             if Self.isDirectory(info) {
-                walk(directory: path, identity: DirectoryIdentity(info), visited: &visited, files: &files, problems: &problems)
+                walk(directory: path, identity: DirectoryIdentity(info), visited: &visited, files: &files, problems: &problems,
+                     visitingDirectory: visitingDirectory)
             } else {
                 files.append(path)
             }
@@ -45,8 +49,9 @@ public struct LogTreeWalker {
     }
 
     private func walk(directory: String, identity: DirectoryIdentity, visited: inout Set<DirectoryIdentity>,
-                      files: inout [String], problems: inout [InputProblem]) {
+                      files: inout [String], problems: inout [InputProblem], visitingDirectory: (String) -> Void) {
         guard visited.insert(identity).inserted else { return }
+        visitingDirectory(directory)
         guard let handle = opendir(directory) else {
             problems.append(InputProblem(.unreadable, path: directory, reason: Self.errorText()))
             return
@@ -69,7 +74,8 @@ public struct LogTreeWalker {
                 continue
             }
             if Self.isDirectory(info) {
-                walk(directory: path, identity: DirectoryIdentity(info), visited: &visited, files: &files, problems: &problems)
+                walk(directory: path, identity: DirectoryIdentity(info), visited: &visited, files: &files, problems: &problems,
+                     visitingDirectory: visitingDirectory)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
                 files.append(path)
             }

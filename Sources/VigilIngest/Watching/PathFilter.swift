@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which files under a watched directory a tail reads: `--include` and `--exclude` globs.
+///
+/// A glob without `/` is matched against the file's name (`*.json.gz`); a glob with `/` against
+/// the path below the watched directory, where `*` also crosses `/` (`*/CloudTrail/*`). A file is
+/// read when it matches some include (or there are none) and no exclude. Documentation that log
+/// archives carry (`README…`, `*.md`) is never read, as in replay; hidden files (`.name`, a sync
+/// tool's partial downloads) are never even listed.
+public struct PathFilter: Sendable {
+    public let include: [String]
+    public let exclude: [String]
+
+    public init(include: [String] = [], exclude: [String] = []) {
+        self.include = include
+        self.exclude = exclude
+    }
+
+    /// Whether the file at `relativePath` (below its watched directory) is read.
+    public func admits(relativePath: String) -> Bool {
+        let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+        if name.hasPrefix("README") || name.hasSuffix(".md") { return false }
+        if !include.isEmpty && !include.contains(where: { Self.matches($0, name: name, relativePath: relativePath) }) {
+            return false
+        }
+        return !exclude.contains { Self.matches($0, name: name, relativePath: relativePath) }
+    }
+
+    private static func matches(_ glob: String, name: String, relativePath: String) -> Bool {
+        fnmatch(glob, glob.contains("/") ? relativePath : name, 0) == 0
+    }
+}
