@@ -41,10 +41,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // A run: replay drives files through readers, the matcher and the sinks.
+        // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
+        // its progress in the state database.
         .target(
             name: "VigilPipeline",
-            dependencies: ["VigilIngest", "VigilAlerts", "VigilPattern"]
+            dependencies: ["VigilIngest", "VigilAlerts", "VigilPattern", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The command line: argument parsing and output only.
         .executableTarget(

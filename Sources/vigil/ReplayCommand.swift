@@ -54,51 +54,24 @@ struct ReplayCommand: ParsableCommand {
 
         // Every problem with rules and sink names is found before any sink is made, so that a bad
         // run leaves no file or state database behind.
-        var problems = loaded.problems.map(\.description)
-        let defaultNames = Self.unique(sinks.isEmpty ? configuration.defaultSinks : sinks)
-        var definitions: [String: SinkDefinition] = [:]
-        for name in defaultNames {
-            do {
-                definitions[name] = try configuration.sinkDefinition(named: name)
-            } catch {
-                problems.append("--sink \(name): \(error.reason)")
-            }
-        }
-        var targetNames: [String] = []
-        for rule in loaded.rules {
-            for target in rule.targets ?? [] where definitions[target] == nil {
-                do {
-                    definitions[target] = try configuration.sinkDefinition(named: target)
-                    targetNames.append(target)
-                } catch {
-                    problems.append(RuleProblem(file: rule.file, rule: rule.name,
-                                                reason: configuration.sinkNames.problem(with: target) ?? error.reason).description)
-                }
-            }
-        }
-        guard problems.isEmpty else {
-            for problem in problems { CommandInput.printError(problem) }
+        let plan: SinkPlan
+        switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: state, rules: loaded.rules) {
+        case .success(let made) where loaded.problems.isEmpty:
+            plan = made
+        case .success:
+            for problem in loaded.problems { CommandInput.printError(problem.description) }
+            throw ExitCode(2)
+        case .failure(let problems):
+            for problem in loaded.problems.map(\.description) + problems.messages { CommandInput.printError(problem) }
             throw ExitCode(2)
         }
-
-        let factory = SinkFactory(configuration: configuration, stateDirectory: state ?? configuration.stateDirectory)
-        let capacity = configuration.queueCapacity
-        var defaultQueues: [SinkQueue] = []
-        var namedQueues: [SinkQueue] = []
+        let router: AlertRouter
         do throws(SinkError) {
-            for name in defaultNames {
-                defaultQueues.append(SinkQueue(try factory.makeSink(named: name, definition: definitions[name]!), capacity: capacity))
-            }
-            for name in targetNames {
-                namedQueues.append(SinkQueue(try factory.makeSink(named: name, definition: definitions[name]!), capacity: capacity))
-            }
+            router = try plan.makeRouter { CommandInput.printError($0) }
         } catch {
             CommandInput.printError(error.description)
             throw ExitCode(2)
         }
-        for warning in factory.warnings { CommandInput.printError("warning: \(warning)") }
-
-        let router = AlertRouter(defaultSinks: defaultQueues, namedSinks: namedQueues)
         var options = Replay.Options(paths: paths)
         options.filter = filter
         options.limits = selection.limits
@@ -123,12 +96,6 @@ struct ReplayCommand: ParsableCommand {
             for problem in error.problems { CommandInput.printError(problem.description) }
             throw ExitCode(2)
         }
-    }
-
-    /// `names` without repeats, in order.
-    static func unique(_ names: [String]) -> [String] {
-        var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
     }
 }
 

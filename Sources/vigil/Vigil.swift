@@ -6,6 +6,6 @@ struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs and GuardDuty against EventBridge patterns.",
-        subcommands: [ReplayCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self]
+        subcommands: [ReplayCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self]
     )
 }

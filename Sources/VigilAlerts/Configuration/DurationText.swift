@@ -4,10 +4,10 @@
 /// Not `TimeWindow`, which rules use for dedup and threshold windows: that one counts whole
 /// seconds from 1 s up, while a webhook timeout or a first retry delay is often a fraction of a
 /// second.
-enum DurationText {
+public enum DurationText {
     /// The seconds `text` spells, or nil when it is not a duration. Zero and negative durations
     /// are not spelled this way; the caller decides which durations must be positive.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         var total = 0.0
         var rest = Substring(text)
         guard !rest.isEmpty else { return nil }

@@ -7,7 +7,7 @@ import Darwin
 /// The POSIX calls that make a write survive a crash: whole writes, fsync of a file and of the
 /// directory that names it, and advisory locks that other Vigil processes on the same state
 /// directory respect.
-enum DurableFiles {
+public enum DurableFiles {
     /// The text of the current `errno`.
     static func lastError() -> String {
         String(cString: strerror(errno))
@@ -70,7 +70,7 @@ enum DurableFiles {
 
     /// Creates `directory` and its missing parents with mode 0700 (state may hold alert bodies,
     /// which are security findings), leaving existing directories as they are.
-    static func createDirectory(_ directory: String) -> String? {
+    public static func createDirectory(_ directory: String) -> String? {
         var prefix = directory.hasPrefix("/") ? "/" : ""
         for component in directory.split(separator: "/") {
             prefix += component

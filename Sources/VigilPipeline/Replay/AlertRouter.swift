@@ -11,14 +11,19 @@ public final class AlertRouter {
     private let queuesByName: [String: SinkQueue]
     /// Every sink once, in the order given, for flushing and reports.
     private let allQueues: [SinkQueue]
-    private var sent = Set<String>()
+    private var sent: SentAlertIDs
     /// The first failure a `send`, `flush` or `finish` threw.
     private var firstFailure: SinkError?
 
     /// Routes to `defaultSinks` (alerts of rules without `targets`) and `namedSinks` (the other
     /// targets), each a sink behind its queue (`SinkQueue(sink, capacity:)`, which takes the sink
     /// over); a queue named like one before it is left out.
-    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue]) {
+    ///
+    /// `memory` bounds how many sent ids are remembered (about one to two times that many; a
+    /// replay remembers all), and `remembering` are ids an earlier process sent (a tail's).
+    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue], memory: Int = .max, remembering: [String] = []) {
+        sent = SentAlertIDs(generationSize: memory, recordsAdded: memory != .max)
+        sent.remember(remembering)
         var byName: [String: SinkQueue] = [:]
         var all: [SinkQueue] = []
         for queue in defaultSinks + namedSinks where byName[queue.name] == nil {
@@ -44,10 +49,22 @@ public final class AlertRouter {
         allQueues.compactMap(\.deliveryReport)
     }
 
+    /// The checkpoint of each sink that has one (files), as of the last flush: where a restart
+    /// after a crash starts looking for alerts it already wrote.
+    public var checkpoints: [SinkCheckpoint] {
+        allQueues.compactMap(\.checkpoint)
+    }
+
+    /// The ids sent since the last call, when the router bounds its memory (a tail saves them
+    /// with its progress, so that a restart does not send them again).
+    public func takeNewlySent() -> [String] {
+        sent.takeAdded()
+    }
+
     /// Sends the alert unless its id was sent before; returns whether it was sent. Waits only
     /// while a target's queue is full.
     func deliver(_ alert: Alert, rule: Rule) -> Bool {
-        guard sent.insert(alert.id).inserted else { return false }
+        guard sent.insert(alert.id) else { return false }
         let queues = rule.targets.map { $0.compactMap { queuesByName[$0] } } ?? defaultQueues
         for queue in queues {
             do throws(SinkError) { try queue.send(alert) } catch { record(error) }

@@ -19,6 +19,17 @@ struct FileProcessor: RecordVisitor {
     var summary = ReplaySummary()
     /// Problems, in the order found, for the caller to print.
     var problems: [InputProblem] = []
+    /// Records with a lower ordinal were handled by an earlier read of the file (a tail reading a
+    /// file that grew, or resuming after a restart): they are passed over, and so are their problems.
+    var resumeOrdinal = 0
+    /// The ordinal after the last record handled: where a later read resumes.
+    private(set) var nextOrdinal = 0
+    /// Called after each record handled, with `nextOrdinal`: the tail's chance to commit its
+    /// progress in the middle of a large file. Returning false stops the processor: the records
+    /// still to come are passed over, and `nextOrdinal` stays where it is.
+    var afterRecord: ((Int) -> Bool)?
+    /// `afterRecord` returned false.
+    private(set) var isStopped = false
     /// Alerts sent for this file, for the progress line.
     private var alertsSent = 0
     private var eventJSON: [UInt8] = []
@@ -36,6 +47,11 @@ struct FileProcessor: RecordVisitor {
     }
 
     mutating func visit(_ record: LogRecord) {
+        guard record.ordinal >= resumeOrdinal, !isStopped else { return }
+        defer {
+            nextOrdinal = record.ordinal + 1
+            if let afterRecord, !afterRecord(nextOrdinal) { isStopped = true }
+        }
         summary.records += 1
         let alertsBefore = alertsSent
         defer { progress?.recordRead(alerts: alertsSent - alertsBefore) }
@@ -86,6 +102,8 @@ struct FileProcessor: RecordVisitor {
     }
 
     mutating func report(_ problem: InputProblem) {
+        if let ordinal = problem.record, ordinal < resumeOrdinal { return }
+        if isStopped { return }
         summary.problems[problem.kind, default: 0] += 1
         problems.append(problem)
     }

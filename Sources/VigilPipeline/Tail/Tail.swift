@@ -1,0 +1,407 @@
+import Foundation
+import VigilAlerts
+import VigilIngest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `vigil tail`: reads what is in the log directories, then follows them as a sync job fills
+/// them, until SIGINT or SIGTERM.
+///
+/// One loop on one thread: it waits for inotify (or a poll interval), a signal, or a timer; looks
+/// at the files that changed; reads what is new in them through a `TailSession`; and commits.
+/// Everything that must survive a crash is in the state database and moves only after the sinks
+/// have taken the alerts (see `TailSession`). A failure (a sink that cannot write, a full disk, a
+/// state database that cannot be written) drops the session, is reported, and a new session
+/// starts from the last commit after a delay that doubles up to a minute; the records of the
+/// lost batch are read again, and their alerts are not written twice.
+public final class Tail {
+    public struct Options: Sendable {
+        /// The directories to watch, recursively.
+        public var directories: [String]
+        /// Which files under them to read.
+        public var pathFilter = PathFilter()
+        /// Which events to match.
+        public var filter = EventFilter()
+        public var limits = ReaderLimits()
+        /// Files there at the first start are not alerted on, only what is added to them and after.
+        public var fromNow = false
+        /// Look for changes every `pollInterval` instead of with inotify (network file systems).
+        public var polls = false
+        public var pollInterval = 2.0
+        /// How long a file whose last record is unfinished must stay unchanged before it is read
+        /// as it is, and what is wrong with it reported.
+        public var settleTime = 10.0
+        /// Seconds between health lines on stderr (0: none).
+        public var healthInterval = 60.0
+        /// With inotify: seconds between full scans that catch anything the events missed.
+        public var rescanInterval = 300.0
+        /// A commit after this many records, or this many seconds of reading, at the latest.
+        public var batchRecords = 20_000
+        public var batchSeconds = 1.0
+
+        public init(directories: [String]) {
+            self.directories = directories
+        }
+    }
+
+    private let options: Options
+    private let state: TailState
+    private let load: () -> TailSetup?
+    private let output: TailOutput
+    private let health: (String) -> Void
+    private let signals = TailSignals()
+    private var watcher: DirectoryWatcher?
+    private var setup: TailSetup
+    private var session: TailSession?
+    private var counters = TailCounters()
+    private var status = TailStatus()
+
+    private var queue = Set<String>()
+    private var needsFullScan = true
+    private var firstLook = true
+    private var rootsPresent: [String: Bool] = [:]
+    private var reportedWalkProblems = Set<String>()
+    private var rulesSignature: [String: String] = [:]
+
+    private var retryAt = 0.0
+    private var retryDelay = 1.0
+    private var nextPoll = 0.0
+    private var nextRescan = 0.0
+    private var nextRulesCheck = 0.0
+    private var nextRootCheck = 0.0
+    private var nextHealth = 0.0
+    private var lastHealth = 0.0
+    private var recordsAtLastHealth = 0
+
+    /// A tail with `options`, keeping its state in `database`. `setup` is the first rule set and
+    /// sinks; `reload` makes them again (from SIGHUP or a changed rule or configuration file) and
+    /// returns nil, having printed why, when the new ones are invalid. Problems with input go to
+    /// `onProblem`, notices to `onNotice`, health lines to `onHealth`.
+    public init(options: Options, database: StateDatabase, setup: TailSetup, reload: @escaping () -> TailSetup?,
+                onProblem: @escaping (InputProblem) -> Void, onNotice: @escaping (String) -> Void,
+                onHealth: @escaping (String) -> Void) throws(StateError) {
+        self.options = options
+        state = try TailState(database: database)
+        self.setup = setup
+        load = reload
+        output = TailOutput(onProblem: onProblem, onNotice: onNotice)
+        health = onHealth
+        status.processID = getpid()
+        status.startedAt = Date().timeIntervalSince1970
+        status.directories = options.directories
+    }
+
+    /// Runs until SIGINT or SIGTERM; returns the exit status: 0 when everything read was
+    /// committed, 1 when the last commit failed (what it held is read again next time).
+    public func run() -> Int32 {
+        if !options.polls {
+            switch DirectoryWatcher.make() {
+            case .success(let made): watcher = made
+            case .failure(let error): output.notice("inotify is not available (\(error)); polling every \(options.pollInterval) s")
+            }
+        }
+        output.onTick = { [unowned self] session in self.healthIfDue(session) }
+        rulesSignature = Self.signature(of: setup.watchedFiles)
+        let start = MonotonicClock.now()
+        nextHealth = start + options.healthInterval
+        lastHealth = start
+        nextRescan = start + options.rescanInterval
+        nextRulesCheck = start + 2
+
+        while !signals.isStopping {
+            step()
+            waitForWork()
+        }
+        return stop()
+    }
+
+    // MARK: - One turn of the loop
+
+    private func step() {
+        let now = MonotonicClock.now()
+        if session == nil && now >= retryAt { startSession() }
+        if signals.takeReloadRequest() {
+            reload(because: "SIGHUP")
+        } else if now >= nextRulesCheck {
+            nextRulesCheck = now + 2
+            if Self.signature(of: setup.watchedFiles) != rulesSignature { reload(because: "a rule or configuration file changed") }
+        }
+        guard let session else { return }
+        do throws(TailFailure) {
+            collectChanges(now: now)
+            if needsFullScan || (isPolling && now >= nextPoll) || now >= nextRescan {
+                try fullScan(session)
+            }
+            queue.formUnion(session.pathsDue(at: now))
+            let paths = queue.sorted()
+            queue.removeAll()
+            for (index, path) in paths.enumerated() {
+                if signals.isStopping {
+                    queue.formUnion(paths[index...])
+                    break
+                }
+                status.filesBacklog = paths.count - index
+                try session.examine(path)
+            }
+            status.filesBacklog = queue.count
+            if session.hasUncommittedWork { try session.commit(status: currentStatus()) }
+            retryDelay = 1
+            status.lastError = nil
+            status.state = .running
+        } catch {
+            fail(error)
+        }
+        healthIfDue(session)
+    }
+
+    private var isPolling: Bool { watcher == nil }
+
+    private func startSession() {
+        do throws(TailFailure) {
+            session = try TailSession(setup: setup, options: options, state: state, cancellation: signals.stop,
+                                      counters: counters, output: output)
+            needsFullScan = true
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Drops the session after a failure; a new one starts from the last commit after a delay.
+    private func fail(_ failure: TailFailure) {
+        if let session { counters = session.counters }
+        session = nil
+        let delay = retryDelay
+        retryDelay = min(retryDelay * 2, 60)
+        retryAt = MonotonicClock.now() + delay
+        status.state = .retrying
+        status.lastError = failure.description
+        output.notice("\(failure.description) Reading again from the last commit in \(Int(delay)) s.")
+        // The status cannot go through the failed session; write it on its own if the database lets us.
+        try? state.commit(TailState.Commit(status: currentStatus()))
+    }
+
+    private func reload(because reason: String) {
+        let watched = setup.watchedFiles
+        guard let newSetup = load() else {
+            output.notice("\(reason): the new rules or configuration are refused (see above); \(setup.rules.rules.count) rules keep running")
+            rulesSignature = Self.signature(of: watched)
+            return
+        }
+        if let session {
+            do throws(TailFailure) {
+                try session.commit()
+            } catch {
+                fail(error)
+            }
+            counters = session.counters
+        }
+        // The old sinks close (flushing) before the new ones open the same files.
+        session = nil
+        setup = newSetup
+        rulesSignature = Self.signature(of: newSetup.watchedFiles)
+        output.notice("\(reason): reloaded, \(newSetup.rules.rules.count) rules")
+        retryAt = 0
+        startSession()
+    }
+
+    // MARK: - Finding what changed
+
+    /// Takes in what inotify reported: changed paths to look at, new directories to watch and walk.
+    private func collectChanges(now: Double) {
+        guard let watcher else { return }
+        let changes = watcher.readChanges()
+        if changes.overflowed {
+            output.notice("the inotify queue overflowed; scanning everything again")
+            needsFullScan = true
+        }
+        for directory in changes.directoriesGone where options.directories.contains(directory) {
+            if rootsPresent[directory] != false { output.notice("\(directory) is gone; waiting for it to come back") }
+            rootsPresent[directory] = false
+        }
+        if !changes.directoriesGone.isEmpty { nextRescan = min(nextRescan, now + 5) }
+        for directory in changes.directories.sorted() {
+            guard let root = root(of: directory) else { continue }
+            for path in walk(directory, root: root) { queue.insert(path) }
+        }
+        for path in changes.paths {
+            guard let root = root(of: path), options.pathFilter.admits(relativePath: Self.relative(path, to: root)) else { continue }
+            queue.insert(path)
+        }
+        if rootsPresent.values.contains(false) && now >= nextRootCheck {
+            nextRootCheck = now + 2
+            if rootsPresent.contains(where: { !$0.value && Self.isDirectory($0.key) }) { needsFullScan = true }
+        }
+    }
+
+    /// Looks at every file under the directories, reads what is new, and forgets files that are gone.
+    private func fullScan(_ session: TailSession) throws(TailFailure) {
+        let now = MonotonicClock.now()
+        needsFullScan = false
+        nextPoll = now + options.pollInterval
+        nextRescan = now + options.rescanInterval
+        var seen = Set<FileIdentity>()
+        var present: [String] = []
+        for root in options.directories {
+            guard Self.isDirectory(root) else {
+                if rootsPresent[root] != false { output.notice("\(root) is not there; waiting for it") }
+                rootsPresent[root] = false
+                continue
+            }
+            if rootsPresent[root] == false { output.notice("\(root) is back") }
+            rootsPresent[root] = true
+            present.append(root)
+            let paths = walk(root, root: root)
+            status.filesBacklog = paths.count
+            for (index, path) in paths.enumerated() {
+                if signals.isStopping { return }
+                status.filesBacklog = paths.count - index
+                try session.examine(path, firstLook: firstLook)
+                if let identity = session.identity(at: path) { seen.insert(identity) }
+            }
+        }
+        session.forgetFiles(notIn: seen, under: present)
+        firstLook = false
+    }
+
+    /// The files under `directory` that the filter admits, watching each directory on the way.
+    private func walk(_ directory: String, root: String) -> [String] {
+        let walked = LogTreeWalker().files(under: [directory]) { [self] visited in
+            guard let watcher, !watcher.isWatching(visited) else { return }
+            if let error = watcher.watch(directory: visited) {
+                output.notice("cannot watch \(visited): \(error); polling every \(options.pollInterval) s from now on")
+                self.watcher = nil
+            }
+        }
+        for problem in walked.problems where reportedWalkProblems.insert(problem.description).inserted {
+            output.problem(problem)
+        }
+        return walked.files.filter { options.pathFilter.admits(relativePath: Self.relative($0, to: root)) }
+    }
+
+    private func root(of path: String) -> String? {
+        options.directories.first { Self.path(path, isUnder: $0) }
+    }
+
+    static func path(_ path: String, isUnder directory: String) -> Bool {
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(prefix) || path == directory
+    }
+
+    static func relative(_ path: String, to root: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Size, time and inode of each file in `paths` (directories walked), to notice edits.
+    static func signature(of paths: [String]) -> [String: String] {
+        var signature: [String: String] = [:]
+        func note(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                signature[path] = "missing"
+                return
+            }
+            signature[path] = "\(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }
+        for path in paths {
+            note(path)
+            if isDirectory(path) {
+                var directories: [String] = []
+                let files = LogTreeWalker().files(under: [path]) { directories.append($0) }.files
+                for file in files + directories { note(file) }
+            }
+        }
+        return signature
+    }
+
+    // MARK: - Waiting
+
+    /// Waits for inotify, a signal, or the next timer.
+    private func waitForWork() {
+        guard !signals.isStopping else { return }
+        let now = MonotonicClock.now()
+        var deadline = nextRulesCheck
+        if options.healthInterval > 0 { deadline = min(deadline, nextHealth) }
+        if let session {
+            if let recheck = session.nextRecheck { deadline = min(deadline, recheck) }
+            deadline = min(deadline, isPolling ? nextPoll : nextRescan)
+            if !queue.isEmpty || needsFullScan { deadline = now }
+        } else {
+            deadline = min(deadline, retryAt)
+        }
+        if rootsPresent.values.contains(false) { deadline = min(deadline, nextRootCheck) }
+        let timeout = Int32(max(0, min(deadline - now, 3600)) * 1000 + 0.5)
+        var descriptors = [pollfd(fd: signals.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
+        signals.drainWakeups()
+    }
+
+    // MARK: - Health and status
+
+    private func currentStatus() -> TailStatus {
+        var current = status
+        let now = MonotonicClock.now()
+        current.updatedAt = Date().timeIntervalSince1970
+        let counts = session?.counters ?? counters
+        current.records = counts.records
+        current.events = counts.events
+        current.alerts = counts.alerts
+        current.problems = counts.problems
+        if let session {
+            current.files = session.files.count
+            current.filesWaiting = session.filesWaiting
+            current.lagSeconds = session.lag(at: now)
+        }
+        current.spoolDepth = state.spoolDepth()
+        return current
+    }
+
+    /// Prints the health line and saves the status when the interval has passed.
+    private func healthIfDue(_ session: TailSession?) {
+        guard options.healthInterval > 0 else { return }
+        let now = MonotonicClock.now()
+        guard now >= nextHealth else { return }
+        nextHealth = now + options.healthInterval
+        var current = currentStatus()
+        current.recordsPerSecond = Double(current.records - recordsAtLastHealth) / max(now - lastHealth, 0.001)
+        recordsAtLastHealth = current.records
+        lastHealth = now
+        status.recordsPerSecond = current.recordsPerSecond
+        health(current.healthLine)
+        if let session {
+            do throws(TailFailure) { try session.commit(status: current) } catch { fail(error) }
+        } else {
+            try? state.commit(TailState.Commit(status: current))
+        }
+    }
+
+    /// After SIGINT or SIGTERM: commits what was read and closes the sinks.
+    private func stop() -> Int32 {
+        status.state = .stopped
+        var exitStatus: Int32 = 0
+        if let session {
+            do throws(TailFailure) {
+                try session.commit(status: currentStatus())
+            } catch {
+                output.notice("\(error.description) What was read since the last commit is read again next time.")
+                exitStatus = 1
+            }
+            counters = session.counters
+        } else {
+            try? state.commit(TailState.Commit(status: currentStatus()))
+        }
+        session = nil
+        output.notice("stopped: \(counters.records) records, \(counters.alerts) alerts")
+        return exitStatus
+    }
+}

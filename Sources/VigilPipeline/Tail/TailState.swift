@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import VigilAlerts
+import VigilIngest
+
+/// The tail's durable state, in the state directory's database beside the webhook spool:
+///
+/// * `tail_files`: a `TrackedFile` per file, keyed by device and inode;
+/// * `alert_windows`: the alerter's dedup and threshold windows (`AlertWindowStore`);
+/// * `tail_sent_alerts`: ids of alerts sent lately, so a restart does not send them again;
+/// * `tail_sink_checkpoints`: where each file sink stood at the last commit, so that after a
+///   crash it finds the alerts it wrote past that point and does not write them twice;
+/// * `tail_status`: one row of counters for `vigil status`.
+///
+/// `commit` writes all of a batch's changes in one transaction, after the sinks have flushed: a
+/// crash before it loses nothing (the batch is read again), and after it repeats nothing.
+final class TailState {
+    static let migrations: [StateMigration] = [
+        StateMigration("tail-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE tail_files (
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    path TEXT NOT NULL,
+                    fingerprint BLOB NOT NULL,
+                    size INTEGER NOT NULL,
+                    modified REAL NOT NULL,
+                    records INTEGER NOT NULL,
+                    decoded_offset INTEGER NOT NULL,
+                    complete INTEGER NOT NULL,
+                    baseline_size INTEGER,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (device, inode)
+                );
+                CREATE TABLE tail_sent_alerts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    sent_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX tail_sent_alerts_age ON tail_sent_alerts (sent_at);
+                CREATE TABLE tail_sink_checkpoints (
+                    sink TEXT PRIMARY KEY NOT NULL,
+                    checkpoint TEXT NOT NULL
+                );
+                CREATE TABLE tail_status (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    status TEXT NOT NULL
+                );
+                """)
+        },
+    ]
+
+    /// How long sent alert ids are remembered across restarts.
+    static let sentRetention: TimeInterval = 2 * 24 * 60 * 60
+    /// How many of them a new session loads at most.
+    static let sentLoadLimit = 200_000
+
+    let database: StateDatabase
+
+    init(database: StateDatabase) throws(StateError) {
+        self.database = database
+        try database.migrate(Self.migrations + AlertWindowStore.migrations)
+    }
+
+    /// Everything a session starts from.
+    struct Snapshot {
+        var files: [TrackedFile] = []
+        var windows: [AlertWindowRecord] = []
+        var sentAlerts: [String] = []
+        var checkpoints: [String: SinkCheckpoint] = [:]
+    }
+
+    func load() throws(StateError) -> Snapshot {
+        try perform("read the tail's progress") { db in
+            var snapshot = Snapshot()
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM tail_files") {
+                let identity = FileIdentity(device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]))
+                let fingerprint: Data = row["fingerprint"]
+                snapshot.files.append(TrackedFile(
+                    identity: identity, path: row["path"], fingerprint: [UInt8](fingerprint), size: row["size"],
+                    modified: row["modified"], records: row["records"], decodedOffset: row["decoded_offset"],
+                    isComplete: row["complete"], baselineSize: row["baseline_size"]))
+            }
+            snapshot.windows = try AlertWindowStore.load(from: db)
+            snapshot.sentAlerts = try String.fetchAll(db, sql: "SELECT id FROM tail_sent_alerts ORDER BY sent_at DESC LIMIT ?",
+                                                      arguments: [Self.sentLoadLimit])
+            for row in try Row.fetchAll(db, sql: "SELECT sink, checkpoint FROM tail_sink_checkpoints") {
+                if let checkpoint = SinkCheckpoint(encoded: row["checkpoint"]) {
+                    snapshot.checkpoints[row["sink"]] = checkpoint
+                }
+            }
+            return snapshot
+        }
+    }
+
+    /// One batch's changes.
+    struct Commit {
+        var files: [TrackedFile] = []
+        var forgotten: [FileIdentity] = []
+        var windows = AlertWindowChanges(updated: [], removed: [])
+        var sentAlerts: [String] = []
+        var checkpoints: [SinkCheckpoint] = []
+        var status: TailStatus?
+
+        var isEmpty: Bool {
+            files.isEmpty && forgotten.isEmpty && windows.isEmpty && sentAlerts.isEmpty && status == nil
+        }
+    }
+
+    /// Writes `commit` in one transaction.
+    func commit(_ commit: Commit, now: Date = Date()) throws(StateError) {
+        let time = now.timeIntervalSince1970
+        try perform("save the tail's progress") { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO tail_files
+                    (device, inode, path, fingerprint, size, modified, records, decoded_offset, complete, baseline_size, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for file in commit.files {
+                try upsert.execute(arguments: [
+                    Int64(bitPattern: file.identity.device), Int64(bitPattern: file.identity.inode), file.path,
+                    Data(file.fingerprint), file.size, file.modified, file.records, file.decodedOffset, file.isComplete,
+                    file.baselineSize, time,
+                ])
+            }
+            let delete = try db.cachedStatement(sql: "DELETE FROM tail_files WHERE device = ? AND inode = ?")
+            for identity in commit.forgotten {
+                try delete.execute(arguments: [Int64(bitPattern: identity.device), Int64(bitPattern: identity.inode)])
+            }
+            try AlertWindowStore.save(commit.windows, in: db)
+            if !commit.sentAlerts.isEmpty {
+                let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tail_sent_alerts (id, sent_at) VALUES (?, ?)")
+                for id in commit.sentAlerts { try insert.execute(arguments: [id, time]) }
+                try db.execute(sql: "DELETE FROM tail_sent_alerts WHERE sent_at < ?", arguments: [time - Self.sentRetention])
+            }
+            let checkpoint = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tail_sink_checkpoints (sink, checkpoint) VALUES (?, ?)")
+            for sink in commit.checkpoints {
+                try checkpoint.execute(arguments: [sink.sink, sink.encoded])
+            }
+            if let status = commit.status {
+                try db.execute(sql: "INSERT OR REPLACE INTO tail_status (id, status) VALUES (1, ?)", arguments: [status.encoded])
+            }
+        }
+    }
+
+    /// Webhook alerts waiting in the spool (0 when no webhook sink ever made the table).
+    func spoolDepth() -> Int {
+        (try? database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_spool") ?? 0 }) ?? 0
+    }
+
+    private func perform<T>(_ what: String, _ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try database.writer.write(body)
+        } catch {
+            throw StateError("Cannot \(what) in \(database.path): \(error).")
+        }
+    }
+}
