@@ -81,7 +81,8 @@ public final class FileSink: AlertSink {
                     }
                     size = tornLineStart
                 }
-                writtenAfterCheckpoint = resume.writtenIDs
+                // Repeats the checkpoint still expected, and those written after it.
+                writtenAfterCheckpoint = checkpoint.expectedRepeats.merging(resume.writtenIDs, uniquingKeysWith: +)
             } catch {
                 close(descriptor)
                 throw error
@@ -132,7 +133,8 @@ public final class FileSink: AlertSink {
             }
             directoryNeedsSync = false
         }
-        checkpoint = SinkCheckpoint(sink: name, path: settings.path, device: device, inode: inode, size: size)
+        checkpoint = SinkCheckpoint(sink: name, path: settings.path, device: device, inode: inode, size: size,
+                                    expectedRepeats: writtenAfterCheckpoint)
     }
 
     /// Moves the current file to `PATH.1` (after shifting the older ones) and opens a new `PATH`.

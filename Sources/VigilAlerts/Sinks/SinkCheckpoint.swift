@@ -16,13 +16,43 @@ public struct SinkCheckpoint: Sendable, Hashable, Codable {
     public var inode: UInt64
     /// Bytes in the file at that flush, all of them synced.
     public var size: Int
+    /// Alerts written before `size` by a run that crashed before its checkpoint moved, which have
+    /// not come again yet (id → times written). They will come again, when the records of the
+    /// lost batch are read again, and must be dropped then, even though the checkpoint has
+    /// moved past them since.
+    public var expectedRepeats: [String: Int]
 
-    public init(sink: String, path: String, device: UInt64, inode: UInt64, size: Int) {
+    public init(sink: String, path: String, device: UInt64, inode: UInt64, size: Int, expectedRepeats: [String: Int] = [:]) {
         self.sink = sink
         self.path = path
         self.device = device
         self.inode = inode
         self.size = size
+        self.expectedRepeats = expectedRepeats
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sink, path, device, inode, size, expectedRepeats
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sink = try container.decode(String.self, forKey: .sink)
+        path = try container.decode(String.self, forKey: .path)
+        device = try container.decode(UInt64.self, forKey: .device)
+        inode = try container.decode(UInt64.self, forKey: .inode)
+        size = try container.decode(Int.self, forKey: .size)
+        expectedRepeats = try container.decodeIfPresent([String: Int].self, forKey: .expectedRepeats) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sink, forKey: .sink)
+        try container.encode(path, forKey: .path)
+        try container.encode(device, forKey: .device)
+        try container.encode(inode, forKey: .inode)
+        try container.encode(size, forKey: .size)
+        if !expectedRepeats.isEmpty { try container.encode(expectedRepeats, forKey: .expectedRepeats) }
     }
 
     /// One line of JSON, for a TEXT column: `{"device":…,"inode":…,"path":"…","sink":"…","size":…}`.

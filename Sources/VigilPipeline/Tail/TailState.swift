@@ -102,7 +102,7 @@ final class TailState {
         var status: TailStatus?
 
         var isEmpty: Bool {
-            files.isEmpty && forgotten.isEmpty && windows.isEmpty && sentAlerts.isEmpty && status == nil
+            files.isEmpty && forgotten.isEmpty && windows.isEmpty && sentAlerts.isEmpty && checkpoints.isEmpty && status == nil
         }
     }
 
