@@ -58,6 +58,23 @@ public struct FileObservation: Sendable {
         case unreadable(String)
     }
 
+    /// A regular file's identity, size and modification time from `stat` alone (no open, no
+    /// read): enough to tell that a file already read has not changed, which is most files of
+    /// most scans. nil when `path` is not (or no longer) a regular file.
+    public static func glance(_ path: String) -> (identity: FileIdentity, size: Int, modified: Double)? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return (FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), Int(info.st_size), modifiedTime(info))
+    }
+
+    private static func modifiedTime(_ info: stat) -> Double {
+        #if canImport(Glibc)
+        Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        #else
+        Double(info.st_mtimespec.tv_sec) + Double(info.st_mtimespec.tv_nsec) / 1e9
+        #endif
+    }
+
     /// Looks at `path`: stat, and the first bytes read without moving any file offset.
     public static func observe(_ path: String) -> Outcome {
         var info = stat()
@@ -87,12 +104,7 @@ public struct FileObservation: Sendable {
             filled += count
         }
         fingerprint.removeLast(wanted - filled)
-        #if canImport(Glibc)
-        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-        #else
-        let modified = Double(info.st_mtimespec.tv_sec) + Double(info.st_mtimespec.tv_nsec) / 1e9
-        #endif
         return .file(FileObservation(identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
-                                     size: Int(info.st_size), modified: modified, fingerprint: fingerprint))
+                                     size: Int(info.st_size), modified: modifiedTime(info), fingerprint: fingerprint))
     }
 }
