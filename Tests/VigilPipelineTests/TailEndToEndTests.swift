@@ -65,8 +65,8 @@ import Glibc
     @Test(.timeLimit(.minutes(3)))
     func randomKillsLoseNothingAndRepeatNothing() throws {
         let run = try TailRun()
-        let fileCount = 1_200
-        let kills = 50
+        let fileCount = 2_500
+        let kills = 60
         var random = SeededRandom(seed: 20_261_123)
 
         // The writer: files of 2 to 4 records in new directories, written in five ways.
@@ -107,13 +107,16 @@ import Glibc
         writer.start()
 
         var outputs: [String] = []
+        var killsWhileWriting = 0
         for cycle in 0..<kills {
             let tail = try run.start(label: "tail-\(cycle)")
             usleep(UInt32(150_000 + random.next() % 350_000))
             tail.kill()
             outputs.append(tail.errorOutput)
+            if writer.isExecuting { killsWhileWriting += 1 }
         }
         writerDone.wait()
+        #expect(killsWhileWriting >= kills / 2, "most kills came while files were still arriving: \(killsWhileWriting)")
 
         // A last tail reads what is left, then stops.
         let expected = try run.expectedIDs()
@@ -130,6 +133,28 @@ import Glibc
         #expect(run.brokenAlertLines().isEmpty, "no torn alert line is left in the file")
         let problems = (outputs + [last.errorOutput]).joined().split(separator: "\n").filter { $0.hasPrefix("vigil: ") }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
+    }
+
+    /// Kills in the middle of one large file, where commits happen between records: the file
+    /// sink must recognize the alerts of a lost batch even after later commits moved its
+    /// checkpoint past them (the first tail is killed before its first commit, too).
+    @Test(.timeLimit(.minutes(2)))
+    func killsInTheMiddleOfALargeFileRepeatNothing() throws {
+        let run = try TailRun()
+        try Data(TailRun.gzip(TailRun.records(from: 0, count: 60_000))).write(to: run.logs.appendingPathComponent("big.jsonl.gz"))
+        var random = SeededRandom(seed: 99)
+        for cycle in 0..<10 {
+            let tail = try run.start(["--health-interval", "0"], label: "tail-\(cycle)")
+            usleep(UInt32(cycle == 0 ? 100_000 : 300_000 + random.next() % 900_000))
+            tail.kill()
+        }
+        let last = try run.start(label: "tail-last")
+        let caughtUp = DeliveryFixtures.eventually(within: 60) { run.alertIDs().count >= 60_000 }
+        #expect(last.signal(SIGTERM, thenWait: 10) == 0)
+        #expect(caughtUp, "\(last.errorOutput)")
+        let ids = run.alertIDs()
+        #expect(ids.count == 60_000, "\(ids.count - Set(ids).count) written twice")
+        #expect(Set(ids).count == 60_000)
     }
 
     /// A second tail on the same state directory refuses to start and says who holds it.

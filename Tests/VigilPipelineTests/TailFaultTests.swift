@@ -29,6 +29,25 @@ import Glibc
         #expect(ids.count == 6 && Set(ids) == expected)
     }
 
+    /// A file the tail may not read: reported once, the others read meanwhile, and read as soon
+    /// as its mode lets it.
+    @Test(.timeLimit(.minutes(1)))
+    func aFileItMayNotReadIsReportedOnceAndReadWhenAllowed() throws {
+        let run = try TailRun()
+        let secret = run.logs.appendingPathComponent("secret.jsonl")
+        try Data(TailRun.records(from: 0, count: 2)).write(to: secret)
+        #expect(chmod(secret.path, 0o000) == 0)
+        try Data(TailRun.records(from: 2, count: 1)).write(to: run.logs.appendingPathComponent("open.jsonl"))
+        chmod(run.logs.appendingPathComponent("open.jsonl").path, 0o644)
+        let tail = try run.startUnprivileged()
+        #expect(DeliveryFixtures.eventually(within: 10) { tail.errorOutput.contains("Permission denied") }, "\(tail.errorOutput)")
+        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 1 }, "\(tail.errorOutput)")
+        #expect(chmod(secret.path, 0o644) == 0)
+        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
+        #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
+        #expect(tail.errorOutput.components(separatedBy: "Permission denied").count == 2, "reported once: \(tail.errorOutput)")
+    }
+
     /// The watched directory removed and made again: said so, and followed again.
     @Test(.timeLimit(.minutes(1)))
     func aDirectoryThatGoesAndComesBackIsFollowedAgain() throws {

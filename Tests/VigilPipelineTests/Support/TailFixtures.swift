@@ -37,6 +37,18 @@ final class TailRun {
                          outputIn: scratch, label: label)
     }
 
+    /// Starts the tail as a user without privileges, for whom file modes count: as nobody through
+    /// setpriv(1) when the tests run as root (as CI does), else as the user running the tests.
+    func startUnprivileged(label: String = "tail") throws -> VigilProcess {
+        let arguments = ["tail", "--rules", rules.path, "--sink", "file:" + alerts, "--state", state,
+                         "--health-interval", "0", "--settle", "2s", logs.path]
+        guard getuid() == 0 else { return try VigilProcess(vigil, arguments, outputIn: scratch, label: label) }
+        for path in [scratch.path, logs.path] { chmod(path, 0o777) }
+        return try VigilProcess(URL(fileURLWithPath: "/usr/bin/setpriv"),
+                                ["--reuid=65534", "--regid=65534", "--clear-groups", vigil.path] + arguments,
+                                outputIn: scratch, label: label)
+    }
+
     /// Waits until the tail says it follows the directories (its first scan starts then).
     func waitUntilFollowing(_ tail: VigilProcess, within seconds: Double = 10) -> Bool {
         DeliveryFixtures.eventually(within: seconds) { tail.errorOutput.contains("following") || !tail.process.isRunning }
