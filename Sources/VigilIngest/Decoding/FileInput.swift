@@ -20,12 +20,13 @@ final class FileInput {
 
     /// The path problems are reported with.
     let path: String
-    /// Size of the stored input when known (a regular file's size at open, or the in-memory count).
+    /// Size of the stored input when known (a regular file's size at open, no more than the limit,
+    /// or the in-memory count).
     let storedSize: Int?
     private let source: Source
     /// Stored bytes handed out so far: where the next `read` starts.
     private(set) var position = 0
-    /// At most this many stored bytes are handed out, as if the file ended there.
+    /// At most this many stored bytes are handed out, as if the file ended there (`.max`: no limit).
     private let limit: Int
 
     /// Opens `path` for reading. Throws an `.unreadable` problem naming the path and the system's
@@ -34,7 +35,7 @@ final class FileInput {
     /// caller one clear place for the error).
     init(path: String, limit: Int? = nil) throws(InputProblem) {
         self.path = path
-        self.limit = limit ?? .max
+        self.limit = max(0, limit ?? .max)
         var descriptor: CInt
         repeat {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -53,7 +54,7 @@ final class FileInput {
             throw Self.problem(path: path, errno: EISDIR, offset: nil)
         }
         // Only a regular file's size means anything; a FIFO or character device reports 0.
-        storedSize = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        storedSize = (info.st_mode & S_IFMT) == S_IFREG ? min(Int(info.st_size), self.limit) : nil
         source = .descriptor(descriptor)
     }
 
@@ -89,7 +90,7 @@ final class FileInput {
             position += count
             return count
         case .memory(let bytes):
-            let count = min(buffer.count, bytes.count - position)
+            let count = min(wanted, bytes.count - position)
             if count > 0 {
                 bytes.withUnsafeBytes { source in
                     base.copyMemory(from: source.baseAddress! + position, byteCount: count)

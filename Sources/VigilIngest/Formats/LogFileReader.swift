@@ -71,42 +71,56 @@ public final class LogFileReader {
         mark = nil
         position = window.end
         while readMore() { position = window.end }
+        // Damage found before a cancellation is still damage: it is reported either way.
         if let problem = window.inputProblem {
             if endIsProvisional && input.endedInsideMember {
                 endedEarly = true
-            } else if !wasCancelled {
+            } else {
                 visitor.report(problem)
             }
         }
     }
 
     /// Whether the end just met is not the input's own: a provisional end, or a cancelled read.
-    /// Notes it; the caller then stops without reporting the unfinished record.
+    /// Notes a provisional one in `endedEarly`; the caller then stops without reporting or
+    /// counting the unfinished record, so that it gets the next ordinal when it is complete.
     ///
-    /// A gzip stream that ended after a whole member is taken as final: members are written whole,
-    /// so what one holds is complete (S3 log files often lack a last newline, and need no waiting).
+    /// - Damage that is not a cut (a corrupt gzip member, a read error) is final: it does not
+    ///   go away when the file grows, and is reported as in a final read.
+    /// - A gzip stream cut inside a member (a file still being copied) is not final.
+    /// - A gzip stream that ended after a whole member is taken as final: members are written
+    ///   whole, so what one holds is complete (S3 log files often lack a last newline, and need
+    ///   no waiting).
     private func endIsNotFinal() -> Bool {
         if wasCancelled { return true }
-        guard endIsProvisional, !(input.encoding == .gzip && window.inputProblem == nil) else { return false }
+        guard endIsProvisional else { return false }
+        if window.inputProblem != nil {
+            guard input.endedInsideMember else { return false }
+        } else if input.encoding == .gzip {
+            return false
+        }
         endedEarly = true
         return true
     }
 
     /// Reports a problem that is the input ending inside something, unless that end is not final.
     private func reportEnd<Visitor: RecordVisitor>(_ problem: InputProblem, into visitor: inout Visitor) {
-        guard window.inputProblem == nil || !input.endedInsideMember || !endIsProvisional else {
-            endedEarly = true
-            return
-        }
         if endIsNotFinal() { return }
         visitor.report(problem)
+    }
+
+    /// The input has no content (nothing, whitespace, a byte order mark): an empty file, unless
+    /// the end is not final (a file just created, whose first bytes are still to come).
+    private func skipEmpty<Visitor: RecordVisitor>(into visitor: inout Visitor) {
+        guard window.inputProblem == nil, !endIsNotFinal() else { return }
+        visitor.skip(.emptyFile)
     }
 
     // MARK: - Recognizing the format
 
     private func readContent<Visitor: RecordVisitor>(into visitor: inout Visitor) {
         guard skipWhitespace() else {
-            if window.inputProblem == nil { visitor.skip(.emptyFile) }
+            skipEmpty(into: &visitor)
             return
         }
         // A UTF-8 byte order mark, which some tools write, is not content.
@@ -114,7 +128,7 @@ public final class LogFileReader {
             position += 3
             guard skipWhitespace() else {
                 // Nothing but the mark: as empty as a zero-byte file.
-                if window.inputProblem == nil { visitor.skip(.emptyFile) }
+                skipEmpty(into: &visitor)
                 return
             }
         }
@@ -229,7 +243,11 @@ public final class LogFileReader {
                 visitor.report(problem(.malformedRecord, at: position, record: ordinal,
                                        reason: "Expected a record or ',' in the array of records"))
                 // Go on at the next record, or end at the array's close; the problem is reported once.
-                guard resynchronize(into: &visitor) else { return false }
+                guard resynchronize(into: &visitor) else {
+                    // The array is still open; a final read has said what it had to say.
+                    _ = endIsNotFinal()
+                    return false
+                }
                 if window.bytes[position] == UInt8(ascii: "]") {
                     position += 1
                     return true
@@ -244,7 +262,10 @@ public final class LogFileReader {
                 visitor.report(problem(.unrecognizedRecord, at: position, record: ordinal,
                                        reason: "An element of the array of records is not a JSON object"))
                 ordinal += 1
-                guard skipScalarElement() else { return false }
+                guard skipScalarElement() else {
+                    _ = endIsNotFinal()
+                    return false
+                }
                 continue
             }
             guard let value = readValue(into: &visitor) else {
@@ -505,7 +526,11 @@ public final class LogFileReader {
                 return
             }
             position = window.end
-            guard readMore() else { return }
+            guard readMore() else {
+                // The line (already reported) may still be growing.
+                _ = endIsNotFinal()
+                return
+            }
         }
     }
 
