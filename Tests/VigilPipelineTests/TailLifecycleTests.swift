@@ -85,12 +85,15 @@ import Glibc
         #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
 
-        // A restart (without --from-now) remembers where the files stood.
-        let again = try run.start(label: "again")
+        // A restart remembers where the files stood, and reads what arrived while it was
+        // stopped, --from-now or not: that option is for the first start only.
+        try Data(TailRun.records(from: 30, count: 2)).write(to: run.logs.appendingPathComponent("while-stopped.jsonl"))
+        let again = try run.start(["--from-now"], label: "again")
         try #require(run.waitUntilFollowing(again))
-        usleep(1_000_000)
+        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 5 }, "\(again.errorOutput)")
+        usleep(500_000)
         #expect(again.signal(SIGTERM, thenWait: 10) == 0)
-        #expect(run.alertIDs().count == 3)
+        #expect(run.alertIDs().count == 5)
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -58,6 +58,9 @@ final class TailSession {
     private var failure: TailFailure?
     /// Counters since the tail started, carried from session to session.
     var counters: TailCounters
+    /// `--from-now` on a state that knows no file yet: the first start. Later starts read what
+    /// arrived while the tail was stopped, whatever the option says.
+    private let fromNowApplies: Bool
 
     init(setup: TailSetup, options: Tail.Options, state: TailState, cancellation: ReadCancellation,
          counters: TailCounters, output: TailOutput) throws(TailFailure) {
@@ -85,6 +88,7 @@ final class TailSession {
             return text
         }
         alerter.restoreWindows(snapshot.windows)
+        fromNowApplies = options.fromNow && snapshot.files.isEmpty
         // Every file sink's position is saved before anything is read: a sink new to this state
         // (or given a new path) then has a checkpoint from its first alert on, and one resumed
         // after a crash keeps, in its checkpoint, the repeats it still expects.
@@ -164,7 +168,7 @@ final class TailSession {
             }
             file = TrackedFile(observation: observation, path: path)
             identityByPath[path] = identity
-            if options.fromNow && firstLook {
+            if fromNowApplies && firstLook {
                 // Already there when `--from-now` started: not to alert on, unless it grows.
                 file.size = observation.size
                 file.modified = observation.modified
@@ -197,8 +201,8 @@ final class TailSession {
     private func read(_ file: inout TrackedFile, _ observation: FileObservation, provisional: Bool,
                       watch: inout Watch) throws(TailFailure) -> Bool {
         let context = LogFileContext(path: file.path)
-        if let reason = options.filter.reasonToSkip(context) {
-            output.notice("\(file.path): skipped (\(reason))")
+        if options.filter.reasonToSkip(context) != nil {
+            // Outside --from/--to, --account or --region by its S3 key: nothing to read in it.
             file.size = observation.size
             file.modified = observation.modified
             file.fingerprint = observation.fingerprint
