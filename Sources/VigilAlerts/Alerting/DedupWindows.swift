@@ -68,25 +68,7 @@ struct DedupWindows {
     /// Appends the records of the windows that changed since the last take (all of them when
     /// `everything`), and of the sweep schedule, to `output`.
     mutating func takeChanges(rule: String, everything: Bool, into output: inout AlertWindowChanges) {
-        let scheduleChanged = changes.scheduleChanged
-        let keys = changes.take()
-        if everything {
-            for (key, window) in windows {
-                output.updated.append(AlertWindowRecord(rule: rule, kind: .dedup, key: key, state: window.state))
-            }
-        } else {
-            for key in keys {
-                if let window = windows[key] {
-                    output.updated.append(AlertWindowRecord(rule: rule, kind: .dedup, key: key, state: window.state))
-                } else {
-                    output.removed.append(AlertWindowID(rule: rule, kind: .dedup, key: key))
-                }
-            }
-        }
-        if everything || scheduleChanged {
-            output.updated.append(AlertWindowRecord(rule: rule, kind: .dedup, key: AlertWindowRecord.sweepScheduleKey,
-                                                    state: sweep.state))
-        }
+        changes.take(from: windows, state: \.state, sweep: sweep, rule: rule, kind: .dedup, everything: everything, into: &output)
     }
 
     /// Takes back a saved window or sweep schedule; false when `state` is not one.

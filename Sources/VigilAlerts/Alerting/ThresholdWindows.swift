@@ -88,25 +88,7 @@ struct ThresholdWindows {
     /// Appends the records of the groups that changed since the last take (all of them when
     /// `everything`), and of the sweep schedule, to `output`.
     mutating func takeChanges(rule: String, everything: Bool, into output: inout AlertWindowChanges) {
-        let scheduleChanged = changes.scheduleChanged
-        let keys = changes.take()
-        if everything {
-            for (key, group) in groups {
-                output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: key, state: group.state))
-            }
-        } else {
-            for key in keys {
-                if let group = groups[key] {
-                    output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: key, state: group.state))
-                } else {
-                    output.removed.append(AlertWindowID(rule: rule, kind: .threshold, key: key))
-                }
-            }
-        }
-        if everything || scheduleChanged {
-            output.updated.append(AlertWindowRecord(rule: rule, kind: .threshold, key: AlertWindowRecord.sweepScheduleKey,
-                                                    state: sweep.state))
-        }
+        changes.take(from: groups, state: \.state, sweep: sweep, rule: rule, kind: .threshold, everything: everything, into: &output)
     }
 
     /// Takes back a saved group or sweep schedule; false when `state` is not one.

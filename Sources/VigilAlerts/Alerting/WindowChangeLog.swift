@@ -26,4 +26,32 @@ struct WindowChangeLog {
         }
         return keys
     }
+
+    /// Appends to `output` the records of the windows of `table` that changed since the last take
+    /// (all of them when `everything`), each window's state written by `state`, and the sweep
+    /// schedule's when it moved; forgets the changes. A changed key no longer in the table was
+    /// swept away: a removal.
+    mutating func take<Window>(from table: [[UInt8]: Window], state: (Window) -> [UInt8], sweep: WindowSweep,
+                               rule: String, kind: AlertWindowRecord.Kind, everything: Bool,
+                               into output: inout AlertWindowChanges) {
+        let scheduleMoved = scheduleChanged
+        let changed = take()
+        if everything {
+            for (key, window) in table {
+                output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key, state: state(window)))
+            }
+        } else {
+            for key in changed {
+                if let window = table[key] {
+                    output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key, state: state(window)))
+                } else {
+                    output.removed.append(AlertWindowID(rule: rule, kind: kind, key: key))
+                }
+            }
+        }
+        if everything || scheduleMoved {
+            output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: AlertWindowRecord.sweepScheduleKey,
+                                                    state: sweep.state))
+        }
+    }
 }
