@@ -25,7 +25,9 @@ struct DeadLetterCommand: ParsableCommand {
         var state: String?
 
         func run() throws {
-            let configuration = try ReplayCommand.loadConfiguration(configurationFile)
+            guard let configuration = RuleAndSinkOptions.loadConfiguration(configurationFile, printing: CommandInput.printError) else {
+                throw ExitCode(2)
+            }
             let lines: [DeadLetterFile.Line]
             do {
                 lines = try DeadLetterFile(stateDirectory: state ?? configuration.stateDirectory).readLines()
@@ -98,7 +100,9 @@ struct DeadLetterCommand: ParsableCommand {
         var quiet = false
 
         func run() throws {
-            let configuration = try ReplayCommand.loadConfiguration(configurationFile)
+            guard let configuration = RuleAndSinkOptions.loadConfiguration(configurationFile, printing: CommandInput.printError) else {
+                throw ExitCode(2)
+            }
             let stateDirectory = state ?? configuration.stateDirectory
             let urlBySink = try Self.pairs(urls, option: "--url")
             let secretBySink = try Self.pairs(secretVariables, option: "--secret-env")

@@ -22,20 +22,7 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var selection: EventSelectionOptions
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
-    var rulePaths: [String] = ["Rules"]
-
-    @Option(name: .customLong("config"), help: ArgumentHelp(
-        "A configuration file (JSON): state directory, default sinks, named sinks.", valueName: "FILE"))
-    var configurationFile: String?
-
-    @Option(name: .customLong("sink"), help: ArgumentHelp(
-        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
-        valueName: "SPEC"))
-    var sinks: [String] = []
-
-    @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
-    var state: String?
+    @OptionGroup var rulesAndSinks: RuleAndSinkOptions
 
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
@@ -49,20 +36,8 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let filter = try selection.makeFilter()
-        let configuration = try Self.loadConfiguration(configurationFile)
-        let loaded = RuleLoader.load(paths: rulePaths)
-
-        // Every problem with rules and sink names is found before any sink is made, so that a bad
-        // run leaves no file or state database behind.
-        let plan: SinkPlan
-        switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: state, rules: loaded.rules) {
-        case .success(let made) where loaded.problems.isEmpty:
-            plan = made
-        case .success:
-            for problem in loaded.problems { CommandInput.printError(problem.description) }
-            throw ExitCode(2)
-        case .failure(let problems):
-            for problem in loaded.problems.map(\.description) + problems.messages { CommandInput.printError(problem) }
+        guard let configuration = rulesAndSinks.loadConfiguration(printing: CommandInput.printError),
+              let (rules, plan) = rulesAndSinks.loadRulesAndPlanSinks(configuration, printing: CommandInput.printError) else {
             throw ExitCode(2)
         }
         let router: AlertRouter
@@ -76,7 +51,7 @@ struct ReplayCommand: ParsableCommand {
         options.filter = filter
         options.limits = selection.limits
         options.showsProgress = !quiet
-        let summary = Replay(rules: RuleSet(loaded.rules), router: router, options: options).run { problem in
+        let summary = Replay(rules: RuleSet(rules), router: router, options: options).run { problem in
             CommandInput.printError(problem.description)
         }
         if let failure = router.failure {
@@ -84,18 +59,6 @@ struct ReplayCommand: ParsableCommand {
         }
         if !quiet { StandardError.write("vigil replay: " + summary.render() + "\n") }
         if router.failure != nil || summary.problemCount > 0 || summary.deadLettered > 0 { throw ExitCode(1) }
-    }
-
-    /// The configuration file at `path`, or the built-in defaults when there is none; prints
-    /// every problem of a bad file and exits 2. (`vigil dlq redrive` reads it the same way.)
-    static func loadConfiguration(_ path: String?) throws -> VigilConfiguration {
-        guard let path else { return VigilConfiguration() }
-        do {
-            return try VigilConfiguration(contentsOf: path)
-        } catch {
-            for problem in error.problems { CommandInput.printError(problem.description) }
-            throw ExitCode(2)
-        }
     }
 }
 

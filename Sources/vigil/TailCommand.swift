@@ -28,20 +28,7 @@ struct TailCommand: ParsableCommand {
 
     @OptionGroup var selection: EventSelectionOptions
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
-    var rulePaths: [String] = ["Rules"]
-
-    @Option(name: .customLong("config"), help: ArgumentHelp(
-        "A configuration file (JSON): state directory, default sinks, named sinks.", valueName: "FILE"))
-    var configurationFile: String?
-
-    @Option(name: .customLong("sink"), help: ArgumentHelp(
-        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a configured sink name (repeatable; default stdout).",
-        valueName: "SPEC"))
-    var sinks: [String] = []
-
-    @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
-    var state: String?
+    @OptionGroup var rulesAndSinks: RuleAndSinkOptions
 
     @Option(name: .customLong("include"), help: ArgumentHelp(
         "Read only files matching this glob (repeatable); without '/' it matches the file name, with '/' the path below the directory.",
@@ -82,8 +69,9 @@ struct TailCommand: ParsableCommand {
 
     func run() throws {
         let filter = try selection.makeFilter()
-        let configuration = try ReplayCommand.loadConfiguration(configurationFile)
-        let stateDirectory = state ?? configuration.stateDirectory
+        guard let configuration = rulesAndSinks.loadConfiguration(printing: CommandInput.printError) else { throw ExitCode(2) }
+        // The state directory stays the one of the start; a reload may change rules and sinks.
+        let stateDirectory = rulesAndSinks.stateDirectory(configuration)
         guard let setup = makeSetup(stateDirectory: stateDirectory, printingTo: CommandInput.printError) else {
             throw ExitCode(2)
         }
@@ -127,30 +115,14 @@ struct TailCommand: ParsableCommand {
     /// Loads the rules and the configuration and plans the sinks; prints every problem and
     /// returns nil when something is wrong (at start: exit 2; on reload: the old set keeps running).
     private func makeSetup(stateDirectory: String, printingTo print: @escaping (String) -> Void) -> TailSetup? {
-        let configuration: VigilConfiguration
-        if let configurationFile {
-            do {
-                configuration = try VigilConfiguration(contentsOf: configurationFile)
-            } catch {
-                for problem in error.problems { print(problem.description) }
-                return nil
-            }
-        } else {
-            configuration = VigilConfiguration()
+        guard let configuration = rulesAndSinks.loadConfiguration(printing: print) else { return nil }
+        if rulesAndSinks.state == nil && configuration.stateDirectory != stateDirectory {
+            print("the configuration's state directory changed; it takes effect at the next start")
         }
-        let loaded = RuleLoader.load(paths: rulePaths)
-        let plan: SinkPlan
-        switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: stateDirectory, rules: loaded.rules) {
-        case .success(let made) where loaded.problems.isEmpty:
-            plan = made
-        case .success:
-            for problem in loaded.problems { print(problem.description) }
-            return nil
-        case .failure(let problems):
-            for problem in loaded.problems.map(\.description) + problems.messages { print(problem) }
-            return nil
-        }
-        return TailSetup(rules: RuleSet(loaded.rules), watchedFiles: rulePaths + (configurationFile.map { [$0] } ?? [])) {
+        var options = rulesAndSinks
+        options.state = stateDirectory
+        guard let (rules, plan) = options.loadRulesAndPlanSinks(configuration, printing: print) else { return nil }
+        return TailSetup(rules: RuleSet(rules), watchedFiles: rulesAndSinks.rulePaths + (rulesAndSinks.configurationFile.map { [$0] } ?? [])) {
             checkpoints, sentAlerts throws(SinkError) in
             try plan.makeRouter(checkpoints: checkpoints, memory: 100_000, remembering: sentAlerts, warn: print)
         }
