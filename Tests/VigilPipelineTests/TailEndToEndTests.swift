@@ -138,10 +138,20 @@ import Glibc
     /// Kills in the middle of one large file, where commits happen between records: the file
     /// sink must recognize the alerts of a lost batch even after later commits moved its
     /// checkpoint past them (the first tail is killed before its first commit, too).
+    /// The file arrives as a chunked copy of a large gzip, read while it grows.
     @Test(.timeLimit(.minutes(2)))
     func killsInTheMiddleOfALargeFileRepeatNothing() throws {
         let run = try TailRun()
-        try Data(TailRun.gzip(TailRun.records(from: 0, count: 60_000))).write(to: run.logs.appendingPathComponent("big.jsonl.gz"))
+        let gzip = try TailRun.gzip(TailRun.records(from: 0, count: 60_000))
+        let target = run.logs.appendingPathComponent("big.jsonl.gz")
+        let copier = Thread {
+            do {
+                try TailRun.writeSlowly(gzip, to: target, parts: 25, pause: 0.1)
+            } catch {
+                Issue.record("the copy failed: \(error)")
+            }
+        }
+        copier.start()
         var random = SeededRandom(seed: 99)
         for cycle in 0..<10 {
             let tail = try run.start(["--health-interval", "0"], label: "tail-\(cycle)")
