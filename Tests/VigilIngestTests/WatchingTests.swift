@@ -70,6 +70,8 @@ import Glibc
         #expect(!cloudTrail.admits(relativePath: "AWSLogs/1/CloudTrail/us-east-1/x.json.gz.tmp"))
         #expect(PathFilter().admits(relativePath: "a/b.log"))
         #expect(!PathFilter().admits(relativePath: "a/README.md"), "documentation is never read")
+        #expect(!PathFilter().admits(relativePath: "a/.b.json.gz.part"), "hidden files are never read")
+        #expect(!PathFilter().admits(relativePath: ".partial/b.json.gz"))
     }
 
     @Test func theWatcherReportsFilesAndNewDirectories() throws {

@@ -22,6 +22,9 @@ public struct PathFilter: Sendable {
 
     /// Whether the file at `relativePath` (below its watched directory) is read.
     public func admits(relativePath: String) -> Bool {
+        // Hidden files and directories are never read (the walker does not list them; inotify
+        // reports them, and a sync tool's partial download is one until it is renamed).
+        if relativePath.hasPrefix(".") || relativePath.contains("/.") { return false }
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         if name.hasPrefix("README") || name.hasSuffix(".md") { return false }
         if !include.isEmpty && !include.contains(where: { Self.matches($0, name: name, relativePath: relativePath) }) {

@@ -245,9 +245,16 @@ final class TailSession {
         file = files[identity] ?? file
         file.records = reader.wasCancelled ? max(file.records, processor.nextOrdinal) : max(file.records, reader.recordsRead)
         file.decodedOffset = input.decodedOffset
-        file.size = observation.size
+        // What was read is what counts: a file that grew between the look and the read was read
+        // further than the look saw, and its size and first bytes must say so, or a later
+        // rewrite to a size in between would pass for growth and its records be skipped.
+        file.size = input.fileOffset
         file.modified = observation.modified
         file.fingerprint = observation.fingerprint
+        if file.fingerprint.count < min(FileIdentity.fingerprintLength, file.size),
+           case .file(let again) = FileObservation.observe(file.path), again.identity == file.identity {
+            file.fingerprint = Array(again.fingerprint.prefix(file.size))
+        }
         file.isComplete = !reader.endedEarly && !reader.wasCancelled
         store(file)
         return !file.isComplete
