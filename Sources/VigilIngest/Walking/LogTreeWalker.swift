@@ -53,6 +53,7 @@ public struct LogTreeWalker {
         guard visited.insert(identity).inserted else { return }
         visitingDirectory(directory)
         guard let handle = opendir(directory) else {
+            if errno == ENOENT { return }  // removed since it was listed
             problems.append(InputProblem(.unreadable, path: directory, reason: Self.errorText()))
             return
         }
@@ -70,6 +71,9 @@ public struct LogTreeWalker {
             let path = prefix + name
             var info = stat()
             guard stat(path, &info) == 0 else {
+                // Listed a moment ago and gone now (a sync tool's temporary file renamed away):
+                // nothing to read, nothing wrong.
+                if errno == ENOENT { continue }
                 problems.append(InputProblem(.unreadable, path: path, reason: Self.errorText()))
                 continue
             }
