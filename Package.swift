@@ -27,10 +27,15 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // ISA-L's igzip inflate where Debian's libisal-dev is installed (opened at run time), else nothing.
+        .target(
+            name: "CIsal",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
         .target(
             name: "VigilIngest",
-            dependencies: ["CZlib", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CIsal", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Rule files, alert building and sinks.
         .target(

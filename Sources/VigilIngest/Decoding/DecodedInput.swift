@@ -44,6 +44,8 @@ public final class DecodedInput {
     /// written. (A tail waits for such a file instead of reporting it at once.)
     public private(set) var endedInsideMember = false
 
+    /// The library that decodes gzip input.
+    public let engine: GzipEngine
     private let stored: FileInput
     /// Stored bytes read ahead of decoding. Allocated once and reused, so reading allocates nothing.
     private let chunk: UnsafeMutableRawBufferPointer
@@ -64,7 +66,10 @@ public final class DecodedInput {
     ///   keeps the number of `read` calls and zlib calls low without holding much memory.
     /// - Parameter storedLimit: read at most this many stored bytes, as if the file ended there
     ///   (a tail counting the records of the part of a file it was told to skip).
-    public init(path: String, chunkSize: Int = 256 * 1024, storedLimit: Int? = nil) throws(InputProblem) {
+    /// - Parameter engine: the gzip decoder (ISA-L where installed, else zlib).
+    public init(path: String, chunkSize: Int = 256 * 1024, storedLimit: Int? = nil,
+                engine: GzipEngine = .preferred) throws(InputProblem) {
+        self.engine = engine
         stored = try FileInput(path: path, limit: storedLimit)
         self.path = path
         storedSize = stored.storedSize
@@ -73,7 +78,8 @@ public final class DecodedInput {
     }
 
     /// Decodes bytes already in memory; `name` is used as the path in problems.
-    public init(bytes: [UInt8], name: String) {
+    public init(bytes: [UInt8], name: String, engine: GzipEngine = .preferred) {
+        self.engine = engine
         stored = FileInput(bytes: bytes, name: name)
         path = name
         storedSize = bytes.count
@@ -179,7 +185,7 @@ public final class DecodedInput {
                     inflater.reset()
                 } else {
                     do {
-                        inflater = try GzipInflater(path: path)
+                        inflater = try GzipInflater(path: path, engine: engine)
                     } catch {
                         state = .failing(error)
                         break

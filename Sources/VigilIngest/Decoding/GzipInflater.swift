@@ -1,7 +1,16 @@
+internal import CIsal
 internal import CZlib
 
-/// zlib's inflate, set up for gzip members only, decoding from a caller's input buffer straight
-/// into a caller's output buffer.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A gzip member decoder, decoding from a caller's input buffer straight into a caller's output
+/// buffer: Intel ISA-L's igzip where it is installed (about twice zlib's speed on gzipped logs:
+/// 885–944 MB/s against 411–448 MB/s on 200 MB of CloudTrail here), else zlib's inflate.
+/// `VIGIL_INFLATE=zlib` in the environment keeps to zlib (for comparisons).
 ///
 /// It knows nothing of files or offsets: each call reports how many bytes it consumed and produced
 /// and whether the member ended or the data was bad, and `DecodedInput` turns that into offsets and
@@ -27,13 +36,16 @@ final class GzipInflater {
         var outcome: Outcome
     }
 
+    /// ISA-L's state, when ISA-L decodes; else nil and `stream` does.
+    private let isal: OpaquePointer?
     /// The zlib stream, on the heap: zlib keeps a pointer back to it in its state and refuses a
     /// stream that has moved (`inflateStateCheck`), so it must never live in a movable Swift value.
     private let stream: UnsafeMutablePointer<z_stream>
 
-    /// Sets up zlib for gzip. Throws `.unreadable` (with `path`) if zlib cannot start, which only
-    /// happens when memory runs out or the zlib library is incompatible.
-    init(path: String) throws(InputProblem) {
+    /// Sets up the decoder for gzip. Throws `.unreadable` (with `path`) if it cannot start, which
+    /// only happens when memory runs out or the zlib library is incompatible.
+    init(path: String, engine: GzipEngine = .preferred) throws(InputProblem) {
+        isal = engine == .isal ? vigil_isal_create() : nil
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // windowBits 15 + 16: a 32 KiB window (the deflate maximum) and gzip framing only, so a raw
@@ -48,6 +60,7 @@ final class GzipInflater {
     }
 
     deinit {
+        if let isal { vigil_isal_destroy(isal) }
         inflateEnd(stream)
         stream.deinitialize(count: 1)
         stream.deallocate()
@@ -55,13 +68,18 @@ final class GzipInflater {
 
     /// Gets ready for the next member of a multi-member stream, keeping the allocated window.
     func reset() {
-        inflateReset(stream)
+        if let isal {
+            vigil_isal_reset(isal)
+        } else {
+            inflateReset(stream)
+        }
     }
 
     /// Decodes from `input` into `output` until one of them runs out, the member ends, or the data
     /// is found bad. Bytes written before a failure are counted in `produced` and are valid output
     /// of the stream up to the damage.
     func inflate(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Step {
+        if let isal { return inflateWithISAL(isal, from: input, into: output) }
         // zlib counts in 32-bit `uInt`; a larger buffer is simply used in part.
         let inputCount = min(input.count, Int(UInt32.max))
         let outputCount = min(output.count, Int(UInt32.max))
@@ -98,6 +116,24 @@ final class GzipInflater {
         return Step(consumed: consumed, produced: produced, outcome: outcome)
     }
 
+    private func inflateWithISAL(_ isal: OpaquePointer, from input: UnsafeRawBufferPointer,
+                                 into output: UnsafeMutableRawBufferPointer) -> Step {
+        var consumed = 0
+        var produced = 0
+        let outcome = vigil_isal_inflate(isal, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
+                                         output.baseAddress?.assumingMemoryBound(to: UInt8.self), output.count,
+                                         &consumed, &produced)
+        switch outcome {
+        case VIGIL_ISAL_MEMBER_ENDED:
+            return Step(consumed: consumed, produced: produced, outcome: .memberEnded)
+        case VIGIL_ISAL_FAILED:
+            let message = String(cString: vigil_isal_error_message(isal))
+            return Step(consumed: consumed, produced: produced, outcome: .failed(.corruptCompression, reason: "corrupt gzip data: \(message)"))
+        default:
+            return Step(consumed: consumed, produced: produced, outcome: .progressing)
+        }
+    }
+
     /// zlib's own message when it gave one (e.g. "incorrect data check"), else the status's meaning.
     private static func describe(_ status: CInt, message: UnsafeMutablePointer<CChar>?) -> String {
         if let message { return String(cString: message) }
@@ -109,5 +145,25 @@ final class GzipInflater {
         case Z_STREAM_ERROR: return "invalid stream state"
         default: return "zlib status \(status)"
         }
+    }
+}
+
+/// Which library decodes gzip.
+public enum GzipEngine: String, Sendable, CaseIterable {
+    /// Intel ISA-L's igzip: the fastest, used wherever it is installed.
+    case isal = "ISA-L"
+    /// zlib: always there.
+    case zlib
+
+    /// What a process uses unless told otherwise: ISA-L when it is installed and
+    /// `VIGIL_INFLATE=zlib` is not set in the environment, else zlib.
+    public static let preferred: GzipEngine = {
+        let forced = getenv("VIGIL_INFLATE").map { String(cString: $0) }
+        return forced != "zlib" && vigil_isal_available() != 0 ? .isal : .zlib
+    }()
+
+    /// The engines this machine has.
+    public static var available: [GzipEngine] {
+        vigil_isal_available() != 0 ? [.isal, .zlib] : [.zlib]
     }
 }
