@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilAlerts
 import VigilIngest
 import VigilPipeline
@@ -27,10 +28,16 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp(
+        "Files read at once, each on its own core (default: the number of cores). The alerts are the same, in the same order, whatever the number.",
+        valueName: "N"))
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
     @Argument(help: ArgumentHelp("Log files and directories.", valueName: "PATH"))
     var paths: [String]
 
     func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
     }
 
@@ -51,6 +58,7 @@ struct ReplayCommand: ParsableCommand {
         options.filter = filter
         options.limits = selection.limits
         options.showsProgress = !quiet
+        options.jobs = jobs
         let summary = Replay(rules: RuleSet(rules), router: router, options: options).run { problem in
             CommandInput.printError(problem.description)
         }

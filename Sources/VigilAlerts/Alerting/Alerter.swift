@@ -23,7 +23,7 @@ public final class Alerter {
     }
 
     /// A matched event, as the pipeline has it.
-    public struct Match {
+    public struct Match: Sendable {
         /// The normalized event's JSON (the envelope).
         public var event: [UInt8]
         /// The event's identity (DESIGN.md), e.g. `cloudtrail:<eventID>`.

@@ -2,20 +2,23 @@ import VigilAlerts
 import VigilIngest
 import VigilPattern
 
-/// Takes the records of one file through normalization, filtering, matching and alerting.
+/// Takes the records of one file through normalization, filtering and matching, and hands each
+/// match on to `handleMatch`: the alert stage itself, or a parallel replay's queue to it.
 ///
 /// It is the reader's `RecordVisitor`: each record arrives as bytes of the decoded input, is
 /// normalized into the reused envelope, matched, and only when a rule matches is the event
 /// written out as JSON for the alert.
 struct FileProcessor: RecordVisitor {
+    /// What is done with a match: the event and the indices of the rules it matched (valid during
+    /// the call only); returns how many alerts were sent, for the progress line.
+    typealias MatchHandler = (_ match: Alerter.Match, _ ruleIndices: [Int32], _ summary: inout ReplaySummary) -> Int
+
     let context: LogFileContext
     let filter: EventFilter
-    let rules: RuleSet
-    let router: AlertRouter
-    let alerter: Alerter
     var normalizer: EventNormalizer
     let matcher: EnvelopeMatcher
     let progress: ProgressLine?
+    private let handleMatch: MatchHandler
     var summary = ReplaySummary()
     /// Problems, in the order found, for the caller to print.
     var problems: [InputProblem] = []
@@ -34,16 +37,14 @@ struct FileProcessor: RecordVisitor {
     private var alertsSent = 0
     private var eventJSON: [UInt8] = []
 
-    init(context: LogFileContext, filter: EventFilter, rules: RuleSet, router: AlertRouter, alerter: Alerter,
-         normalizer: EventNormalizer, matcher: EnvelopeMatcher, progress: ProgressLine? = nil) {
-        self.progress = progress
-        self.alerter = alerter
+    init(context: LogFileContext, filter: EventFilter, normalizer: EventNormalizer, matcher: EnvelopeMatcher,
+         progress: ProgressLine? = nil, handleMatch: @escaping MatchHandler) {
         self.context = context
         self.filter = filter
-        self.rules = rules
-        self.router = router
         self.normalizer = normalizer
         self.matcher = matcher
+        self.progress = progress
+        self.handleMatch = handleMatch
     }
 
     mutating func visit(_ record: LogRecord) {
@@ -83,22 +84,7 @@ struct FileProcessor: RecordVisitor {
         identity.append(contentsOf: envelope.identity)
         let match = Alerter.Match(event: eventJSON, identity: identity, time: envelope.time,
                                   seconds: envelope.eventTime.map(Double.init), file: context.path, record: record.ordinal)
-        for index in matched {
-            let rule = rules.rules[Int(index)]
-            switch alerter.decide(ruleIndex: Int(index), match: match) {
-            case .alert(let alert):
-                if router.deliver(alert, rule: rule) {
-                    summary.alertsByRule[rule.name, default: 0] += 1
-                    alertsSent += 1
-                } else {
-                    summary.duplicateAlerts += 1
-                }
-            case .suppressedByDedup:
-                summary.suppressedByDedup[rule.name, default: 0] += 1
-            case .belowThreshold, .silencedByThreshold:
-                summary.heldByThreshold[rule.name, default: 0] += 1
-            }
-        }
+        alertsSent += handleMatch(match, matched, &summary)
     }
 
     mutating func report(_ problem: InputProblem) {

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import VigilAlerts
 import VigilIngest
 import VigilPattern
@@ -10,6 +12,11 @@ import Darwin
 
 /// `vigil replay`: reads log files and directories once, matches every event against the rules
 /// and sends the alerts, then reports what it did.
+///
+/// With `jobs` above 1, files are read and matched on that many threads at once, while this
+/// thread takes their matches file by file, in the order of the file list, through the one alert
+/// stage: the alerts, their order and every dedup and threshold decision are the same as a
+/// replay on one thread would give, whatever the number of jobs.
 public final class Replay {
     public struct Options: Sendable {
         public var paths: [String]
@@ -17,6 +24,8 @@ public final class Replay {
         public var limits = ReaderLimits()
         /// Show a progress line on stderr (when it is a terminal).
         public var showsProgress = false
+        /// Files read at once (each on its own thread); 1 reads them one after the other.
+        public var jobs = 1
 
         public init(paths: [String]) {
             self.paths = paths
@@ -45,38 +54,12 @@ public final class Replay {
             onProblem(problem)
         }
         let progress = options.showsProgress ? ProgressLine(totalFiles: files.count) : nil
-        var normalizer = EventNormalizer()
-        let matcher = EnvelopeMatcher(rules.patterns)
-        let alerter = Alerter(rules: rules.rules) { seconds in
-            var text: [UInt8] = []
-            Timestamps.appendISO8601(Int64(seconds.rounded(.down)), to: &text)
-            return text
-        }
-        for path in files {
-            let context = LogFileContext(path: path)
-            if let reason = options.filter.reasonToSkip(context) {
-                summary.filesSkipped[reason, default: 0] += 1
-                progress?.fileDone(decodedBytes: 0)
-                continue
-            }
-            let input: DecodedInput
-            do {
-                input = try DecodedInput(path: path)
-            } catch {
-                summary.problems[error.kind, default: 0] += 1
-                onProblem(error)
-                continue
-            }
-            var processor = FileProcessor(context: context, filter: options.filter, rules: rules, router: router, alerter: alerter,
-                                          normalizer: normalizer, matcher: matcher, progress: progress)
-            LogFileReader(input: input, limits: options.limits).read(into: &processor)
-            processor.summary.filesRead = 1
-            processor.summary.decodedBytes = input.decodedOffset
-            for problem in processor.problems { onProblem(problem) }
-            summary.merge(processor.summary)
-            normalizer = processor.normalizer
-            progress?.fileDone(decodedBytes: input.decodedOffset)
-            if router.failure != nil { break }
+        let stage = AlertStage(rules: rules, router: router)
+        if options.jobs > 1 && files.count > 1 {
+            readInParallel(files, jobs: min(options.jobs, files.count), stage: stage, progress: progress,
+                           summary: &summary, onProblem: onProblem)
+        } else {
+            readInOrder(files, stage: stage, progress: progress, summary: &summary, onProblem: onProblem)
         }
         // Replay ends only when every alert is delivered or dead-lettered (or a sink failed).
         router.finish()
@@ -84,6 +67,144 @@ public final class Replay {
         progress?.finish()
         summary.seconds = MonotonicClock.seconds(since: started)
         return summary
+    }
+
+    /// One thread: each file read, matched and alerted on in turn.
+    private func readInOrder(_ files: [String], stage: AlertStage, progress: ProgressLine?, summary: inout ReplaySummary,
+                             onProblem: (InputProblem) -> Void) {
+        var normalizer = EventNormalizer()
+        let matcher = EnvelopeMatcher(rules.patterns)
+        for path in files {
+            let outcome = Self.read(path, options: options, normalizer: &normalizer, matcher: matcher, progress: progress) {
+                match, ruleIndices, summary in stage.handle(match, ruleIndices: ruleIndices, summary: &summary)
+            }
+            for problem in outcome.problems { onProblem(problem) }
+            summary.merge(outcome.summary)
+            progress?.fileDone(decodedBytes: outcome.decodedBytes)
+            if router.failure != nil { break }
+        }
+    }
+
+    /// `jobs` threads read and match files, at most two each ahead of the alert stage; this
+    /// thread alerts on their matches in file order.
+    private func readInParallel(_ files: [String], jobs: Int, stage: AlertStage, progress: ProgressLine?,
+                                summary: inout ReplaySummary, onProblem: (InputProblem) -> Void) {
+        let results = files.map { _ in FileResults() }
+        let slots = DispatchSemaphore(value: jobs * 2)
+        let nextFile = FileCounter()
+        let cancellation = ReadCancellation()
+        let readersDone = DispatchGroup()
+        let options = options
+        let patterns = rules.patterns
+        for reader in 0..<jobs {
+            readersDone.enter()
+            let thread = Thread {
+                defer { readersDone.leave() }
+                var normalizer = EventNormalizer()
+                let matcher = EnvelopeMatcher(patterns)
+                while true {
+                    slots.wait()
+                    let index = nextFile.take()
+                    guard index < files.count else {
+                        slots.signal()
+                        return
+                    }
+                    let batcher = MatchBatcher(into: results[index])
+                    let outcome = Self.read(files[index], options: options, normalizer: &normalizer, matcher: matcher,
+                                            cancellation: cancellation) { match, ruleIndices, _ in
+                        batcher.add(FoundMatch(match: match, ruleIndices: ruleIndices))
+                        return 0
+                    }
+                    batcher.flush()
+                    results[index].finish(outcome)
+                }
+            }
+            thread.name = "vigil reader \(reader)"
+            thread.start()
+        }
+        for (index, result) in results.enumerated() {
+            var alerting = ReplaySummary()
+            while let batch = result.next() {
+                guard router.failure == nil else { continue }
+                for found in batch {
+                    stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
+                }
+            }
+            let outcome = result.takeOutcome()
+            for problem in outcome.problems { onProblem(problem) }
+            summary.merge(outcome.summary)
+            summary.merge(alerting)
+            progress?.fileDone(decodedBytes: outcome.decodedBytes, alerts: alerting.alerts)
+            slots.signal()
+            if router.failure != nil && !cancellation.isCancelled {
+                // A sink failed: the run ends. Readers stop at their next refill and drop the rest.
+                cancellation.cancel()
+                for later in results[(index + 1)...] { later.abandon() }
+            }
+        }
+        readersDone.wait()
+    }
+
+    /// Reads one file, handing its matches to `handleMatch`; what else it found is returned.
+    private static func read(_ path: String, options: Options, normalizer: inout EventNormalizer, matcher: EnvelopeMatcher,
+                             progress: ProgressLine? = nil, cancellation: ReadCancellation? = nil,
+                             handleMatch: @escaping FileProcessor.MatchHandler) -> FileOutcome {
+        var outcome = FileOutcome()
+        let context = LogFileContext(path: path)
+        if let reason = options.filter.reasonToSkip(context) {
+            outcome.summary.filesSkipped[reason, default: 0] += 1
+            return outcome
+        }
+        let input: DecodedInput
+        do {
+            input = try DecodedInput(path: path)
+        } catch {
+            outcome.summary.problems[error.kind, default: 0] += 1
+            outcome.problems = [error]
+            return outcome
+        }
+        var processor = FileProcessor(context: context, filter: options.filter, normalizer: normalizer, matcher: matcher,
+                                      progress: progress, handleMatch: handleMatch)
+        LogFileReader(input: input, limits: options.limits, cancellation: cancellation).read(into: &processor)
+        normalizer = processor.normalizer
+        outcome.summary = processor.summary
+        outcome.summary.filesRead = 1
+        outcome.summary.decodedBytes = input.decodedOffset
+        outcome.problems = processor.problems
+        outcome.decodedBytes = input.decodedOffset
+        return outcome
+    }
+}
+
+/// Hands out file indices to the reading threads, each once.
+private final class FileCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int {
+        next.add(1, ordering: .relaxed).oldValue
+    }
+}
+
+/// Gathers one file's matches into batches for its `FileResults`, so that the alerting thread
+/// is woken per batch rather than per match. Used by one reading thread.
+private final class MatchBatcher {
+    private let results: FileResults
+    private var batch: [FoundMatch] = []
+    private static let batchSize = 256
+
+    init(into results: FileResults) {
+        self.results = results
+    }
+
+    func add(_ match: FoundMatch) {
+        batch.append(match)
+        if batch.count >= Self.batchSize { flush() }
+    }
+
+    func flush() {
+        guard !batch.isEmpty else { return }
+        results.push(batch)
+        batch = []
     }
 }
 
@@ -125,9 +246,10 @@ final class ProgressLine {
         }
     }
 
-    func fileDone(decodedBytes bytes: Int) {
+    func fileDone(decodedBytes bytes: Int, alerts newAlerts: Int = 0) {
         filesDone += 1
         decodedBytes += bytes
+        alerts += newAlerts
         drawIfDue()
     }
 

@@ -39,9 +39,10 @@ final class TailSession {
     let setup: TailSetup
     private let options: Tail.Options
     private let state: TailState
-    private let router: AlertRouter
+    private let stage: AlertStage
+    private var router: AlertRouter { stage.router }
+    private var alerter: Alerter { stage.alerter }
     private let matcher: EnvelopeMatcher
-    private let alerter: Alerter
     private var normalizer = EventNormalizer()
     private let cancellation: ReadCancellation
     private let output: TailOutput
@@ -77,18 +78,13 @@ final class TailSession {
             throw TailFailure(description: error.description)
         }
         do {
-            router = try setup.makeRouter(snapshot.checkpoints, snapshot.sentAlerts)
+            stage = AlertStage(rules: setup.rules, router: try setup.makeRouter(snapshot.checkpoints, snapshot.sentAlerts))
         } catch {
             throw TailFailure(description: error.description)
         }
         matcher = EnvelopeMatcher(setup.rules.patterns)
-        alerter = Alerter(rules: setup.rules.rules) { seconds in
-            var text: [UInt8] = []
-            Timestamps.appendISO8601(Int64(seconds.rounded(.down)), to: &text)
-            return text
-        }
-        alerter.restoreWindows(snapshot.windows)
         fromNowApplies = options.fromNow && snapshot.files.isEmpty
+        stage.alerter.restoreWindows(snapshot.windows)
         // Every file sink's position is saved before anything is read: a sink new to this state
         // (or given a new path) then has a checkpoint from its first alert on, and one resumed
         // after a crash keeps, in its checkpoint, the repeats it still expects.
@@ -226,8 +222,10 @@ final class TailSession {
         }
         let reader = LogFileReader(input: input, limits: options.limits, endIsProvisional: provisional,
                                    cancellation: cancellation)
-        var processor = FileProcessor(context: context, filter: options.filter, rules: setup.rules, router: router,
-                                      alerter: alerter, normalizer: normalizer, matcher: matcher)
+        let stage = stage
+        var processor = FileProcessor(context: context, filter: options.filter, normalizer: normalizer, matcher: matcher) {
+            match, ruleIndices, summary in stage.handle(match, ruleIndices: ruleIndices, summary: &summary)
+        }
         processor.resumeOrdinal = file.records
         let identity = file.identity
         var progress = file

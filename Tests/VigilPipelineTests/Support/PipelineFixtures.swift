@@ -27,7 +27,7 @@ enum PipelineFixtures {
 
     /// Replays `paths` with the rules under `rulePaths`, alerts going to a file sink.
     static func replay(_ paths: [String], rules rulePaths: [String] = [rules], filter: EventFilter = EventFilter(),
-                       limits: ReaderLimits = ReaderLimits()) throws -> Outcome {
+                       limits: ReaderLimits = ReaderLimits(), jobs: Int = 1) throws -> Outcome {
         let loaded = RuleLoader.load(paths: rulePaths)
         precondition(loaded.problems.isEmpty, "rule problems: \(loaded.problems)")
         let directory = try temporaryDirectory()
@@ -38,6 +38,7 @@ enum PipelineFixtures {
         var options = Replay.Options(paths: paths)
         options.filter = filter
         options.limits = limits
+        options.jobs = jobs
         var problems: [InputProblem] = []
         let summary = Replay(rules: RuleSet(loaded.rules), router: router, options: options).run { problems.append($0) }
         let text = (try? String(contentsOfFile: alertFile, encoding: .utf8)) ?? ""
