@@ -98,15 +98,21 @@ def run(command, repeat):
 
 
 def write_rules(directory, count, rng, pool):
-    """`count` rules of the kinds the pack has: names, prefixes, CIDRs, numbers, wildcards."""
+    """`count` rules of the kinds the pack has: names, prefixes, CIDRs, numbers, wildcards.
+
+    Like real detection rules, few of them match: one in a hundred names an API the corpus has,
+    the others a near miss of one (same service, a name that differs in its last letters), so the
+    matcher is measured rather than the writing of alerts."""
     os.makedirs(directory, exist_ok=True)
     for index in range(count):
         source, name = rng.choice(pool)
+        if index % 100 != 99:
+            name = name + rng.choice(["V2", "Batch", "Async", "Legacy", "Internal"]) + str(index)
         shape = index % 5
         if shape == 0:
             detail = {"eventName": [name]}
         elif shape == 1:
-            detail = {"eventName": [{"prefix": name[:4]}], "errorCode": [{"exists": False}]}
+            detail = {"eventName": [{"prefix": name[:-2] if index % 100 != 99 else name[:4]}], "errorCode": [{"exists": False}]}
         elif shape == 2:
             detail = {"sourceIPAddress": [{"cidr": f"{rng.randrange(1, 223)}.{rng.randrange(256)}.0.0/16"}]}
         elif shape == 3:
@@ -183,7 +189,7 @@ def main():
                    for r in json.loads(subprocess.run(["gzip", "-dc", path], capture_output=True).stdout)["Records"]})
     rule_sets = {}
     for count in (20, 200, 2000):
-        directory = os.path.join(BENCH, f"rules-{count}")
+        directory = os.path.join(BENCH, f"rules-v2-{count}")
         if not os.path.isdir(directory):
             write_rules(directory, count, rng, pool)
         rule_sets[count] = directory
@@ -250,8 +256,10 @@ def write_report(results, arguments):
     twenty = next(entry["time"][0] for entry in results["rules"] if entry["rules"] == 20)
     for entry in results["rules"]:
         lines.append(f"| {entry['rules']:,} | {entry['time'][0]:.2f} | {entry['mb_per_s']:.0f} | {entry['time'][0] / twenty:.2f} | {entry['time'][2]:.0f} |")
-    lines += ["", "Synthetic rules mix the pack's shapes: exact names, prefixes, CIDRs, wildcards and nested fields "
-              "(`Benchmarks/run-benchmarks.py`, `write_rules`).", ""]
+    lines += ["", "Synthetic rules mix the pack's shapes: exact names, prefixes, CIDRs, wildcards and nested fields; "
+              "like real detection rules few match (one in a hundred names an API the corpus has, the others a near "
+              "miss), so the matcher is measured rather than the writing of alerts (`Benchmarks/run-benchmarks.py`, "
+              "`write_rules`). The machine is shared: compare ratios within one run, not figures across runs.", ""]
     cloudtrail = results["kinds"]["cloudtrail"]
     two_thousand = next(entry for entry in results["rules"] if entry["rules"] == 2000)
     peak = max([entry["pack"][2] for entry in results["kinds"].values()] + [entry["time"][2] for entry in results["rules"]])
