@@ -44,8 +44,8 @@ struct SinkPlan {
 
     /// Makes the sinks, each behind its queue, and the router over them. `checkpoints` let file
     /// sinks drop alerts they wrote before a crash; `memory` and `remembering` as for `AlertRouter`.
-    func makeRouter(checkpoints: [String: SinkCheckpoint] = [:], memory: Int = .max,
-                    remembering: [String] = [], warn: (String) -> Void) throws(SinkError) -> AlertRouter {
+    func makeRouter(checkpoints: [String: SinkCheckpoint] = [:], memory: Int = 2_000_000,
+                    remembering: [String] = [], recordsSent: Bool = false, warn: (String) -> Void) throws(SinkError) -> AlertRouter {
         let factory = SinkFactory(configuration: configuration, stateDirectory: stateDirectory,
                                   fileSinkCheckpoints: checkpoints)
         let capacity = configuration.queueCapacity
@@ -58,7 +58,8 @@ struct SinkPlan {
             namedQueues.append(SinkQueue(try factory.makeSink(named: name, definition: definitions[name]!), capacity: capacity))
         }
         for warning in factory.warnings { warn("warning: \(warning)") }
-        return AlertRouter(defaultSinks: defaultQueues, namedSinks: namedQueues, memory: memory, remembering: remembering)
+        return AlertRouter(defaultSinks: defaultQueues, namedSinks: namedQueues, memory: memory, remembering: remembering,
+                           recordsSent: recordsSent)
     }
 
     /// `names` without repeats, in order.

@@ -124,7 +124,7 @@ struct TailCommand: ParsableCommand {
         guard let (rules, plan) = options.loadRulesAndPlanSinks(configuration, printing: print) else { return nil }
         return TailSetup(rules: RuleSet(rules), watchedFiles: rulesAndSinks.rulePaths + (rulesAndSinks.configurationFile.map { [$0] } ?? [])) {
             checkpoints, sentAlerts throws(SinkError) in
-            try plan.makeRouter(checkpoints: checkpoints, memory: 100_000, remembering: sentAlerts, warn: print)
+            try plan.makeRouter(checkpoints: checkpoints, memory: 100_000, remembering: sentAlerts, recordsSent: true, warn: print)
         }
     }
 

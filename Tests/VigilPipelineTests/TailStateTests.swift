@@ -62,6 +62,13 @@ import Testing
         inserted = ids.insert("n9")
         #expect(!inserted)
 
+        // Alert ids are kept as their 128 bits: ids one digit apart stay apart.
+        var hex = SentAlertIDs(generationSize: 10)
+        inserted = hex.insert("0123456789abcdef0123456789abcdef") && hex.insert("0123456789abcdef0123456789abcdee")
+        #expect(inserted)
+        inserted = hex.insert("0123456789abcdef0123456789abcdef")
+        #expect(!inserted)
+
         var unbounded = SentAlertIDs()
         var all = true
         for index in 0..<1000 { all = unbounded.insert("x\(index)") && all }

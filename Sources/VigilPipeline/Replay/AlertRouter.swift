@@ -19,10 +19,12 @@ public final class AlertRouter {
     /// targets), each a sink behind its queue (`SinkQueue(sink, capacity:)`, which takes the sink
     /// over); a queue named like one before it is left out.
     ///
-    /// `memory` bounds how many sent ids are remembered (about one to two times that many; a
-    /// replay remembers all), and `remembering` are ids an earlier process sent (a tail's).
-    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue], memory: Int = .max, remembering: [String] = []) {
-        sent = SentAlertIDs(generationSize: memory, recordsAdded: memory != .max)
+    /// `memory` bounds how many sent ids are remembered (one to two times that many, 16 bytes
+    /// each), and `remembering` are ids an earlier process sent (a tail's, which also wants the
+    /// ids it sends handed back, `recordsSent`).
+    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue], memory: Int = 2_000_000, remembering: [String] = [],
+                recordsSent: Bool = false) {
+        sent = SentAlertIDs(generationSize: memory, recordsAdded: recordsSent)
         sent.remember(remembering)
         var byName: [String: SinkQueue] = [:]
         var all: [SinkQueue] = []
