@@ -83,28 +83,42 @@ class Writer:
         import time
         return time.strftime("%Y%m%dT%H%MZ", time.gmtime(when))
 
-    def cloudtrail(self, budget, pool):
+    def fill(self, budget, service, spacing, name, entry, join):
+        """Writes files of `service` until `budget` decompressed bytes are written. Each file's
+        entries (`entry(account, region, when, index)`, a text or None to skip) are added until the
+        file size is reached and joined by `join(texts, index)`; `name(account, region, when, index)`
+        names it; files are `spacing` seconds apart."""
         written, index = 0, 0
         while written < budget:
             account, region = self.rng.choice(ACCOUNTS), self.rng.choice(REGIONS)
-            when = self.base + index * 300
-            name = f"{account}_CloudTrail_{region}_{self.stamp(when)}_{self.rng.getrandbits(48):012x}.json.gz"
-            parts, size = [], 0
+            when = self.base + index * spacing
+            file_name = name(account, region, when, index)
+            texts, size = [], 0
             while size < self.file_size:
-                record = dict(self.rng.choice(pool))
-                record["eventID"] = str(uuid.UUID(int=self.rng.getrandbits(128)))
-                record["eventTime"] = iso(when + self.rng.randrange(300))
-                record["recipientAccountId"] = account
-                record["awsRegion"] = region
-                text = json.dumps(record, separators=(",", ":"))
-                parts.append(text)
+                text = entry(account, region, when, index)
+                texts.append(text)
                 size += len(text) + 1
-            body = '{"Records":[' + ",".join(parts) + "]}"
-            with gzip.open(self.path(account, "CloudTrail", region, when, name), "wt", compresslevel=6) as handle:
-                handle.write(body)
+            body = join(texts, index)
+            # mtime 0: the same size and seed give byte-identical files.
+            with gzip.GzipFile(self.path(account, service, region, when, file_name), "wb", compresslevel=6, mtime=0) as handle:
+                handle.write(body.encode())
             written += len(body)
             index += 1
         return written
+
+    def cloudtrail(self, budget, pool):
+        def record(account, region, when, index):
+            record = dict(self.rng.choice(pool))
+            record["eventID"] = str(uuid.UUID(int=self.rng.getrandbits(128)))
+            record["eventTime"] = iso(when + self.rng.randrange(300))
+            record["recipientAccountId"] = account
+            record["awsRegion"] = region
+            return json.dumps(record, separators=(",", ":"))
+        return self.fill(
+            budget, "CloudTrail", 300,
+            lambda account, region, when, index:
+                f"{account}_CloudTrail_{region}_{self.stamp(when)}_{self.rng.getrandbits(48):012x}.json.gz",
+            record, lambda texts, index: '{"Records":[' + ",".join(texts) + "]}")
 
     def flow_line(self, version5, account, region, when):
         rng = self.rng
@@ -126,47 +140,26 @@ class Writer:
         return " ".join(fields)
 
     def flows(self, budget):
-        written, index = 0, 0
-        while written < budget:
-            account, region = self.rng.choice(ACCOUNTS), self.rng.choice(REGIONS)
-            when = self.base + index * 600
-            version5 = index % 2 == 1
-            name = f"{account}_vpcflowlogs_{region}_fl-{self.rng.getrandbits(32):08x}_{self.stamp(when)}_{self.rng.getrandbits(32):08x}.log.gz"
-            lines = [V5_FIELDS] if version5 else []
-            size = 0
-            while size < self.file_size:
-                line = self.flow_line(version5, account, region, when)
-                lines.append(line)
-                size += len(line) + 1
-            body = "\n".join(lines) + "\n"
-            with gzip.open(self.path(account, "vpcflowlogs", region, when, name), "wt", compresslevel=6) as handle:
-                handle.write(body)
-            written += len(body)
-            index += 1
-        return written
+        # Odd files are in the v5 custom format with its header line, even ones in the default v2.
+        return self.fill(
+            budget, "vpcflowlogs", 600,
+            lambda account, region, when, index:
+                f"{account}_vpcflowlogs_{region}_fl-{self.rng.getrandbits(32):08x}_{self.stamp(when)}_{self.rng.getrandbits(32):08x}.log.gz",
+            lambda account, region, when, index: self.flow_line(index % 2 == 1, account, region, when),
+            lambda texts, index: "\n".join(([V5_FIELDS] if index % 2 == 1 else []) + texts) + "\n")
 
     def guardduty(self, budget, pool):
-        written, index = 0, 0
-        while written < budget:
-            account, region = self.rng.choice(ACCOUNTS), self.rng.choice(REGIONS)
-            when = self.base + index * 3600
-            name = f"{uuid.UUID(int=self.rng.getrandbits(128))}.jsonl.gz"
-            lines, size = [], 0
-            while size < self.file_size:
-                finding = dict(self.rng.choice(pool))
-                finding["id"] = uuid.UUID(int=self.rng.getrandbits(128)).hex
-                finding["accountId"] = account
-                finding["region"] = region
-                finding["updatedAt"] = iso(when + self.rng.randrange(3600))
-                text = json.dumps(finding, separators=(",", ":"))
-                lines.append(text)
-                size += len(text) + 1
-            body = "\n".join(lines) + "\n"
-            with gzip.open(self.path(account, "GuardDuty", region, when, name), "wt", compresslevel=6) as handle:
-                handle.write(body)
-            written += len(body)
-            index += 1
-        return written
+        def finding(account, region, when, index):
+            finding = dict(self.rng.choice(pool))
+            finding["id"] = uuid.UUID(int=self.rng.getrandbits(128)).hex
+            finding["accountId"] = account
+            finding["region"] = region
+            finding["updatedAt"] = iso(when + self.rng.randrange(3600))
+            return json.dumps(finding, separators=(",", ":"))
+        return self.fill(
+            budget, "GuardDuty", 3600,
+            lambda account, region, when, index: f"{uuid.UUID(int=self.rng.getrandbits(128))}.jsonl.gz",
+            finding, lambda texts, index: "\n".join(texts) + "\n")
 
 
 def main():
