@@ -8,16 +8,23 @@ struct FoundMatch: Sendable {
     let ruleIndices: [Int32]
 }
 
-/// What reading one file came to, apart from its matches.
+/// What reading one file (or a run of files) came to, apart from its matches.
 struct FileOutcome: Sendable {
     var summary = ReplaySummary()
     var problems: [InputProblem] = []
     /// Decoded bytes, for progress.
     var decodedBytes = 0
+
+    /// Adds what the next file of a run came to.
+    mutating func add(_ other: FileOutcome) {
+        summary.merge(other.summary)
+        problems += other.problems
+        decodedBytes += other.decodedBytes
+    }
 }
 
-/// One file's results on their way from the thread reading it to the thread that alerts: the
-/// matches in batches, in record order, then the outcome.
+/// One run of files' results on their way from the thread reading them to the thread that
+/// alerts: the matches in batches, in file and record order, then the outcome.
 ///
 /// Bounded: a reader that gets `capacity` batches ahead of the alerting thread waits. The
 /// alerting thread takes files in order, and a file is only started once a slot is free, so the
