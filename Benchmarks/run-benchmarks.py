@@ -226,11 +226,57 @@ def main():
         results["rules"].append({"rules": count, "time": timing, "mb_per_s": megabytes / timing[0]})
         print("rules", count, timing, flush=True)
 
+    results["scaling"] = scaling(corpus, arguments.repeat)
+
     with open(os.path.join(BENCH, "results.json"), "w") as handle:
         json.dump(results, handle, indent=1)
     chart([(entry["rules"], entry["mb_per_s"]) for entry in results["rules"]],
           os.path.join(ROOT, "Benchmarks", "throughput-by-rules.svg"))
     write_report(results, arguments)
+
+
+def scaling(corpus, repeat):
+    """How cost grows with file count, file size and alert rate, on CloudTrail."""
+    rng = random.Random(11)
+    pool_file = sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", "CloudTrail", "**", "*.gz"), recursive=True))[0]
+    records = json.loads(subprocess.run(["gzip", "-dc", pool_file], capture_output=True).stdout)["Records"]
+    rows = {"files": [], "size": [], "alerts": []}
+
+    def write_tree(directory, files, records_per_file):
+        import gzip
+        os.makedirs(directory, exist_ok=True)
+        for index in range(files):
+            day = os.path.join(directory, f"d{index // 500:03d}")
+            os.makedirs(day, exist_ok=True)
+            chosen = [dict(rng.choice(records), eventID=f"scale-{files}-{index}-{n}") for n in range(records_per_file)]
+            with gzip.GzipFile(os.path.join(day, f"f{index:06d}.json.gz"), "wb", mtime=0) as handle:
+                handle.write(json.dumps({"Records": chosen}, separators=(",", ":")).encode())
+
+    for files in (10, 1000, 10000, 100000):
+        directory = os.path.join(BENCH, f"scale-files-{files}")
+        if not os.path.isdir(directory):
+            write_tree(directory, files, 2)
+        timing = run(f"{VIGIL} replay --quiet --rules {ROOT}/Rules --sink file:/dev/null {directory}", repeat)
+        rows["files"].append({"files": files, "time": timing, "per_file_ms": timing[0] / files * 1000})
+        print("files", files, timing, flush=True)
+    for megabytes in (1, 10, 100):
+        directory = os.path.join(BENCH, f"scale-size-{megabytes}")
+        if not os.path.isdir(directory):
+            write_tree(directory, 1, int(megabytes * 1e6 / 1400))
+        mb = int(subprocess.run(f"gzip -dc {directory}/*/*.gz | wc -c", shell=True, capture_output=True, text=True).stdout) / 1e6
+        timing = run(f"{VIGIL} replay --quiet --rules {ROOT}/Rules --sink file:/dev/null {directory}", repeat)
+        rows["size"].append({"mb": mb, "time": timing, "mb_per_s": mb / timing[0]})
+        print("size", megabytes, timing, flush=True)
+    files = " ".join(shlex.quote(f) for f in sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", "CloudTrail", "**", "*.gz"), recursive=True)))
+    for name, pattern in [("none", {"source": ["aws.nothing"]}), ("every event", {"source": [{"prefix": ""}]})]:
+        directory = os.path.join(BENCH, "alert-rate-" + name.replace(" ", "-"))
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "rule.json"), "w") as handle:
+            json.dump({"name": "rate", "severity": "low", "eventPattern": pattern}, handle)
+        timing = run(f"{VIGIL} replay --quiet --rules {directory} --sink file:/dev/null {files}", repeat)
+        rows["alerts"].append({"alerts": name, "time": timing})
+        print("alerts", name, timing, flush=True)
+    return rows
 
 
 def write_report(results, arguments):
@@ -260,6 +306,19 @@ def write_report(results, arguments):
               "like real detection rules few match (one in a hundred names an API the corpus has, the others a near "
               "miss), so the matcher is measured rather than the writing of alerts (`Benchmarks/run-benchmarks.py`, "
               "`write_rules`). The machine is shared: compare ratios within one run, not figures across runs.", ""]
+    scaling_rows = results.get("scaling")
+    if scaling_rows:
+        lines += ["## Scaling (CloudTrail, the rule pack)", "",
+                  "| files of 2 records | s | ms per file | peak MB |", "|---:|---:|---:|---:|"]
+        for row in scaling_rows["files"]:
+            lines.append(f"| {row['files']:,} | {row['time'][0]:.2f} | {row['per_file_ms']:.3f} | {row['time'][2]:.0f} |")
+        lines += ["", "| one file of | s | MB/s | peak MB |", "|---:|---:|---:|---:|"]
+        for row in scaling_rows["size"]:
+            lines.append(f"| {row['mb']:.0f} MB | {row['time'][0]:.2f} | {row['mb_per_s']:.0f} | {row['time'][2]:.0f} |")
+        lines += ["", "| alerts (all CloudTrail above) | s | CPU s | peak MB |", "|---|---:|---:|---:|"]
+        for row in scaling_rows["alerts"]:
+            lines.append(f"| {row['alerts']} | {row['time'][0]:.2f} | {row['time'][1]:.2f} | {row['time'][2]:.0f} |")
+        lines.append("")
     cloudtrail = results["kinds"]["cloudtrail"]
     two_thousand = next(entry for entry in results["rules"] if entry["rules"] == 2000)
     peak = max([entry["pack"][2] for entry in results["kinds"].values()] + [entry["time"][2] for entry in results["rules"]])
