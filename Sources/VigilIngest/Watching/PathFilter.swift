@@ -26,11 +26,17 @@ public struct PathFilter: Sendable {
         // reports them, and a sync tool's partial download is one until it is renamed).
         if relativePath.hasPrefix(".") || relativePath.contains("/.") { return false }
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
-        if name.hasPrefix("README") || name.hasSuffix(".md") { return false }
+        if Self.isArchiveDocumentation(name: name) { return false }
         if !include.isEmpty && !include.contains(where: { Self.matches($0, name: name, relativePath: relativePath) }) {
             return false
         }
         return !exclude.contains { Self.matches($0, name: name, relativePath: relativePath) }
+    }
+
+    /// Whether a file of this name is documentation that log archives carry beside their logs
+    /// (`README…`, `*.md`), which replay and tail pass over rather than report as unknown input.
+    public static func isArchiveDocumentation(name: String) -> Bool {
+        name.hasPrefix("README") || name.hasSuffix(".md")
     }
 
     private static func matches(_ glob: String, name: String, relativePath: String) -> Bool {

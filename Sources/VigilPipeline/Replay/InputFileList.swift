@@ -14,7 +14,7 @@ struct InputFileList {
         let named = Set(paths)
         for file in walked.files {
             let name = file.split(separator: "/").last.map(String.init) ?? file
-            if !named.contains(file) && (name.hasPrefix("README") || name.hasSuffix(".md")) {
+            if !named.contains(file) && PathFilter.isArchiveDocumentation(name: name) {
                 documentation += 1
             } else {
                 files.append(file)
