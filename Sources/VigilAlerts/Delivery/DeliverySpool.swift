@@ -56,7 +56,7 @@ public final class DeliverySpool: Sendable {
     public func enqueue(_ deliveries: [PendingDelivery], now: Date = Date()) throws(StateError) -> Int {
         guard !deliveries.isEmpty else { return 0 }
         let time = now.timeIntervalSince1970
-        return try perform("add alerts to the webhook spool") { db in
+        return try database.write("add alerts to the webhook spool") { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO delivery_spool
                     (sink, alert_id, rule, body, content_type, enqueued_at, attempts, next_attempt_at)
@@ -75,7 +75,7 @@ public final class DeliverySpool: Sendable {
 
     /// Claims the earliest due row of `sink`: counts the attempt and holds the row for `lease`.
     func claimNextDue(sink: String, now: Date, lease: TimeInterval) throws(StateError) -> SpooledDelivery? {
-        try perform("claim a webhook delivery") { db in
+        try database.write("claim a webhook delivery") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM delivery_spool WHERE sink = ? AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, rowid LIMIT 1
@@ -91,7 +91,7 @@ public final class DeliverySpool: Sendable {
 
     /// When the next row of `sink` is due, or nil when it has none.
     func nextAttemptTime(sink: String) throws(StateError) -> Date? {
-        try read("read the webhook spool") { db in
+        try database.read("read the webhook spool") { db in
             try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM delivery_spool WHERE sink = ?",
                                 arguments: [sink])
                 .map(Date.init(timeIntervalSince1970:))
@@ -100,7 +100,7 @@ public final class DeliverySpool: Sendable {
 
     /// Removes a delivered row and remembers its alert as delivered.
     func markDelivered(sink: String, alertID: String, at time: Date) throws(StateError) {
-        try perform("record a delivered alert") { db in
+        try database.write("record a delivered alert") { db in
             try db.execute(sql: "DELETE FROM delivery_spool WHERE sink = ? AND alert_id = ?", arguments: [sink, alertID])
             try db.execute(sql: "INSERT OR REPLACE INTO delivered_alert (sink, alert_id, delivered_at) VALUES (?, ?, ?)",
                            arguments: [sink, alertID, time.timeIntervalSince1970])
@@ -109,7 +109,7 @@ public final class DeliverySpool: Sendable {
 
     /// Records a failed attempt and when to try again.
     func scheduleRetry(sink: String, alertID: String, at time: Date, lastError: String) throws(StateError) {
-        try perform("schedule a webhook retry") { db in
+        try database.write("schedule a webhook retry") { db in
             try db.execute(sql: """
                 UPDATE delivery_spool SET next_attempt_at = ?, last_error = ? WHERE sink = ? AND alert_id = ?
                 """, arguments: [time.timeIntervalSince1970, lastError, sink, alertID])
@@ -118,14 +118,14 @@ public final class DeliverySpool: Sendable {
 
     /// Removes a row that was dead-lettered.
     func remove(sink: String, alertID: String) throws(StateError) {
-        try perform("remove a dead-lettered alert from the webhook spool") { db in
+        try database.write("remove a dead-lettered alert from the webhook spool") { db in
             try db.execute(sql: "DELETE FROM delivery_spool WHERE sink = ? AND alert_id = ?", arguments: [sink, alertID])
         }
     }
 
     /// How many alerts wait in the spool, for `sink` or for all sinks.
     public func pendingCount(sink: String? = nil) throws(StateError) -> Int {
-        try read("count the webhook spool") { db in
+        try database.read("count the webhook spool") { db in
             if let sink {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_spool WHERE sink = ?", arguments: [sink]) ?? 0
             }
@@ -135,7 +135,7 @@ public final class DeliverySpool: Sendable {
 
     /// The alerts waiting in the spool, for `sink` or for all sinks, earliest due first.
     public func pending(sink: String? = nil) throws(StateError) -> [SpooledDelivery] {
-        try read("read the webhook spool") { db in
+        try database.read("read the webhook spool") { db in
             let rows = if let sink {
                 try Row.fetchAll(db, sql: "SELECT * FROM delivery_spool WHERE sink = ? ORDER BY next_attempt_at, rowid",
                                  arguments: [sink])
@@ -148,7 +148,7 @@ public final class DeliverySpool: Sendable {
 
     /// Whether `sink` delivered the alert within the retention.
     public func wasDelivered(sink: String, alertID: String) throws(StateError) -> Bool {
-        try read("read the delivered alerts") { db in
+        try database.read("read the delivered alerts") { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivered_alert WHERE sink = ? AND alert_id = ?)",
                               arguments: [sink, alertID]) ?? false
         }
@@ -157,7 +157,7 @@ public final class DeliverySpool: Sendable {
     /// Forgets alerts delivered before `cutoff`; returns how many.
     @discardableResult
     public func pruneDelivered(before cutoff: Date) throws(StateError) -> Int {
-        try perform("prune the delivered alerts") { db in
+        try database.write("prune the delivered alerts") { db in
             try db.execute(sql: "DELETE FROM delivered_alert WHERE delivered_at < ?", arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
@@ -171,22 +171,5 @@ public final class DeliverySpool: Sendable {
             enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]), attempts: attempts,
             nextAttemptAt: nextAttemptAt ?? Date(timeIntervalSince1970: row["next_attempt_at"]),
             lastError: row["last_error"])
-    }
-
-    /// Runs `work` in one write transaction, turning database errors into a sentence.
-    private func perform<Result>(_ action: String, _ work: (Database) throws -> Result) throws(StateError) -> Result {
-        do {
-            return try database.writer.write(work)
-        } catch {
-            throw StateError("Cannot \(action) in \(database.path): \(error).")
-        }
-    }
-
-    private func read<Result>(_ action: String, _ work: (Database) throws -> Result) throws(StateError) -> Result {
-        do {
-            return try database.writer.read(work)
-        } catch {
-            throw StateError("Cannot \(action) in \(database.path): \(error).")
-        }
     }
 }

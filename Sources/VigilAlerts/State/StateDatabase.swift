@@ -60,6 +60,25 @@ public final class StateDatabase: Sendable {
         }
     }
 
+    /// Runs `work` in a write transaction. A failure becomes a `StateError` that says what could
+    /// not be done (`action`, e.g. "add alerts to the webhook spool") and where.
+    public func write<Result>(_ action: String, _ work: (Database) throws -> Result) throws(StateError) -> Result {
+        do {
+            return try writer.write(work)
+        } catch {
+            throw StateError("Cannot \(action) in \(path): \(error).")
+        }
+    }
+
+    /// Runs `work` on a read-only snapshot, with failures reported as `write` reports them.
+    public func read<Result>(_ action: String, _ work: (Database) throws -> Result) throws(StateError) -> Result {
+        do {
+            return try writer.read(work)
+        } catch {
+            throw StateError("Cannot \(action) in \(path): \(error).")
+        }
+    }
+
     /// Applies the migrations in `migrations` that this database has not had yet, in order.
     ///
     /// Migrations of other modules already applied are left alone, so each module can migrate

@@ -70,7 +70,7 @@ final class TailState {
     }
 
     func load() throws(StateError) -> Snapshot {
-        try perform("read the tail's progress") { db in
+        try database.write("read the tail's progress") { db in
             var snapshot = Snapshot()
             for row in try Row.fetchAll(db, sql: "SELECT * FROM tail_files") {
                 let identity = FileIdentity(device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]))
@@ -109,7 +109,7 @@ final class TailState {
     /// Writes `commit` in one transaction.
     func commit(_ commit: Commit, now: Date = Date()) throws(StateError) {
         let time = now.timeIntervalSince1970
-        try perform("save the tail's progress") { db in
+        try database.write("save the tail's progress") { db in
             let upsert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO tail_files
                     (device, inode, path, fingerprint, size, modified, records, decoded_offset, complete, baseline_size, updated_at)
@@ -144,14 +144,6 @@ final class TailState {
 
     /// Webhook alerts waiting in the spool (0 when no webhook sink ever made the table).
     func spoolDepth() -> Int {
-        (try? database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_spool") ?? 0 }) ?? 0
-    }
-
-    private func perform<T>(_ what: String, _ body: (Database) throws -> T) throws(StateError) -> T {
-        do {
-            return try database.writer.write(body)
-        } catch {
-            throw StateError("Cannot \(what) in \(database.path): \(error).")
-        }
+        (try? database.read("count the webhook spool") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_spool") ?? 0 }) ?? 0
     }
 }
