@@ -88,7 +88,7 @@ final class RecordingSink: AlertSink {
         }.start()
         // The sink holds one batch (at most 10 alerts, all it is allowed) at its gate; the sender
         // fills the queue to its capacity and then waits.
-        #expect(DeliveryFixtures.eventually { sentCount.load(ordering: .sequentiallyConsistent) == 10 })
+        #expect(Polling.eventually { sentCount.load(ordering: .sequentiallyConsistent) == 10 })
         usleep(100_000)
         #expect(sentCount.load(ordering: .sequentiallyConsistent) == 10, "no alert beyond the capacity was taken")
         gate.signal()

@@ -183,7 +183,7 @@ import VigilAlerts
                                        state: try StateDatabase(directory: scratch.path))
             for alert in alerts { try sink.send(alert) }
             try sink.flush()
-            #expect(DeliveryFixtures.eventually { sink.statistics.retried >= 20 }, "every alert failed at least once")
+            #expect(Polling.eventually { sink.statistics.retried >= 20 }, "every alert failed at least once")
             // Dropped without finish(), as a killed process would leave it.
         }
         let spool = try DeliverySpool(database: try StateDatabase(directory: scratch.path))

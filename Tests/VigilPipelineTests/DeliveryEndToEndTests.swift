@@ -56,7 +56,7 @@ import Testing
 
         // Killed while delivering: some alerts delivered, others pending, a few in flight.
         let first = try VigilProcess(vigil, arguments, outputIn: scratch, label: "first")
-        let underWay = DeliveryFixtures.eventually(within: 15) { Set(accepted()).count >= 40 || !first.process.isRunning }
+        let underWay = Polling.eventually(within: 15) { Set(accepted()).count >= 40 || !first.process.isRunning }
         first.kill()
         try #require(underWay, "no delivery got through: \(first.errorOutput)")
         let acceptedBeforeKill = Set(accepted()).count

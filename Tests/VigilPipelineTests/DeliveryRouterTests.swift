@@ -25,7 +25,7 @@ import VigilPipeline
         }.start()
 
         // The sample logs give 10 alerts; all reach the fast sink while the slow one has none.
-        let allArrived = DeliveryFixtures.eventually(within: 10) { fastLog.alertIDs.count == 10 }
+        let allArrived = Polling.eventually(within: 10) { fastLog.alertIDs.count == 10 }
         #expect(allArrived, "the fast sink got \(fastLog.alertIDs.count) alerts")
         #expect(slowLog.all.isEmpty)
         #expect(finished.wait(timeout: .now() + 0.2) == .timedOut, "replay waits for the slow sink")

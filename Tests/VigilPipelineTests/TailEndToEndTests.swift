@@ -19,7 +19,7 @@ import Glibc
         try TailRun.writeAtomically(TailRun.records(from: 0, count: 3), to: run.logs.appendingPathComponent("a.json"), hidden: true)
         try TailRun.writeAtomically(TailRun.gzippedCloudTrailFile(from: 3, count: 3),
                                     to: run.logs.appendingPathComponent("b.json.gz"), hidden: false)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
 
         // A new directory, and in it JSON Lines appended slowly, with a pause inside a line.
         let day = run.logs.appendingPathComponent("2026/11/20")
@@ -28,7 +28,7 @@ import Glibc
         // A gzip file copied in chunks.
         try TailRun.writeSlowly(TailRun.gzippedCloudTrailFile(from: 10, count: 40), to: day.appendingPathComponent("d.json.gz"),
                                 parts: 4, pause: 0.3)
-        #expect(DeliveryFixtures.eventually(within: 8) { run.alertIDs().count == 50 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 8) { run.alertIDs().count == 50 }, "\(tail.errorOutput)")
 
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0, "\(tail.errorOutput)")
         let ids = run.alertIDs()
@@ -52,7 +52,7 @@ import Glibc
             let started = Date()
             try TailRun.writeAtomically(TailRun.gzippedCloudTrailFile(from: round * 10, count: 10),
                                         to: run.logs.appendingPathComponent("file-\(round).json.gz"), hidden: true)
-            #expect(DeliveryFixtures.eventually(within: 10) { run.alertIDs().count == (round + 1) * 10 }, "\(tail.errorOutput)")
+            #expect(Polling.eventually(within: 10) { run.alertIDs().count == (round + 1) * 10 }, "\(tail.errorOutput)")
             latencies.append(Date().timeIntervalSince(started))
         }
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
@@ -122,7 +122,7 @@ import Glibc
         let expected = try run.expectedIDs()
         try #require(expected.count >= fileCount * 2)
         let last = try run.start(label: "tail-last")
-        let caughtUp = DeliveryFixtures.eventually(within: 60) { Set(run.alertIDs()).count >= expected.count }
+        let caughtUp = Polling.eventually(within: 60) { Set(run.alertIDs()).count >= expected.count }
         #expect(last.signal(SIGTERM, thenWait: 10) == 0, "\(last.errorOutput)")
         #expect(caughtUp, "\(last.errorOutput)")
 
@@ -159,7 +159,7 @@ import Glibc
             tail.kill()
         }
         let last = try run.start(label: "tail-last")
-        let caughtUp = DeliveryFixtures.eventually(within: 60) { run.alertIDs().count >= 60_000 }
+        let caughtUp = Polling.eventually(within: 60) { run.alertIDs().count >= 60_000 }
         #expect(last.signal(SIGTERM, thenWait: 10) == 0)
         #expect(caughtUp, "\(last.errorOutput)")
         let ids = run.alertIDs()

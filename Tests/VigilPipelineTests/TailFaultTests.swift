@@ -15,14 +15,14 @@ import Glibc
         #expect(symlink("/dev/full", run.alerts) == 0)
         try Data(TailRun.records(from: 0, count: 4)).write(to: run.logs.appendingPathComponent("a.jsonl"))
         let tail = try run.start()
-        #expect(DeliveryFixtures.eventually(within: 10) { tail.errorOutput.contains("No space left on device") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 10) { tail.errorOutput.contains("No space left on device") }, "\(tail.errorOutput)")
         #expect(tail.errorOutput.contains("Reading again from the last commit"))
         #expect(tail.process.isRunning, "the tail survives")
 
         // Room again: the sink's path is a plain file now.
         #expect(unlink(run.alerts) == 0)
         try TailRun.writeAtomically(TailRun.records(from: 4, count: 2), to: run.logs.appendingPathComponent("b.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 15) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 15) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
         let ids = run.alertIDs()
         let expected = try run.expectedIDs()
@@ -40,10 +40,10 @@ import Glibc
         try Data(TailRun.records(from: 2, count: 1)).write(to: run.logs.appendingPathComponent("open.jsonl"))
         chmod(run.logs.appendingPathComponent("open.jsonl").path, 0o644)
         let tail = try run.startUnprivileged()
-        #expect(DeliveryFixtures.eventually(within: 10) { tail.errorOutput.contains("Permission denied") }, "\(tail.errorOutput)")
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 1 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 10) { tail.errorOutput.contains("Permission denied") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 1 }, "\(tail.errorOutput)")
         #expect(chmod(secret.path, 0o644) == 0)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
         #expect(tail.errorOutput.components(separatedBy: "Permission denied").count == 2, "reported once: \(tail.errorOutput)")
     }
@@ -55,15 +55,15 @@ import Glibc
         let tail = try run.start()
         try #require(run.waitUntilFollowing(tail))
         try TailRun.writeAtomically(TailRun.records(from: 0, count: 2), to: run.logs.appendingPathComponent("a.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 2 })
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 2 })
         try FileManager.default.removeItem(at: run.logs)
-        #expect(DeliveryFixtures.eventually(within: 5) { tail.errorOutput.contains("is gone") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { tail.errorOutput.contains("is gone") }, "\(tail.errorOutput)")
         try FileManager.default.createDirectory(at: run.logs.appendingPathComponent("sub"), withIntermediateDirectories: true)
         try Data(TailRun.records(from: 2, count: 3)).write(to: run.logs.appendingPathComponent("sub/b.jsonl"))
-        #expect(DeliveryFixtures.eventually(within: 10) { run.alertIDs().count == 5 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 10) { run.alertIDs().count == 5 }, "\(tail.errorOutput)")
         #expect(tail.errorOutput.contains("is back"))
         try TailRun.writeAtomically(TailRun.records(from: 5, count: 1), to: run.logs.appendingPathComponent("sub/c.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
     }
 
@@ -76,7 +76,7 @@ import Glibc
         try #require(run.waitUntilFollowing(tail))
         let gzip = try TailRun.gzip(TailRun.records(from: 0, count: 2000))
         try Data(gzip.prefix(gzip.count / 2)).write(to: run.logs.appendingPathComponent("cut.jsonl.gz"))
-        #expect(DeliveryFixtures.eventually(within: 10) { tail.errorOutput.contains("gzip stream ends early") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 10) { tail.errorOutput.contains("gzip stream ends early") }, "\(tail.errorOutput)")
         let alerted = run.alertIDs().count
         #expect(alerted > 100 && alerted < 2000, "the records before the cut, \(alerted)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
@@ -94,8 +94,8 @@ import Glibc
         try Data(TailRun.records(from: 0, count: 3).dropLast()).write(to: file)
         var times = [timeval(tv_sec: time(nil) + 3600, tv_usec: 0), timeval(tv_sec: time(nil) + 3600, tv_usec: 0)]
         #expect(utimes(file.path, &times) == 0)
-        #expect(DeliveryFixtures.eventually(within: 3) { run.alertIDs().count == 2 }, "\(tail.errorOutput)")
-        #expect(DeliveryFixtures.eventually(within: 6) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 3) { run.alertIDs().count == 2 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 6) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
     }
 
@@ -108,10 +108,10 @@ import Glibc
         try #require(run.waitUntilFollowing(tail))
         let big = run.logs.appendingPathComponent("big.jsonl")
         try TailRun.writeAtomically(TailRun.records(from: 0, count: 20_000), to: big, hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 10) { !run.alertIDs().isEmpty })
+        #expect(Polling.eventually(within: 10) { !run.alertIDs().isEmpty })
         try FileManager.default.removeItem(at: big)
         try TailRun.writeAtomically(TailRun.records(from: 50_000, count: 1), to: run.logs.appendingPathComponent("next.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 30) { run.alertIDs().count == 20_001 },
+        #expect(Polling.eventually(within: 30) { run.alertIDs().count == 20_001 },
                 "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
         #expect(!tail.errorOutput.contains("vigil: "), "\(tail.errorOutput)")

@@ -22,25 +22,25 @@ import Glibc
         let tail = try run.start()
         try #require(run.waitUntilFollowing(tail), "\(tail.errorOutput)")
         try TailRun.writeAtomically(TailRun.records(from: 0, count: 2), to: run.logs.appendingPathComponent("a.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 2 })
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 2 })
 
         // An edit that breaks the rule file: refused, the old rules keep alerting.
         try Data(#"{"name": "e2e-rds-api-call", "eventPattern": {"source": ["aws.rds"]"#.utf8)
             .write(to: run.rules.appendingPathComponent("rds.json"))
-        #expect(DeliveryFixtures.eventually(within: 8) { tail.errorOutput.contains("refused") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 8) { tail.errorOutput.contains("refused") }, "\(tail.errorOutput)")
         try TailRun.writeAtomically(TailRun.records(from: 2, count: 2), to: run.logs.appendingPathComponent("b.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 4 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 4 }, "\(tail.errorOutput)")
 
         // Fixed, and a new rule added: reloaded, and the new rule alerts.
         try Data(DeliveryFixtures.rdsRule.utf8).write(to: run.rules.appendingPathComponent("rds.json"))
         try Data(Self.iamRule.utf8).write(to: run.rules.appendingPathComponent("iam.json"))
-        #expect(DeliveryFixtures.eventually(within: 8) { tail.errorOutput.contains("reloaded, 2 rules") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 8) { tail.errorOutput.contains("reloaded, 2 rules") }, "\(tail.errorOutput)")
         try TailRun.writeAtomically(Self.iamRecords(from: 0, count: 3), to: run.logs.appendingPathComponent("c.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 7 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 7 }, "\(tail.errorOutput)")
 
         // SIGHUP reloads too.
         _ = Glibc.kill(tail.process.processIdentifier, SIGHUP)
-        #expect(DeliveryFixtures.eventually(within: 5) { tail.errorOutput.contains("SIGHUP: reloaded") }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { tail.errorOutput.contains("SIGHUP: reloaded") }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
         let ids = run.alertIDs()
         #expect(ids.count == Set(ids).count, "a reload sends nothing twice")
@@ -52,7 +52,7 @@ import Glibc
         try Data(TailRun.records(from: 0, count: 5)).write(to: run.logs.appendingPathComponent("a.jsonl"))
         let tail = try run.start()
         try #require(run.waitUntilFollowing(tail))
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 5 })
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 5 })
         let running = try VigilProcess(run.vigil, ["status", "--state", run.state], outputIn: run.scratch, label: "status-running")
         #expect(running.waitForExit(within: 10) == 0)
         let text = try String(contentsOf: running.standardOutput, encoding: .utf8)
@@ -82,7 +82,7 @@ import Glibc
         try handle.write(contentsOf: Data(TailRun.records(from: 10, count: 2)))
         try handle.close()
         try TailRun.writeAtomically(TailRun.records(from: 20, count: 1), to: run.logs.appendingPathComponent("new.jsonl"), hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 3 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
 
         // A restart remembers where the files stood, and reads what arrived while it was
@@ -90,7 +90,7 @@ import Glibc
         try Data(TailRun.records(from: 30, count: 2)).write(to: run.logs.appendingPathComponent("while-stopped.jsonl"))
         let again = try run.start(["--from-now"], label: "again")
         try #require(run.waitUntilFollowing(again))
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 5 }, "\(again.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 5 }, "\(again.errorOutput)")
         usleep(500_000)
         #expect(again.signal(SIGTERM, thenWait: 10) == 0)
         #expect(run.alertIDs().count == 5)
@@ -103,20 +103,20 @@ import Glibc
         try #require(run.waitUntilFollowing(tail))
         let file = run.logs.appendingPathComponent("a.jsonl")
         try TailRun.writeAtomically(TailRun.records(from: 0, count: 3), to: file, hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 3 })
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 3 })
         // Replaced by rename.
         try TailRun.writeAtomically(TailRun.records(from: 10, count: 3), to: file, hidden: true)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 6 }, "\(tail.errorOutput)")
         // Truncated and written again in place (copytruncate).
         let handle = try FileHandle(forWritingTo: file)
         try handle.truncate(atOffset: 0)
         try handle.write(contentsOf: Data(TailRun.records(from: 20, count: 2)))
         try handle.close()
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 8 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 8 }, "\(tail.errorOutput)")
         // Deleted, and a new file under the same name (the inode may be reused).
         try FileManager.default.removeItem(at: file)
         try Data(TailRun.records(from: 30, count: 1)).write(to: file)
-        #expect(DeliveryFixtures.eventually(within: 5) { run.alertIDs().count == 9 }, "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 5) { run.alertIDs().count == 9 }, "\(tail.errorOutput)")
         #expect(tail.signal(SIGTERM, thenWait: 10) == 0)
         #expect(Set(run.alertIDs()).count == 9)
     }

@@ -19,14 +19,4 @@ enum DeliveryFixtures {
                                  maximumRetryAttempts: maximumRetryAttempts, maximumEventAge: maximumEventAge,
                                  firstRetryDelay: 0.005, maximumRetryDelay: 0.02, concurrency: concurrency)
     }
-
-    /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
-    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(10_000)
-        }
-        return try condition()
-    }
 }

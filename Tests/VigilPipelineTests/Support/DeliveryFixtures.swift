@@ -5,18 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Inputs, polling and subprocesses for the delivery tests.
+/// Inputs and subprocesses for the delivery tests.
 enum DeliveryFixtures {
-    /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
-    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(10_000)
-        }
-        return try condition()
-    }
-
     /// `count` CloudTrail records as JSON Lines, each a distinct RDS API call (its own `eventID`).
     static func cloudTrailRecords(_ count: Int) -> String {
         (0..<count).map { index in
@@ -53,7 +43,7 @@ final class VigilProcess {
 
     /// Waits up to `seconds` for the process to end; kills it and returns nil if it does not.
     func waitForExit(within seconds: Double) -> Int32? {
-        guard DeliveryFixtures.eventually(within: seconds, { !process.isRunning }) else {
+        guard Polling.eventually(within: seconds, { !process.isRunning }) else {
             kill()
             return nil
         }

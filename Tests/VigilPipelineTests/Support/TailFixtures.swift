@@ -51,7 +51,7 @@ final class TailRun {
 
     /// Waits until the tail says it follows the directories (its first scan starts then).
     func waitUntilFollowing(_ tail: VigilProcess, within seconds: Double = 10) -> Bool {
-        DeliveryFixtures.eventually(within: seconds) { tail.errorOutput.contains("following") || !tail.process.isRunning }
+        Polling.eventually(within: seconds) { tail.errorOutput.contains("following") || !tail.process.isRunning }
             && tail.process.isRunning
     }
 

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Waiting in tests for something another thread or process does. Shared with the pipeline
+/// tests by a symbolic link, as test targets cannot import each other.
+enum Polling {
+    /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
+    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+}

@@ -1,0 +1,1 @@
+../../VigilAlertsTests/Support/Polling.swift
