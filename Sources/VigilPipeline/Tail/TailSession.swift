@@ -111,7 +111,7 @@ final class TailSession {
         // opening them (a poll of 10,000 files then costs 10,000 stats and nothing more).
         if let glance = FileObservation.glance(path), identityByPath[path] == glance.identity,
            let known = files[glance.identity], known.path == path, known.isComplete,
-           known.size == glance.size, known.modified == glance.modified {
+           known.isUnchanged(size: glance.size, modified: glance.modified) {
             return
         }
         switch FileObservation.observe(path) {
@@ -149,7 +149,7 @@ final class TailSession {
                 store(file)
             }
             identityByPath[path] = identity
-            if file.isComplete && file.isUnchanged(observation) {
+            if file.isComplete && file.isUnchanged(size: observation.size, modified: observation.modified) {
                 watch.recheckAt = nil
                 return
             }

@@ -49,8 +49,8 @@ struct TrackedFile: Sendable {
         self.baselineSize = baselineSize
     }
 
-    /// Whether `observation` shows the file as it was when last read.
-    func isUnchanged(_ observation: FileObservation) -> Bool {
-        observation.size == size && observation.modified == modified
+    /// Whether a file of `size` bytes modified at `modified` is this one as it was when last read.
+    func isUnchanged(size: Int, modified: Double) -> Bool {
+        size == self.size && modified == self.modified
     }
 }
