@@ -258,10 +258,11 @@ private final class Channel: @unchecked Sendable {
             condition.wait()
         }
         guard head < entries.count else { return nil }
-        if entries.count - head < batchLimit && !closing {
+        if entries.count - head < batchLimit && !closing, case .alert = entries[entries.count - 1] {
             // Woken by a first alert: give the producer a moment to add more, so that a burst
             // of alerts is taken in a few batches rather than one wake-up (and context switch)
-            // per alert. A millisecond is nothing next to a sink's write and sync.
+            // per alert. A millisecond is nothing next to a sink's write and sync. Not when a
+            // flush or finish is the last entry: whoever asked for it is waiting.
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.001))
         }
         var end = head
