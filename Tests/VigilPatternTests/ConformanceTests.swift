@@ -38,14 +38,29 @@ struct ConformanceTests {
         switch testCase.expect {
         case "match":
             #expect(verdict == .match, "pattern \(testCase.pattern) event \(testCase.event)")
+            #expect(Self.matchesThroughMemberIndex(testCase) == true)
         case "no-match":
             #expect(verdict == .noMatch, "pattern \(testCase.pattern) event \(testCase.event)")
+            #expect(Self.matchesThroughMemberIndex(testCase) == false)
         default:
             guard case .invalid(let message) = verdict else {
                 Issue.record("expected the pattern to be refused with \(testCase.error ?? ""), got \(verdict)")
                 return
             }
             #expect(message.contains(testCase.error ?? "\u{0}"), "got: \(message)")
+        }
+    }
+
+    /// The verdict when the event is first validated into an `ObjectMemberIndex` and scanned
+    /// from member to member, as readers' records are; nil when the pattern or event is refused.
+    static func matchesThroughMemberIndex(_ testCase: Case) -> Bool? {
+        guard let pattern = try? EventPattern(json: Array(testCase.pattern.utf8)) else { return nil }
+        let matcher = CompiledPatternSet([(name: "pattern", pattern: pattern)]).makeMatcher()
+        let members = ObjectMemberIndex()
+        return Array(testCase.event.utf8).withUnsafeBytes { event -> Bool? in
+            guard (try? JSONValidator.validate(event, members: members)) != nil,
+                  let matched = try? matcher.match(event, members: members) else { return nil }
+            return !matched.isEmpty
         }
     }
 }

@@ -285,7 +285,7 @@ public final class LogFileReader {
                 }
                 let bytes = UnsafeRawBufferPointer(rebasing: window.bytes[value])
                 handleObject(bytes, decodedOffset: window.decodedOffset(of: value.lowerBound),
-                             container: container, into: &visitor)
+                             container: container, isValidated: lastValueIsValidated, into: &visitor)
             }
         }
     }
@@ -335,7 +335,8 @@ public final class LogFileReader {
             }
             if let value {
                 handleObject(UnsafeRawBufferPointer(rebasing: window.bytes[value]),
-                             decodedOffset: window.decodedOffset(of: value.lowerBound), container: nil, into: &visitor)
+                             decodedOffset: window.decodedOffset(of: value.lowerBound), container: nil,
+                             isValidated: lastValueIsValidated, into: &visitor)
             }
         }
     }
@@ -362,14 +363,23 @@ public final class LogFileReader {
 
     // MARK: - One JSON object
 
+    /// Where the members of the object last validated lie, handed on with its record.
+    private let memberIndex = ObjectMemberIndex()
+    /// The range `readValue` returned last was validated (into `memberIndex`) as it was found.
+    private var lastValueIsValidated = false
+
     /// Validates one object and hands it on as what it is, unwrapping containers held in memory.
     /// `isEncoded`: the object's bytes are not the input's (a message in a base64 payload), so a
     /// problem in it is reported at `decodedOffset` rather than at an offset within it.
+    /// `isValidated`: `readValue` has validated it already, into `memberIndex`.
     func handleObject<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, decodedOffset: Int,
                                                       container: RecordClassifier.ContainerKind?,
-                                                      isEncoded: Bool = false, into visitor: inout Visitor) {
+                                                      isEncoded: Bool = false, isValidated: Bool = false,
+                                                      into visitor: inout Visitor) {
         do {
-            try JSONValidator.validate(object, maximumDepth: limits.maximumDepth)
+            if !isValidated {
+                try JSONValidator.validate(object, maximumDepth: limits.maximumDepth, members: memberIndex)
+            }
         } catch {
             visitor.report(InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, path: path,
                                         offset: decodedOffset + (isEncoded ? 0 : error.offset), record: ordinal,
@@ -410,8 +420,10 @@ public final class LogFileReader {
     func visit<Visitor: RecordVisitor>(_ kind: LogRecord.Kind, _ bytes: UnsafeRawBufferPointer,
                                                decodedOffset: Int, flowFormat: FlowLogFormat? = nil,
                                                ownerAccount: String? = nil, into visitor: inout Visitor) {
+        // Only a JSON record was just validated into the member index (a flow line has none).
         visitor.visit(LogRecord(kind: kind, bytes: bytes, ordinal: ordinal, decodedOffset: decodedOffset,
-                                flowFormat: flowFormat, ownerAccount: ownerAccount))
+                                flowFormat: flowFormat, ownerAccount: ownerAccount,
+                                members: kind == .flowLog ? nil : memberIndex))
         ordinal += 1
     }
 
@@ -621,6 +633,19 @@ public final class LogFileReader {
     /// Reads the object or array starting at `position`. Returns its range in the window; `.some(nil)`
     /// when it was larger than the limit (reported, skipped); nil when the input ended inside it.
     private func readValue<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Range<Int>?? {
+        // Most records lie whole in the window: validating one there finds its end as well, so it
+        // is walked once. One that runs past the window's end, or that is malformed, too deep or
+        // too large, takes the long way: its end is found by its brackets, reading more as
+        // needed, and the validation that follows reports what is wrong with it.
+        if let end = try? JSONValidator.validateValue(window.bytes, from: position, maximumDepth: limits.maximumDepth,
+                                                      members: memberIndex),
+           end - position <= limits.maximumRecordSize {
+            let range = position..<end
+            position = end
+            lastValueIsValidated = true
+            return .some(range)
+        }
+        lastValueIsValidated = false
         mark = position
         defer { mark = nil }
         boundary.reset()

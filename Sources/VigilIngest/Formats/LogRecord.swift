@@ -1,3 +1,5 @@
+import VigilPattern
+
 /// One record of a log file, as a byte range of the decoded input: the unit readers hand on.
 ///
 /// The bytes are only valid during the `RecordVisitor.visit` call that receives the record; a
@@ -26,9 +28,13 @@ public struct LogRecord {
     public let flowFormat: FlowLogFormat?
     /// The account that owns the log, when the container says (a CloudWatch Logs `owner`).
     public let ownerAccount: String?
+    /// Where the members of a JSON record lie, noted when it was validated (valid, like `bytes`,
+    /// only during the visit), so that later passes need not walk the record to find them.
+    public let members: ObjectMemberIndex?
 
     public init(kind: Kind, bytes: UnsafeRawBufferPointer, ordinal: Int, decodedOffset: Int,
-                flowFormat: FlowLogFormat? = nil, ownerAccount: String? = nil) {
+                flowFormat: FlowLogFormat? = nil, ownerAccount: String? = nil, members: ObjectMemberIndex? = nil) {
+        self.members = members
         self.kind = kind
         self.bytes = bytes
         self.ordinal = ordinal

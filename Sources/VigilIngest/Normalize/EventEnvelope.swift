@@ -25,6 +25,8 @@ public final class EventEnvelope {
     /// The record as read: the `detail` of CloudTrail and GuardDuty events, the whole event of an
     /// EventBridge event.
     public internal(set) var record = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Where the record's members lie, when the reader noted it (see `LogRecord.members`).
+    public internal(set) var recordMembers: ObjectMemberIndex?
     /// A flow record's `detail`, written from its line.
     var flowDetail: [UInt8] = []
 
@@ -54,9 +56,10 @@ public final class EventEnvelope {
         name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
     }
 
-    func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer) {
+    func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer, members: ObjectMemberIndex?) {
         self.kind = kind
         self.record = record
+        recordMembers = members
         source.removeAll(keepingCapacity: true)
         detailType.removeAll(keepingCapacity: true)
         account.removeAll(keepingCapacity: true)

@@ -22,13 +22,13 @@ public struct EventNormalizer {
     /// Normalizes `record` of the file described by `context`. Throws a problem, located at the
     /// record (file, offset, ordinal), for a record that lacks what its kind requires.
     public mutating func normalize(_ record: LogRecord, context: LogFileContext) throws(InputProblem) -> EventEnvelope {
-        envelope.reset(kind: record.kind, record: record.bytes)
+        envelope.reset(kind: record.kind, record: record.bytes, members: record.members)
         do {
             switch record.kind {
-            case .cloudTrail: try normalizeCloudTrail(record.bytes)
+            case .cloudTrail: try normalizeCloudTrail(record.bytes, members: record.members)
             case .flowLog: try normalizeFlow(record, context: context)
-            case .guardDutyFinding: try normalizeFinding(record.bytes)
-            case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes)
+            case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
+            case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
             }
         } catch {
             var problem = error
@@ -54,14 +54,15 @@ public struct EventNormalizer {
         ("AwsCloudTrailInsight", "AWS Insight via CloudTrail"),
     ]
 
-    private mutating func normalizeCloudTrail(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+    private mutating func normalizeCloudTrail(_ bytes: UnsafeRawBufferPointer,
+                                              members: ObjectMemberIndex?) throws(InputProblem) {
         var eventSource: Range<Int>?
         var eventType: Range<Int>?
         let envelope = self.envelope
         var scratch = self.scratch
         scratch.removeAll(keepingCapacity: true)
         defer { self.scratch = scratch }
-        try Self.forEachMember(of: bytes) { key, value in
+        try Self.forEachMember(of: bytes, members: members) { key, value in
             switch key.count {
             case 7 where JSONBytes.equals(key, "eventID"):
                 Self.appendString(bytes, value, to: &envelope.identity)
@@ -149,12 +150,12 @@ public struct EventNormalizer {
 
     // MARK: - GuardDuty
 
-    private mutating func normalizeFinding(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+    private mutating func normalizeFinding(_ bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?) throws(InputProblem) {
         let envelope = self.envelope
         var createdAt: Range<Int>?
         var updatedAt: Range<Int>?
         var findingID: Range<Int>?
-        try Self.forEachMember(of: bytes) { key, value in
+        try Self.forEachMember(of: bytes, members: members) { key, value in
             if JSONBytes.equals(key, "accountId") {
                 Self.appendString(bytes, value, to: &envelope.account)
             } else if JSONBytes.equals(key, "region") {
@@ -184,9 +185,10 @@ public struct EventNormalizer {
 
     // MARK: - EventBridge events
 
-    private mutating func readEventBridgeEnvelope(_ bytes: UnsafeRawBufferPointer) throws(InputProblem) {
+    private mutating func readEventBridgeEnvelope(_ bytes: UnsafeRawBufferPointer,
+                                                  members: ObjectMemberIndex?) throws(InputProblem) {
         let envelope = self.envelope
-        try Self.forEachMember(of: bytes) { key, value in
+        try Self.forEachMember(of: bytes, members: members) { key, value in
             switch key.count {
             case 2 where JSONBytes.equals(key, "id"): Self.appendString(bytes, value, to: &envelope.ownID)
             case 4 where JSONBytes.equals(key, "time"): Self.appendString(bytes, value, to: &envelope.time)
@@ -205,8 +207,17 @@ public struct EventNormalizer {
 
     // MARK: - Helpers
 
-    private static func forEachMember(of bytes: UnsafeRawBufferPointer,
+    /// Calls `body` with each top-level member's key (as written) and value range: from the
+    /// reader's index when it made one, else by reading the record.
+    private static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
                                       _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) throws(InputProblem) {
+        if let members {
+            members.forEach(in: bytes) { key, _, value in
+                body(key, value)
+                return true
+            }
+            return
+        }
         do {
             try JSONMembers.forEach(in: bytes) { key, _, value in
                 body(key, value)

@@ -137,7 +137,7 @@ final class CompiledField: @unchecked Sendable {
 extension CompiledPatternSet {
     /// Accumulates the flat tables while patterns are added.
     struct Builder {
-        var trie = PathTrie()
+        let trie = PathTrie()
         var fields: [CompiledField] = []
         var testCount = 0
         var testOfMatcher: [[ValueMatcher: Int32]] = []

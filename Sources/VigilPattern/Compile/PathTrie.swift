@@ -7,7 +7,11 @@
 ///
 /// Children of all nodes live in one open-addressing hash table keyed by (parent, segment bytes),
 /// so a lookup costs one hash of the key and usually one probe, whatever the fan-out.
-struct PathTrie: Sendable {
+///
+/// A class, not a struct, so that the scanner's hot loop can hold it without copying seven
+/// arrays (a retain and a release each) per event. It is filled while its pattern set is
+/// compiled and only read once the set is shared, which is why it can be `@unchecked Sendable`.
+final class PathTrie: @unchecked Sendable {
     struct Node: Sendable {
         /// The field index when a pattern names this exact path, else -1.
         var field: Int32 = -1
@@ -32,7 +36,7 @@ struct PathTrie: Sendable {
     }
 
     /// The node for `path`, created if needed.
-    mutating func insert(path: String) -> Int32 {
+    func insert(path: String) -> Int32 {
         var node = Self.root
         for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
             let bytes = Array(segment.utf8)
@@ -50,7 +54,7 @@ struct PathTrie: Sendable {
         return node
     }
 
-    mutating func setField(_ field: Int32, of node: Int32) {
+    func setField(_ field: Int32, of node: Int32) {
         nodes[Int(node)].field = field
     }
 
@@ -98,7 +102,7 @@ struct PathTrie: Sendable {
         }
     }
 
-    private mutating func store(parent: Int32, segment: [UInt8], child: Int32) {
+    private func store(parent: Int32, segment: [UInt8], child: Int32) {
         if (used + 1) * 2 > slotParent.count { resize(to: slotParent.count * 2) }
         let hash = segment.withUnsafeBytes { Self.hash(parent: parent, $0) }
         var slot = Int(hash) & mask
@@ -112,7 +116,7 @@ struct PathTrie: Sendable {
         used += 1
     }
 
-    private mutating func resize(to capacity: Int) {
+    private func resize(to capacity: Int) {
         let entries = (0..<slotParent.count).compactMap { slot -> (Int32, [UInt8], Int32)? in
             guard slotParent[slot] != Self.none else { return nil }
             let start = Int(slotKeyStart[slot])

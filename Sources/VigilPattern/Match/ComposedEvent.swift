@@ -39,9 +39,11 @@ extension PatternMatcher {
     }
 
     /// The JSON object that is the value of a top-level key (for the envelope, `detail`).
-    public func addObject(_ object: UnsafeRawBufferPointer, under key: TopLevelKey) throws(EventError) {
+    /// `members`: where the object's own members lie, when it was validated into an index.
+    public func addObject(_ object: UnsafeRawBufferPointer, under key: TopLevelKey,
+                          members: ObjectMemberIndex? = nil) throws(EventError) {
         guard patternSet.trie.hasChildren(key.node) else { return }
-        try scanner.scan(object, into: self, root: key.node)
+        try scanner.scan(object, into: self, root: key.node, members: members)
     }
 
     /// Ends the event and returns the indices of the patterns it matches (the matcher's own

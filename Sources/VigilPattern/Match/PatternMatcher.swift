@@ -68,11 +68,12 @@ public final class PatternMatcher {
 
     /// Matches one event (a JSON object) and returns the indices of the patterns it matches.
     ///
-    /// The array is the matcher's own `matched`; it is overwritten by the next call.
+    /// The array is the matcher's own `matched`; it is overwritten by the next call. `members`:
+    /// where the event's top-level members lie, when it was validated into an index.
     @discardableResult
-    public func match(_ event: UnsafeRawBufferPointer) throws(EventError) -> [Int32] {
+    public func match(_ event: UnsafeRawBufferPointer, members: ObjectMemberIndex? = nil) throws(EventError) -> [Int32] {
         beginEvent()
-        try scanner.scan(event, into: self)
+        try scanner.scan(event, into: self, members: members)
         return finishEvent()
     }
 

@@ -30,20 +30,44 @@ struct EventScanner {
 
     /// Scans the JSON object `event`, whose own path is the trie node `root` (the trie's root for a
     /// whole event, the node of `detail` for an event composed from parts).
+    ///
+    /// - Parameter members: where the object's top-level members lie, when it has been validated
+    ///   into an `ObjectMemberIndex`: the scan then goes from member to member and walks only the
+    ///   values of keys some pattern names.
     mutating func scan(_ event: UnsafeRawBufferPointer, into matcher: PatternMatcher,
-                       root: Int32 = PathTrie.root) throws(EventError) {
+                       root: Int32 = PathTrie.root, members: ObjectMemberIndex? = nil) throws(EventError) {
         frameNode.removeAll(keepingCapacity: true)
         frameIsArray.removeAll(keepingCapacity: true)
         arrayPath.removeAll(keepingCapacity: true)
-        let count = event.count
-        var position = Self.skipWhitespace(event, from: 0)
-        guard position < count, event[position] == UInt8(ascii: "{") else {
-            throw EventError("An event must be a JSON object", offset: position)
+        let objectStart = Self.skipWhitespace(event, from: 0)
+        guard objectStart < event.count, event[objectStart] == UInt8(ascii: "{") else {
+            throw EventError("An event must be a JSON object", offset: objectStart)
         }
+        // Taken once and lent to the helpers, rather than read from the matcher for every value.
         let trie = matcher.patternSet.trie
-        frameNode.append(root)
-        frameIsArray.append(false)
-        position += 1
+        guard let members else {
+            _ = try walkContainer(event, from: objectStart + 1, node: root, isArray: false, trie: trie, into: matcher)
+            return
+        }
+        // The object's own frame, as a walk would open it, so that depths count the same.
+        try enter(node: root, isArray: false, offset: objectStart)
+        for index in 0..<members.count {
+            let (key, keyIsEscaped) = members.key(index)
+            let keyBytes = UnsafeRawBufferPointer(rebasing: event[(objectStart + key.lowerBound)..<(objectStart + key.upperBound)])
+            let node = childNode(trie, of: root, key: keyBytes, isEscaped: keyIsEscaped)
+            if node == PathTrie.none { continue }
+            _ = try scanValue(event, at: objectStart + members.value(index).lowerBound, node: node, trie: trie, into: matcher)
+        }
+    }
+
+    /// Walks the object or array whose opening bracket is just before `start`, whose path is the
+    /// trie node `node`, and returns the offset just past its closing bracket.
+    private mutating func walkContainer(_ event: UnsafeRawBufferPointer, from start: Int, node: Int32, isArray: Bool,
+                                        trie: PathTrie, into matcher: PatternMatcher) throws(EventError) -> Int {
+        let count = event.count
+        let outerDepth = frameNode.count
+        try enter(node: node, isArray: isArray, offset: start - 1)
+        var position = start
         var first = true
         var expectingValue = true
 
@@ -71,7 +95,7 @@ struct EventScanner {
                 }
                 position += 1
                 popFrame()
-                if frameNode.isEmpty { return }
+                if frameNode.count == outerDepth { return position }
                 continue
             }
 
@@ -81,6 +105,7 @@ struct EventScanner {
                 if first && byte == UInt8(ascii: "]") {
                     position += 1
                     popFrame()
+                    if frameNode.count == outerDepth { return position }
                     expectingValue = false
                     continue
                 }
@@ -89,7 +114,7 @@ struct EventScanner {
                 if first && byte == UInt8(ascii: "}") {
                     position += 1
                     popFrame()
-                    if frameNode.isEmpty { return }
+                    if frameNode.count == outerDepth { return position }
                     expectingValue = false
                     continue
                 }
@@ -100,14 +125,8 @@ struct EventScanner {
                 guard let keyEnd = JSONString.end(in: event, from: position + 1, escaped: &escaped) else {
                     throw EventError("Unterminated string", offset: position)
                 }
-                let parent = frameNode[frameNode.count - 1]
                 let key = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<keyEnd])
-                if escaped {
-                    JSONString.unescape(key, into: &keyScratch)
-                    valueNode = keyScratch.withUnsafeBytes { trie.child(of: parent, key: $0) }
-                } else {
-                    valueNode = trie.child(of: parent, key: key)
-                }
+                valueNode = childNode(trie, of: frameNode[frameNode.count - 1], key: key, isEscaped: escaped)
                 position = Self.skipWhitespace(event, from: keyEnd + 1)
                 guard position < count, event[position] == UInt8(ascii: ":") else {
                     throw EventError("Expected ':' after a key", offset: position)
@@ -123,11 +142,10 @@ struct EventScanner {
                 position = try Self.skipValue(event, from: position, depth: frameNode.count)
                 continue
             }
-            let valueByte = event[position]
-            switch valueByte {
+            switch event[position] {
             case UInt8(ascii: "{"):
                 if trie.hasChildren(valueNode) {
-                    try pushFrame(node: valueNode, isArray: false, offset: position)
+                    try enter(node: valueNode, isArray: false, offset: position)
                     position += 1
                     first = true
                     expectingValue = true
@@ -135,47 +153,85 @@ struct EventScanner {
                     position = try Self.skipValue(event, from: position, depth: frameNode.count)
                 }
             case UInt8(ascii: "["):
-                try pushFrame(node: valueNode, isArray: true, offset: position)
-                arrayPath.append(nextArrayID)
-                arrayPath.append(0)
-                nextArrayID += 1
+                try enter(node: valueNode, isArray: true, offset: position)
                 position += 1
                 first = true
                 expectingValue = true
-            case UInt8(ascii: "\""):
-                var escaped = false
-                guard let end = JSONString.end(in: event, from: position + 1, escaped: &escaped) else {
-                    throw EventError("Unterminated string", offset: position)
-                }
-                let field = trie.field(of: valueNode)
-                if field >= 0 {
-                    let contents = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<end])
-                    arrayPath.withUnsafeBufferPointer { path in
-                        matcher.evaluateLeaf(field: field, kind: .string(escaped: escaped), bytes: contents, memberships: path)
-                    }
-                }
-                position = end + 1
             default:
-                let end = try Self.scalarEnd(event, from: position)
-                let field = trie.field(of: valueNode)
-                if field >= 0 {
-                    let isNumber = valueByte == UInt8(ascii: "-") || (valueByte >= UInt8(ascii: "0") && valueByte <= UInt8(ascii: "9"))
-                    let spelling = UnsafeRawBufferPointer(rebasing: event[position..<end])
-                    arrayPath.withUnsafeBufferPointer { path in
-                        matcher.evaluateLeaf(field: field, kind: .literal(isNumber: isNumber), bytes: spelling, memberships: path)
-                    }
-                }
-                position = end
+                position = try evaluateScalar(event, at: position, node: valueNode, trie: trie, into: matcher)
             }
         }
     }
 
-    private mutating func pushFrame(node: Int32, isArray: Bool, offset: Int) throws(EventError) {
+    /// Scans the value at `position`, whose path is `node`, and returns the offset just past it.
+    private mutating func scanValue(_ event: UnsafeRawBufferPointer, at position: Int, node: Int32,
+                                    trie: PathTrie, into matcher: PatternMatcher) throws(EventError) -> Int {
+        switch event[position] {
+        case UInt8(ascii: "{"):
+            guard trie.hasChildren(node) else {
+                return try Self.skipValue(event, from: position, depth: frameNode.count)
+            }
+            return try walkContainer(event, from: position + 1, node: node, isArray: false, trie: trie, into: matcher)
+        case UInt8(ascii: "["):
+            return try walkContainer(event, from: position + 1, node: node, isArray: true, trie: trie, into: matcher)
+        default:
+            return try evaluateScalar(event, at: position, node: node, trie: trie, into: matcher)
+        }
+    }
+
+    /// Hands the string, number or literal at `position` to the matcher if its path is a field,
+    /// and returns the offset just past it.
+    @inline(__always)
+    private mutating func evaluateScalar(_ event: UnsafeRawBufferPointer, at position: Int, node: Int32,
+                                         trie: PathTrie, into matcher: PatternMatcher) throws(EventError) -> Int {
+        let field = trie.field(of: node)
+        let valueByte = event[position]
+        if valueByte == UInt8(ascii: "\"") {
+            var escaped = false
+            guard let end = JSONString.end(in: event, from: position + 1, escaped: &escaped) else {
+                throw EventError("Unterminated string", offset: position)
+            }
+            if field >= 0 {
+                let contents = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<end])
+                arrayPath.withUnsafeBufferPointer { path in
+                    matcher.evaluateLeaf(field: field, kind: .string(escaped: escaped), bytes: contents, memberships: path)
+                }
+            }
+            return end + 1
+        }
+        let end = try Self.scalarEnd(event, from: position)
+        if field >= 0 {
+            let isNumber = valueByte == UInt8(ascii: "-") || (valueByte >= UInt8(ascii: "0") && valueByte <= UInt8(ascii: "9"))
+            let spelling = UnsafeRawBufferPointer(rebasing: event[position..<end])
+            arrayPath.withUnsafeBufferPointer { path in
+                matcher.evaluateLeaf(field: field, kind: .literal(isNumber: isNumber), bytes: spelling, memberships: path)
+            }
+        }
+        return end
+    }
+
+    /// The trie node of `key` below `parent`; an escaped key is looked up by its characters.
+    @inline(__always)
+    private mutating func childNode(_ trie: PathTrie, of parent: Int32, key: UnsafeRawBufferPointer,
+                                    isEscaped: Bool) -> Int32 {
+        guard isEscaped else { return trie.child(of: parent, key: key) }
+        JSONString.unescape(key, into: &keyScratch)
+        return keyScratch.withUnsafeBytes { trie.child(of: parent, key: $0) }
+    }
+
+    /// Opens a frame for a container whose path is `node`; an array also gets an id and its
+    /// first element index in `arrayPath`.
+    private mutating func enter(node: Int32, isArray: Bool, offset: Int) throws(EventError) {
         guard frameNode.count < Self.maximumDepth else {
             throw EventError("The event nests deeper than \(Self.maximumDepth) levels", offset: offset, kind: .tooDeep)
         }
         frameNode.append(node)
         frameIsArray.append(isArray)
+        if isArray {
+            arrayPath.append(nextArrayID)
+            arrayPath.append(0)
+            nextArrayID += 1
+        }
     }
 
     private mutating func popFrame() {

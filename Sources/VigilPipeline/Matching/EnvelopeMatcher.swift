@@ -35,7 +35,7 @@ public final class EnvelopeMatcher {
     /// next call).
     public func match(_ envelope: EventEnvelope) throws(EventError) -> [Int32] {
         if envelope.isWholeEvent {
-            return try matcher.match(envelope.record)
+            return try matcher.match(envelope.record, members: envelope.recordMembers)
         }
         matcher.beginComposedEvent()
         if let version { add(Self.versionValue, for: version) }
@@ -51,8 +51,10 @@ public final class EnvelopeMatcher {
         if let region { add(envelope.region, for: region) }
         if let detail {
             var failure: EventError?
+            // A flow record's detail is written, not read: the record's index does not describe it.
+            let members = envelope.kind == .flowLog ? nil : envelope.recordMembers
             envelope.withDetail { bytes in
-                do throws(EventError) { try matcher.addObject(bytes, under: detail) } catch { failure = error }
+                do throws(EventError) { try matcher.addObject(bytes, under: detail, members: members) } catch { failure = error }
             }
             if let failure { throw failure }
         }

@@ -1,0 +1,65 @@
+/// Where each top-level member of a JSON object lies, noted while the object was validated.
+///
+/// Validation has to walk every byte of a record anyway; noting where its keys and values are
+/// costs almost nothing there and spares every later pass over the same record (the normalizer
+/// looking for `eventTime`, the scanner looking for the keys some pattern names) the walk through
+/// the large values they do not want, such as CloudTrail's `requestParameters` and
+/// `responseElements`: they go from member to member instead.
+///
+/// One index is reused record after record by its owner (a reader); what it holds describes the
+/// object last validated into it, with offsets relative to that object's first byte.
+public final class ObjectMemberIndex {
+    /// Four offsets per member: key start, key end (the key's contents, without quotes), value
+    /// start, value end. A key containing a backslash has its end stored negated, minus one.
+    struct Offsets {
+        private(set) var values: [Int] = []
+
+        mutating func removeAll() {
+            values.removeAll(keepingCapacity: true)
+        }
+
+        @inline(__always)
+        mutating func append(key: Range<Int>, keyIsEscaped: Bool, value: Range<Int>) {
+            values.append(key.lowerBound)
+            values.append(keyIsEscaped ? -key.upperBound - 1 : key.upperBound)
+            values.append(value.lowerBound)
+            values.append(value.upperBound)
+        }
+    }
+
+    private var offsets = Offsets()
+
+    public init() {}
+
+    /// How many members the object has.
+    public var count: Int { offsets.values.count / 4 }
+
+    /// Emptied, then lent to `body` to note the members of a new object.
+    func withOffsets<Result>(_ body: (inout Offsets) throws(EventError) -> Result) throws(EventError) -> Result {
+        offsets.removeAll()
+        return try body(&offsets)
+    }
+
+    /// The contents of member `index`'s key (between its quotes, still escaped when `isEscaped`).
+    @inline(__always)
+    public func key(_ index: Int) -> (range: Range<Int>, isEscaped: Bool) {
+        let end = offsets.values[4 * index + 1]
+        return end < 0 ? (offsets.values[4 * index]..<(-end - 1), true) : (offsets.values[4 * index]..<end, false)
+    }
+
+    /// The bytes of member `index`'s value.
+    @inline(__always)
+    public func value(_ index: Int) -> Range<Int> {
+        offsets.values[4 * index + 2]..<offsets.values[4 * index + 3]
+    }
+
+    /// Calls `body` with each member of `object` (the bytes this index was made from), in order,
+    /// like `JSONMembers.forEach` but without reading the object again. `body` returns false to stop.
+    public func forEach(in object: UnsafeRawBufferPointer,
+                        _ body: (_ key: UnsafeRawBufferPointer, _ keyIsEscaped: Bool, _ value: Range<Int>) -> Bool) {
+        for index in 0..<count {
+            let (key, isEscaped) = key(index)
+            guard body(UnsafeRawBufferPointer(rebasing: object[key]), isEscaped, value(index)) else { return }
+        }
+    }
+}
