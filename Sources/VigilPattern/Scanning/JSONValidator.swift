@@ -175,6 +175,7 @@ public enum JSONValidator {
 
     /// Returns the offset just past the closing quote of the string starting at `start`;
     /// `escaped` becomes true when the string holds a backslash.
+    @inline(__always)
     static func validateString(_ bytes: UnsafeRawBufferPointer, from start: Int, escaped: inout Bool) throws(EventError) -> Int {
         var position = start + 1
         let count = bytes.count
