@@ -42,8 +42,13 @@ private enum FlowLogCorpus {
             if line.withUnsafeBytes({ FlowLogLineWriter.isBlank($0) }) { continue }
             let format = sections[sections.count - 1].format
             do {
-                let facts = try line.withUnsafeBytes { try writer.writeDetail(of: $0, format: format, into: &detail) }
-                try JSONValidator.validate(detail)
+                let written = ObjectMemberIndex()
+                let facts = try line.withUnsafeBytes {
+                    try writer.writeDetail(of: $0, format: format, into: &detail, members: written)
+                }
+                let validated = ObjectMemberIndex()
+                try detail.withUnsafeBytes { try JSONValidator.validate($0, members: validated) }
+                #expect(memberLayout(written) == memberLayout(validated), "members noted while writing \(String(decoding: detail, as: UTF8.self))")
                 sections[sections.count - 1].records.append((line, String(decoding: detail, as: UTF8.self), facts))
             } catch let problem as InputProblem {
                 #expect(problem.kind == .malformedRecord)
@@ -52,6 +57,14 @@ private enum FlowLogCorpus {
             }
         }
         return sections
+    }
+}
+
+/// Where each member of an indexed object lies: key range, whether escaped, value range.
+func memberLayout(_ index: ObjectMemberIndex) -> [String] {
+    (0..<index.count).map { member in
+        let (key, escaped) = index.key(member)
+        return "\(key) \(escaped) \(index.value(member))"
     }
 }
 
@@ -197,6 +210,23 @@ struct FlowLogTests {
         let format = try #require(header("version future-field log-status"))
         #expect(format.fieldNames == ["version", "future-field", "log-status"])
         #expect(json(render("3 17 OK", format)) == #"{"version":3,"future-field":"17","log-status":"OK"}"#)
+    }
+
+    @Test("the members noted while writing are where a validator finds them, absent fields and escaped names included")
+    func membersNotedWhileWriting() throws {
+        let format = FlowLogFormat(fieldNames: ["version", "na\"me", "tcp-flags", "vpc-id", "log-status"])
+        var writer = FlowLogLineWriter()
+        var detail: [UInt8] = []
+        let written = ObjectMemberIndex()
+        _ = try Array("3 x\\y - vpc-1 OK".utf8).withUnsafeBytes {
+            try writer.writeDetail(of: $0, format: format, into: &detail, members: written)
+        }
+        #expect(String(decoding: detail, as: UTF8.self) == #"{"version":3,"na\"me":"x\\y","vpc-id":"vpc-1","log-status":"OK"}"#)
+        let validated = ObjectMemberIndex()
+        try detail.withUnsafeBytes { try JSONValidator.validate($0, members: validated) }
+        #expect(written.count == 4)
+        #expect(memberLayout(written) == memberLayout(validated))
+        #expect(written.key(1).isEscaped)
     }
 
     // MARK: Values

@@ -36,6 +36,8 @@ public struct FlowLogFormat: Sendable, Equatable {
         /// `keyBytes[keyStart..<keyEnd]` is this field's `"name":`.
         let keyStart: Int
         let keyEnd: Int
+        /// The name holds a character JSON escapes, so its key is written with a backslash.
+        let keyIsEscaped: Bool
         /// Written as a JSON number (the value must be an unsigned decimal integer).
         let isNumeric: Bool
     }
@@ -50,7 +52,9 @@ public struct FlowLogFormat: Sendable, Equatable {
         for name in fieldNames {
             let keyStart = keyBytes.count
             Self.appendKey(name, to: &keyBytes)
-            fields.append(Field(keyStart: keyStart, keyEnd: keyBytes.count, isNumeric: Self.numericFieldNames.contains(name)))
+            fields.append(Field(keyStart: keyStart, keyEnd: keyBytes.count,
+                                keyIsEscaped: keyBytes[keyStart..<keyBytes.count].contains(UInt8(ascii: "\\")),
+                                isNumeric: Self.numericFieldNames.contains(name)))
         }
         self.fields = fields
         self.keyBytes = keyBytes

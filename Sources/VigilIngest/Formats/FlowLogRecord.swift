@@ -57,13 +57,17 @@ public struct FlowLogLineWriter: Sendable {
     ///
     /// A blank line (see `isBlank`) is not a record and throws; callers skip blank lines before
     /// calling. When it throws, `detail` is left empty.
+    ///
+    /// - Parameter members: noted with where each member of `detail` lies as it is written, so
+    ///   that matching goes from member to member instead of reading `detail` again.
     public mutating func writeDetail(of line: UnsafeRawBufferPointer, format: FlowLogFormat,
-                                     into detail: inout [UInt8]) throws(InputProblem) -> FlowRecordFacts {
+                                     into detail: inout [UInt8],
+                                     members: ObjectMemberIndex = ObjectMemberIndex()) throws(InputProblem) -> FlowRecordFacts {
         detail.removeAll(keepingCapacity: true)
         let bytes = line.assumingMemoryBound(to: UInt8.self)
         do {
             try split(bytes, expecting: format.fields.count)
-            return try write(bytes, format: format, into: &detail)
+            return try write(bytes, format: format, into: &detail, members: members)
         } catch {
             detail.removeAll(keepingCapacity: true)
             throw error
@@ -97,13 +101,15 @@ public struct FlowLogLineWriter: Sendable {
     }
 
     private func write(_ bytes: UnsafeBufferPointer<UInt8>, format: FlowLogFormat,
-                       into detail: inout [UInt8]) throws(InputProblem) -> FlowRecordFacts {
+                       into detail: inout [UInt8], members: ObjectMemberIndex) throws(InputProblem) -> FlowRecordFacts {
         // The loop runs on unsafe buffers of the format's plain-value tables, and reports a
         // problem as a value: no retains, no names, no strings until something is wrong.
-        let failure = format.keyBytes.withUnsafeBufferPointer { keys in
-            format.fields.withUnsafeBufferPointer { fields in
-                fieldRanges.withUnsafeBufferPointer { ranges in
-                    Self.writeObject(bytes, ranges: ranges, fields: fields, keys: keys, into: &detail)
+        let failure = members.withNotes { notes in
+            format.keyBytes.withUnsafeBufferPointer { keys in
+                format.fields.withUnsafeBufferPointer { fields in
+                    fieldRanges.withUnsafeBufferPointer { ranges in
+                        Self.writeObject(bytes, ranges: ranges, fields: fields, keys: keys, into: &detail, notes: &notes)
+                    }
                 }
             }
         }
@@ -142,7 +148,7 @@ public struct FlowLogLineWriter: Sendable {
     /// Appends `{…}` for the fields in `ranges`; returns the first field that cannot be written.
     private static func writeObject(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>,
                                     fields: UnsafeBufferPointer<FlowLogFormat.Field>, keys: UnsafeBufferPointer<UInt8>,
-                                    into detail: inout [UInt8]) -> Failure? {
+                                    into detail: inout [UInt8], notes: inout ObjectMemberIndex.Notes) -> Failure? {
         detail.append(UInt8(ascii: "{"))
         var first = true
         for position in ranges.indices {
@@ -152,12 +158,17 @@ public struct FlowLogLineWriter: Sendable {
             let field = fields[position]
             if !first { detail.append(UInt8(ascii: ",")) }
             first = false
+            // The key is written as `"name":`; its contents lie between the quotes.
+            let keyStart = detail.count + 1
             detail.append(contentsOf: UnsafeBufferPointer(rebasing: keys[field.keyStart..<field.keyEnd]))
+            let keyEnd = detail.count - 2
+            let valueStart = detail.count
             if field.isNumeric {
                 if !appendNumber(bytes, range, into: &detail) { return Failure(position: position) }
             } else if let offset = appendString(bytes, range, into: &detail) {
                 return Failure(position: position, invalidUTF8At: offset)
             }
+            notes.append(key: keyStart..<keyEnd, keyIsEscaped: field.keyIsEscaped, value: valueStart..<detail.count)
         }
         detail.append(UInt8(ascii: "}"))
         return nil

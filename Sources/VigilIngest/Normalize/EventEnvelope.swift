@@ -29,6 +29,13 @@ public final class EventEnvelope {
     public internal(set) var recordMembers: ObjectMemberIndex?
     /// A flow record's `detail`, written from its line.
     var flowDetail: [UInt8] = []
+    /// Where the members of `flowDetail` lie, noted as it was written.
+    let flowDetailMembers = ObjectMemberIndex()
+
+    /// Where the members of the `detail` object lie, when known (see `withDetail`).
+    public var detailMembers: ObjectMemberIndex? {
+        kind == .flowLog ? flowDetailMembers : recordMembers
+    }
 
     public init() {}
 

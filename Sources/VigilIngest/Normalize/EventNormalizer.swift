@@ -125,7 +125,7 @@ public struct EventNormalizer {
     private mutating func normalizeFlow(_ record: LogRecord, context: LogFileContext) throws(InputProblem) {
         let envelope = self.envelope
         let facts = try flowWriter.writeDetail(of: record.bytes, format: record.flowFormat ?? .defaultV2,
-                                               into: &envelope.flowDetail)
+                                               into: &envelope.flowDetail, members: envelope.flowDetailMembers)
         envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
         envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
         if let account = facts.accountID {

@@ -36,18 +36,16 @@ public enum JSONValidator {
     public static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int = 1000,
                                      members: ObjectMemberIndex? = nil) throws(EventError) -> Int {
         guard let members else {
-            var unused = ObjectMemberIndex.Offsets()
+            var unused = ObjectMemberIndex.Notes()
             return try validateValue(bytes, from: start, maximumDepth: maximumDepth, noting: false, into: &unused)
         }
-        // The index's storage is lent to the loop for the whole call, so noting a member costs
-        // an append, not a method call with its reference counting.
-        return try members.withOffsets { (offsets) throws(EventError) -> Int in
-            try validateValue(bytes, from: start, maximumDepth: maximumDepth, noting: true, into: &offsets)
+        return try members.withNotes { (notes) throws(EventError) -> Int in
+            try validateValue(bytes, from: start, maximumDepth: maximumDepth, noting: true, into: &notes)
         }
     }
 
     private static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int,
-                                      noting: Bool, into notes: inout ObjectMemberIndex.Offsets) throws(EventError) -> Int {
+                                      noting: Bool, into notes: inout ObjectMemberIndex.Notes) throws(EventError) -> Int {
         var nesting = NestingStack()
         var position = EventScanner.skipWhitespace(bytes, from: start)
         let count = bytes.count

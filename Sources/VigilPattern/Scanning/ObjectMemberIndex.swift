@@ -6,20 +6,25 @@
 /// the large values they do not want, such as CloudTrail's `requestParameters` and
 /// `responseElements`: they go from member to member instead.
 ///
-/// One index is reused record after record by its owner (a reader); what it holds describes the
-/// object last validated into it, with offsets relative to that object's first byte.
+/// One index is reused record after record by its owner (a reader, or a writer of objects such
+/// as a flow record's `detail`); what it holds describes the object last validated or written
+/// into it, with offsets relative to that object's first byte.
 public final class ObjectMemberIndex {
+    /// The members as they are noted, in order.
+    ///
     /// Four offsets per member: key start, key end (the key's contents, without quotes), value
     /// start, value end. A key containing a backslash has its end stored negated, minus one.
-    struct Offsets {
-        private(set) var values: [Int] = []
+    public struct Notes {
+        fileprivate private(set) var values: [Int] = []
 
         mutating func removeAll() {
             values.removeAll(keepingCapacity: true)
         }
 
+        /// Notes the next member: its key's contents (between the quotes; `keyIsEscaped` when
+        /// they hold a backslash) and its value, as offsets from the object's first byte.
         @inline(__always)
-        mutating func append(key: Range<Int>, keyIsEscaped: Bool, value: Range<Int>) {
+        public mutating func append(key: Range<Int>, keyIsEscaped: Bool, value: Range<Int>) {
             values.append(key.lowerBound)
             values.append(keyIsEscaped ? -key.upperBound - 1 : key.upperBound)
             values.append(value.lowerBound)
@@ -27,15 +32,17 @@ public final class ObjectMemberIndex {
         }
     }
 
-    private var offsets = Offsets()
+    private var offsets = Notes()
 
     public init() {}
 
     /// How many members the object has.
     public var count: Int { offsets.values.count / 4 }
 
-    /// Emptied, then lent to `body` to note the members of a new object.
-    func withOffsets<Result>(_ body: (inout Offsets) throws(EventError) -> Result) throws(EventError) -> Result {
+    /// Emptied, then lent to `body` to note the members of a new object. The notes are lent
+    /// rather than appended through the index so that noting costs an append, not a method call
+    /// with its reference counting.
+    public func withNotes<Result, Failure: Error>(_ body: (inout Notes) throws(Failure) -> Result) throws(Failure) -> Result {
         offsets.removeAll()
         return try body(&offsets)
     }

@@ -51,8 +51,7 @@ public final class EnvelopeMatcher {
         if let region { add(envelope.region, for: region) }
         if let detail {
             var failure: EventError?
-            // A flow record's detail is written, not read: the record's index does not describe it.
-            let members = envelope.kind == .flowLog ? nil : envelope.recordMembers
+            let members = envelope.detailMembers
             envelope.withDetail { bytes in
                 do throws(EventError) { try matcher.addObject(bytes, under: detail, members: members) } catch { failure = error }
             }
