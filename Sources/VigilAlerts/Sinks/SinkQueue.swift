@@ -203,6 +203,11 @@ private final class Channel: @unchecked Sendable {
     private var checkpoint: SinkCheckpoint?
     private var abandoned = 0
     private var closing = false
+    /// The sink's thread is waiting for a first entry: an alert must wake it.
+    private var takerIsIdle = false
+    /// The sink's thread is giving the producer a moment to add more alerts to its batch: only
+    /// a full batch (or a marker, or closing) needs to wake it early.
+    private var takerIsGathering = false
     /// Batches stay small so that capacity frees up as the sink works, not only after long runs.
     private let batchLimit = 256
 
@@ -221,7 +226,10 @@ private final class Channel: @unchecked Sendable {
         if let failure { throw failure }
         entries.append(.alert(alert))
         queuedAlerts += 1
-        condition.broadcast()
+        // Waking the thread for every alert would cost a system call and a context switch each.
+        if takerIsIdle || (takerIsGathering && entries.count - head >= batchLimit) {
+            condition.broadcast()
+        }
     }
 
     func enqueueMarker(finishing: Bool) -> UInt64 {
@@ -255,7 +263,9 @@ private final class Channel: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == entries.count && !closing {
+            takerIsIdle = true
             condition.wait()
+            takerIsIdle = false
         }
         guard head < entries.count else { return nil }
         if entries.count - head < batchLimit && !closing, case .alert = entries[entries.count - 1] {
@@ -263,7 +273,9 @@ private final class Channel: @unchecked Sendable {
             // of alerts is taken in a few batches rather than one wake-up (and context switch)
             // per alert. A millisecond is nothing next to a sink's write and sync. Not when a
             // flush or finish is the last entry: whoever asked for it is waiting.
+            takerIsGathering = true
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.001))
+            takerIsGathering = false
         }
         var end = head
         if case .marker = entries[head] {
