@@ -193,12 +193,7 @@ public final class DecodedInput {
                 }
                 inMember = true
             }
-            if chunkStart == chunkEnd {
-                if storedEnded {
-                    endedInsideMember = true
-                    state = .failing(problem(.corruptCompression, "gzip stream ends early (file truncated?)"))
-                    break
-                }
+            if chunkStart == chunkEnd && !storedEnded {
                 do {
                     try refillChunk()
                 } catch {
@@ -207,6 +202,11 @@ public final class DecodedInput {
                 }
                 continue
             }
+            // With the stored input all consumed, this call only drains what the decoder still
+            // holds: output it decoded from consumed input but had no room for (ISA-L holds tens of
+            // KiB when the destination fills; zlib the rest of a match). Only when nothing is left
+            // is the member cut short, so every byte before the cut is delivered, whatever the
+            // destination sizes.
             let step = inflater!.inflate(
                 from: UnsafeRawBufferPointer(rebasing: chunk[chunkStart..<chunkEnd]),
                 into: UnsafeMutableRawBufferPointer(rebasing: destination[produced...]))
@@ -215,9 +215,15 @@ public final class DecodedInput {
             produced += step.produced
             switch step.outcome {
             case .progressing:
-                // Both buffers had room, so zlib must have moved; if not, stop rather than spin.
                 if step.consumed == 0 && step.produced == 0 {
-                    state = .failing(problem(.corruptCompression, "gzip decoding made no progress"))
+                    if chunkStart == chunkEnd {
+                        // The stored input ended inside the member, and nothing decoded is left.
+                        endedInsideMember = true
+                        state = .failing(problem(.corruptCompression, "gzip stream ends early (file truncated?)"))
+                    } else {
+                        // Both buffers had room, so the decoder must have moved; if not, stop rather than spin.
+                        state = .failing(problem(.corruptCompression, "gzip decoding made no progress"))
+                    }
                 }
             case .memberEnded:
                 inMember = false
