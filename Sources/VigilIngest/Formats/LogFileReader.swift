@@ -37,7 +37,6 @@ public final class LogFileReader {
     /// the unfinished end is held back rather than read or reported (see `endedEarly`).
     public let endIsProvisional: Bool
     private let cancellation: ReadCancellation?
-    private let input: DecodedInput
     /// With `endIsProvisional`: the input ended before its last record was complete (a line
     /// without its newline, an array, object or record still open, a gzip stream cut inside a
     /// member, or too little to tell the format yet), so reading stopped before that record and
@@ -48,12 +47,23 @@ public final class LogFileReader {
 
     /// A reader of `input`. `endIsProvisional`: the input may still grow (see `endedEarly`);
     /// records then get the same ordinals as in a later read of the longer input. `cancellation`
-    /// stops the read early (checked as the window is refilled).
-    public init(input: DecodedInput, limits: ReaderLimits = ReaderLimits(), endIsProvisional: Bool = false,
-                cancellation: ReadCancellation? = nil) {
-        window = DecodedWindow(input: input)
+    /// stops the read early (checked as the window is refilled). `decodeAhead`: decode on a thread
+    /// of its own while this one reads the records (see `DecodedWindow`), for large files when
+    /// there is a core to spare; the records and problems are the same either way.
+    ///
+    /// The input belongs to the reader until `read(into:)` returns: only then may its offsets be
+    /// looked at (with `decodeAhead`, another thread decodes it until then).
+    public convenience init(input: DecodedInput, limits: ReaderLimits = ReaderLimits(), endIsProvisional: Bool = false,
+                            cancellation: ReadCancellation? = nil, decodeAhead: Bool = false) {
+        self.init(input: input, limits: limits, endIsProvisional: endIsProvisional, cancellation: cancellation,
+                  aheadLayout: decodeAhead ? .standard : nil)
+    }
+
+    /// With `aheadLayout`, decodes ahead in a ring of that layout (tests use small ones).
+    init(input: DecodedInput, limits: ReaderLimits = ReaderLimits(), endIsProvisional: Bool = false,
+         cancellation: ReadCancellation? = nil, aheadLayout: DecodeAhead.Layout?) {
+        window = DecodedWindow(input: input, ahead: aheadLayout)
         path = input.path
-        self.input = input
         self.limits = limits
         self.endIsProvisional = endIsProvisional
         self.cancellation = cancellation
@@ -71,9 +81,11 @@ public final class LogFileReader {
         mark = nil
         position = window.end
         while readMore() { position = window.end }
+        // The input is the caller's again (a decode-ahead thread has ended).
+        window.stopDecoding()
         // Damage found before a cancellation is still damage: it is reported either way.
         if let problem = window.inputProblem {
-            if endIsProvisional && input.endedInsideMember {
+            if endIsProvisional && window.endedInsideMember {
                 endedEarly = true
             } else {
                 visitor.report(problem)
@@ -95,8 +107,8 @@ public final class LogFileReader {
         if wasCancelled { return true }
         guard endIsProvisional else { return false }
         if window.inputProblem != nil {
-            guard input.endedInsideMember else { return false }
-        } else if input.encoding == .gzip {
+            guard window.endedInsideMember else { return false }
+        } else if window.encoding == .gzip {
             return false
         }
         endedEarly = true
@@ -611,6 +623,8 @@ public final class LogFileReader {
         if wasCancelled { return false }
         if let cancellation, cancellation.isCancelled {
             wasCancelled = true
+            // Not a buffer more: a decode-ahead thread stops now, not at the end of the file.
+            window.stopDecoding()
             return false
         }
         let keep = min(mark ?? position, position)
