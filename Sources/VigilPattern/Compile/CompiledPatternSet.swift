@@ -117,7 +117,7 @@ final class CompiledField: @unchecked Sendable {
     var literals: [(bytes: [UInt8], test: Int32)] = []
     var numericEquals: [Double: [Int32]] = [:]
     var numericRanges: [(range: NumericRange, test: Int32)] = []
-    var ipRanges: [(range: IPRange, test: Int32)] = []
+    var ipRanges = IPRangeIndex()
     /// The `exists: true` test, if any pattern uses it on this field.
     var existsTest: Int32 = -1
     /// `anything-but` tests: `negationTests[i]` is met when none of the tests in
@@ -265,7 +265,7 @@ extension CompiledPatternSet {
             case .numericRange(let range):
                 fields[index].numericRanges.append((range, test))
             case .ipRange(let range):
-                fields[index].ipRanges.append((range, test))
+                fields[index].ipRanges.insert(range, test: test)
             case .exists(true):
                 fields[index].existsTest = test
             default:

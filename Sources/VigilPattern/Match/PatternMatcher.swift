@@ -230,9 +230,7 @@ public final class PatternMatcher {
             }
         }
         if !field.ipRanges.isEmpty, let address = IPAddress.parse(value) {
-            for entry in field.ipRanges where entry.range.contains(address) {
-                hit(entry.test, stamp)
-            }
+            field.ipRanges.forEachTest(containing: address) { hit($0, stamp) }
         }
     }
 
