@@ -194,7 +194,7 @@ def main():
     pool = sorted({(r["eventSource"], r["eventName"]) for path in glob.glob(os.path.join(corpus, "AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz"))[:3]
                    for r in json.loads(subprocess.run(["gzip", "-dc", path], capture_output=True).stdout)["Records"]})
     rule_sets = {}
-    for count in (20, 200, 2000):
+    for count in (20, 200, 2000, 10000):
         directory = os.path.join(BENCH, f"rules-v3-{count}")
         if not os.path.isdir(directory):
             write_rules(directory, count, pool)
@@ -265,7 +265,7 @@ def scaling(corpus, repeat):
         timing = run(f"{VIGIL} replay --quiet --rules {ROOT}/Rules --sink file:/dev/null {directory}", repeat)
         rows["files"].append({"files": files, "time": timing, "per_file_ms": timing[0] / files * 1000})
         print("files", files, timing, flush=True)
-    for megabytes in (1, 10, 100):
+    for megabytes in (1, 10, 100, 1000):
         directory = os.path.join(BENCH, f"scale-size-{megabytes}")
         if not os.path.isdir(directory):
             write_tree(directory, 1, int(megabytes * 1e6 / 1400))
@@ -308,10 +308,13 @@ def write_report(results, arguments):
     twenty = next(entry["time"][0] for entry in results["rules"] if entry["rules"] == 20)
     for entry in results["rules"]:
         lines.append(f"| {entry['rules']:,} | {entry['time'][0]:.2f} | {entry['mb_per_s']:.0f} | {entry['time'][0] / twenty:.2f} | {entry['time'][2]:.0f} |")
-    lines += ["", "Synthetic rules mix the pack's shapes: exact names, prefixes, CIDRs, wildcards and nested fields; "
-              "like real detection rules few match (one in a hundred names an API the corpus has, the others a near "
-              "miss), so the matcher is measured rather than the writing of alerts (`Benchmarks/run-benchmarks.py`, "
-              "`write_rules`). The machine is shared: compare ratios within one run, not figures across runs.", ""]
+    lines += ["", "Synthetic rules mix the pack's shapes: exact names, prefixes, CIDRs, wildcards and nested fields. "
+              "Like real detection rules few match: every set holds the same two rules that name APIs the corpus has, "
+              "and near misses of them for the rest (same service, a name that differs in its last letters), so every "
+              "set raises the same alerts and only the number of rules the matcher holds changes "
+              "(`Benchmarks/run-benchmarks.py`, `write_rules`; alert rate is measured on its own below). Times include "
+              "loading and compiling the rules: about 0.07 s for 2,000 rule files and 0.26 s for 10,000. "
+              "The machine is shared: compare ratios within one run, not figures across runs.", ""]
     scaling_rows = results.get("scaling")
     if scaling_rows:
         lines += ["## Scaling (CloudTrail, the rule pack)", "",
@@ -327,7 +330,8 @@ def write_report(results, arguments):
         lines.append("")
     cloudtrail = results["kinds"]["cloudtrail"]
     two_thousand = next(entry for entry in results["rules"] if entry["rules"] == 2000)
-    peak = max([entry["pack"][2] for entry in results["kinds"].values()] + [entry["time"][2] for entry in results["rules"]])
+    peak = max([entry["pack"][2] for entry in results["kinds"].values()] + [entry["time"][2] for entry in results["rules"]]
+               + [row["time"][2] for row in (scaling_rows or {}).get("size", [])])
     def verdict(met): return "met" if met else "**not met**"
     lines += ["## Against the targets", "",
               "| target | measured | |", "|---|---:|---|",
