@@ -68,11 +68,9 @@ public enum JSONMembers {
     public static func stringContents(of range: Range<Int>, in bytes: UnsafeRawBufferPointer)
         -> (contents: Range<Int>, isEscaped: Bool)? {
         guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
-        var escaped = false
-        for index in range.dropFirst().dropLast() where bytes[index] == UInt8(ascii: "\\") {
-            escaped = true
-            break
-        }
-        return ((range.lowerBound + 1)..<(range.upperBound - 1), escaped)
+        let contents = (range.lowerBound + 1)..<(range.upperBound - 1)
+        // The first quote or backslash from the start: the closing quote unless there is an escape.
+        let special = JSONString.nextQuoteOrBackslash(in: bytes, from: contents.lowerBound) ?? contents.upperBound
+        return (contents, special < contents.upperBound)
     }
 }
