@@ -46,6 +46,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // AWS access: Signature Version 4, credentials and region from the standard places.
+        .target(
+            name: "VigilAWS",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
         // its progress in the state database.
         .target(
@@ -80,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "VigilAlertsTests",
             dependencies: ["VigilAlerts", "VigilPattern"]
+        ),
+        .testTarget(
+            name: "VigilAWSTests",
+            dependencies: ["VigilAWS"]
         ),
         .testTarget(
             name: "VigilPipelineTests",
