@@ -245,17 +245,7 @@ struct DecodeAheadTests {
 
     @Test("Reading ~12 MB of records with a 1 MiB limit keeps the memory to the ring and a few MB")
     func boundedMemory() throws {
-        var body = Array(#"{"Records":["#.utf8)
-        var index = 0
-        var bigRecords = 0
-        while body.count < 12 << 20 {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            let padding = index % 2000 == 1000 ? 900_000 : 0
-            if padding > 0 { bigRecords += 1 }
-            body.append(contentsOf: Fixture.cloudTrail(index, padding: padding).utf8)
-            index += 1
-        }
-        body.append(contentsOf: "]}".utf8)
+        let (body, records, bigRecords) = Fixture.largeCloudTrailFile(atLeast: 12 << 20, bigEvery: 2000)
         let reader = LogFileReader(input: DecodedInput(bytes: Harness.gzip(body), name: "big.gz"),
                                    limits: ReaderLimits(maximumRecordSize: 1 << 20), aheadLayout: .standard)
         let window = reader.window
@@ -266,7 +256,7 @@ struct DecodeAheadTests {
         collector.onVisit = { _ in largest = max(largest, window.capacity) }
         reader.read(into: &collector)
         #expect(collector.problems.isEmpty)
-        #expect(collector.recordCount == index)
+        #expect(collector.recordCount == records)
         #expect(bigRecords >= 4)
         #expect(largest > ring, "the large records went through the combined buffer")
         #expect(largest <= ring + (4 << 20), "window grew to \(largest) bytes")

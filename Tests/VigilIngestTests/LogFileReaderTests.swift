@@ -558,18 +558,8 @@ struct LogFileReaderBadInputTests {
 
     @Test("Reading ~30 MB of records with a 1 MiB limit keeps the window to a few MB")
     func boundedWindow() throws {
-        var body = Array(#"{"Records":["#.utf8)
-        var index = 0
-        var bigRecords = 0
-        while body.count < 30 << 20 {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            // Now and then a record close to the limit, which the window must grow for and then give back.
-            let padding = index % 5000 == 2500 ? 900_000 : 0
-            if padding > 0 { bigRecords += 1 }
-            body.append(contentsOf: Fixture.cloudTrail(index, padding: padding).utf8)
-            index += 1
-        }
-        body.append(contentsOf: "]}".utf8)
+        // Now and then a record close to the limit, which the window must grow for and then give back.
+        let (body, records, bigRecords) = Fixture.largeCloudTrailFile(atLeast: 30 << 20, bigEvery: 5000)
         try Harness.withDirectory { directory in
             let path = try Harness.write(body, to: directory, name: "big.json")
             let reader = LogFileReader(input: try DecodedInput(path: path), limits: ReaderLimits(maximumRecordSize: 1 << 20))
@@ -580,7 +570,7 @@ struct LogFileReaderBadInputTests {
             collector.onVisit = { _ in largest = max(largest, window.capacity) }
             reader.read(into: &collector)
             #expect(collector.problems.isEmpty)
-            #expect(collector.recordCount == index)
+            #expect(collector.recordCount == records)
             #expect(bigRecords >= 4)
             // 30 MB read through a window that never held more than a few MB…
             #expect(largest <= 4 << 20, "window grew to \(largest) bytes")

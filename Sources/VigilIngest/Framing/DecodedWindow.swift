@@ -51,14 +51,9 @@ final class DecodedWindow {
     private(set) var inputProblem: InputProblem?
     private let readSize: Int
 
-    /// A window over `input`, decoded on the reader's thread, or on a thread of its own with
-    /// `decodeAhead`. From now on the input must only be used through the window until the read is
-    /// over (`stopDecoding()`, or the window's end).
-    convenience init(input: DecodedInput, decodeAhead: Bool = false) {
-        self.init(input: input, ahead: decodeAhead ? .standard : nil)
-    }
-
-    /// With `ahead`, decodes ahead in a ring of that layout (tests use small ones).
+    /// A window over `input`, decoded on the reader's thread, or with `ahead` on a thread of its
+    /// own into a ring of that layout (tests use small ones). From now on the input must only be
+    /// used through the window until the read is over (`stopDecoding()`, or the window's end).
     init(input: DecodedInput, readSize: Int = 256 * 1024, ahead: DecodeAhead.Layout?) {
         self.readSize = readSize
         if let ahead {

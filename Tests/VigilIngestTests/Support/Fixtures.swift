@@ -3,6 +3,25 @@ import VigilPattern
 
 /// Small, realistic records written as compact JSON text, the same for the same arguments.
 enum Fixture {
+    /// A CloudTrail log file `{"Records":[…]}` of at least `size` bytes, in which every
+    /// `bigEvery`-th record (counting from `bigEvery / 2`) is padded to about 900 KB, close to a
+    /// 1 MiB record limit: what a reader's window must grow for and then give back. Returns the
+    /// file's bytes, its record count and how many records are big.
+    static func largeCloudTrailFile(atLeast size: Int, bigEvery: Int) -> (body: [UInt8], records: Int, bigRecords: Int) {
+        var body = Array(#"{"Records":["#.utf8)
+        var index = 0
+        var bigRecords = 0
+        while body.count < size {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            let padding = index % bigEvery == bigEvery / 2 ? 900_000 : 0
+            if padding > 0 { bigRecords += 1 }
+            body.append(contentsOf: cloudTrail(index, padding: padding).utf8)
+            index += 1
+        }
+        body.append(contentsOf: "]}".utf8)
+        return (body, index, bigRecords)
+    }
+
     /// A CloudTrail record (eventVersion 1.08) on one line.
     static func cloudTrail(_ index: Int, eventName: String = "GetObject", eventSource: String = "s3.amazonaws.com",
                            eventType: String = "AwsApiCall", padding: Int = 0) -> String {
