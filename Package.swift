@@ -86,9 +86,15 @@ let package = Package(
             name: "VigilAlertsTests",
             dependencies: ["VigilAlerts", "VigilPattern"]
         ),
+        // What several test targets share: a moto server (S3, SQS and STS) and its boto3 fixture script.
+        .target(
+            name: "VigilTestSupport",
+            path: "Tests/VigilTestSupport",
+            exclude: ["moto_fixture.py"]
+        ),
         .testTarget(
             name: "VigilAWSTests",
-            dependencies: ["VigilAWS"],
+            dependencies: ["VigilAWS", "VigilTestSupport"],
             // Run by the tests with python3 (botocore's signatures), not compiled.
             exclude: ["Support/botocore_sign.py"]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilAWS
 
 /// Credentials and region from the environment and the shared files, in the SDKs' order.
@@ -13,6 +14,9 @@ struct CredentialChainTests {
         if let config { try config.write(toFile: home + "/.aws/config", atomically: true, encoding: .utf8) }
         return home
     }
+
+    /// Instance metadata turned off, so that a test whose chain finds nothing never asks 169.254.169.254.
+    static let offEC2 = ["AWS_EC2_METADATA_DISABLED": "true"]
 
     static let files = (
         credentials: """
@@ -94,9 +98,10 @@ struct CredentialChainTests {
     @Test("nothing found, or half a key, is a clear error without secrets")
     func errors() throws {
         let home = try Self.home()
-        #expect(throws: AWSAccessError.self) { try CredentialChain(environment: [:], homeDirectory: home).credentials() }
+        #expect(throws: AWSAccessError.self) { try CredentialChain(environment: Self.offEC2, homeDirectory: home).credentials() }
         do {
-            _ = try CredentialChain(environment: ["AWS_PROFILE": "missing"], homeDirectory: home).credentials()
+            _ = try CredentialChain(environment: Self.offEC2.merging(["AWS_PROFILE": "missing"]) { $1 }, homeDirectory: home).credentials()
+            Issue.record("credentials were found in an empty home")
         } catch {
             #expect(error.kind == .noCredentials)
             #expect(error.message.contains("profile missing"))
@@ -109,10 +114,97 @@ struct CredentialChainTests {
         }
         let halfProfile = try Self.home(credentials: "[default]\naws_access_key_id = AKIA\n")
         do {
-            _ = try CredentialChain(environment: [:], homeDirectory: halfProfile).credentials()
+            _ = try CredentialChain(environment: Self.offEC2, homeDirectory: halfProfile).credentials()
             Issue.record("a profile without its secret was accepted")
         } catch {
             #expect(error.kind == .badConfiguration)
         }
+    }
+
+    @Test("when nothing is found, the error names every place looked at, in order, and why each had nothing")
+    func everyPlaceNamed() throws {
+        let home = try Self.home(config: "[profile audit]\nregion = us-east-2\n")
+        let environment = Self.offEC2.merging(["AWS_PROFILE": "audit"]) { $1 }
+        do {
+            _ = try CredentialChain(environment: environment, homeDirectory: home).credentials()
+            Issue.record("credentials were found in an empty home")
+        } catch {
+            #expect(error.kind == .noCredentials)
+            let expected = [
+                "environment: AWS_ACCESS_KEY_ID is not set",
+                "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set and profile audit has no web_identity_token_file",
+                "profile audit in \(home)/.aws/credentials: no such file",
+                "profile audit in \(home)/.aws/config: no aws_access_key_id",
+                "container endpoint: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
+                "instance metadata: disabled by AWS_EC2_METADATA_DISABLED",
+            ]
+            let positions = expected.map { error.message.range(of: $0)?.lowerBound }
+            #expect(!positions.contains(nil), "\(error.message)")
+            let found = positions.compactMap { $0 }
+            #expect(found == found.sorted(), "places out of order: \(error.message)")
+            #expect(!error.message.contains("not read yet"))
+        }
+    }
+
+    @Test("a profile that assumes a role from another profile, or runs a process, is refused plainly rather than skipped")
+    func unsupportedProfiles() throws {
+        let home = try Self.home(credentials: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
+                                 config: """
+                                     [profile assumer]
+                                     role_arn = arn:aws:iam::123456789012:role/audit
+                                     source_profile = base
+
+                                     [profile process]
+                                     credential_process = /usr/local/bin/get-creds
+                                     """)
+        for (profile, mentions) in [("assumer", "source_profile"), ("process", "credential_process")] {
+            do {
+                _ = try CredentialChain(environment: Self.offEC2.merging(["AWS_PROFILE": profile]) { $1 }, homeDirectory: home)
+                    .credentials()
+                Issue.record("profile \(profile) gave credentials")
+            } catch {
+                #expect(error.kind == .badConfiguration)
+                #expect(error.message.contains("profile \(profile)") && error.message.contains(mentions), "\(error.message)")
+            }
+        }
+    }
+
+    @Test("precedence: environment keys, then web identity, then the profile, then the container endpoint, then instance metadata")
+    func precedence() throws {
+        let moto = try MotoServer()
+        defer { moto.stop() }
+        let imds = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata())
+        defer { imds.stop() }
+        let container = try CredentialsTestServer(respond: CredentialEndpointHandlers.container(authorization: "container-auth"))
+        defer { container.stop() }
+        let home = try Self.home(config: "[profile keys]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n")
+        let tokenFile = home + "/web-identity-token"
+        try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2aWdpbCJ9.c2lnbmF0dXJl".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+
+        let environmentKeys = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s"]
+        let webIdentity = ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/vigil",
+                           "AWS_ENDPOINT_URL_STS": moto.endpoint, "AWS_REGION": "us-east-1"]
+        let profileKeys = ["AWS_PROFILE": "keys"]
+        let containerEndpoint = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": container.endpoint + "/v1/credentials",
+                                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth"]
+        let instanceMetadata = ["AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint]
+
+        func source(_ parts: [[String: String]]) throws -> AWSCredentials {
+            let environment = parts.reduce(into: [String: String]()) { $0.merge($1) { $1 } }
+            return try CredentialChain(environment: environment, homeDirectory: home).credentials()
+        }
+        let all = [environmentKeys, webIdentity, profileKeys, containerEndpoint, instanceMetadata]
+        #expect(try source(all).source == "environment")
+        let fromSTS = try source(Array(all.dropFirst()))
+        #expect(fromSTS.source.hasPrefix("web identity"))
+        #expect(fromSTS.sessionToken != nil && fromSTS.expiration != nil)
+        #expect(try source(Array(all.dropFirst(2))).source == "profile keys in \(home)/.aws/config")
+        let fromContainer = try source(Array(all.dropFirst(3)))
+        #expect(fromContainer.accessKeyID == "ASIACONTAINER" && fromContainer.source.hasPrefix("container endpoint"))
+        let fromInstance = try source(Array(all.dropFirst(4)))
+        #expect(fromInstance.accessKeyID == "ASIAIMDS" && fromInstance.source.hasPrefix("instance metadata"))
+        // Each place was asked only when every place before it had nothing.
+        #expect(container.requests.count == 1)
+        #expect(imds.requests.filter { $0.method == "PUT" }.count == 1)
     }
 }

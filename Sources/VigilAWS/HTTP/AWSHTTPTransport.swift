@@ -1,0 +1,150 @@
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Sends one HTTP request and waits for the whole answer: what `AWSClient` signs requests for.
+///
+/// A protocol so that credential providers (instance metadata, the ECS endpoint) and tests can use
+/// the same client code over another transport.
+public protocol AWSHTTPTransport: Sendable {
+    /// Sends `request` and returns the answer, whatever its status; throws when no HTTP answer came
+    /// within `timeout` seconds or the connection failed.
+    func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse
+}
+
+/// Why no HTTP answer came: said without the URL's query, which may hold tokens.
+public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        case timedOut
+        case connectionFailed
+        case cancelled
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// `AWSHTTPTransport` over URLSession (FoundationNetworking on Linux, which is libcurl).
+///
+/// Each call blocks its thread until the answer: Vigil's pipeline runs on threads of its own, not
+/// in Swift concurrency, and a blocking call keeps the S3 and SQS code straight-line. Redirects are
+/// not followed: a signed request must not be replayed to wherever a 3xx points, and S3's
+/// wrong-region redirect is better reported (it names the bucket's region) than chased.
+public final class URLSessionTransport: AWSHTTPTransport {
+    private let session: URLSession
+
+    /// - Parameter maximumConnectionsPerHost: connections kept to one host, for parallel downloads.
+    public init(maximumConnectionsPerHost: Int = 16) {
+        let settings = URLSessionConfiguration.ephemeral
+        settings.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
+        settings.requestCachePolicy = .reloadIgnoringLocalCacheData
+        settings.urlCache = nil
+        settings.httpCookieStorage = nil
+        settings.httpShouldSetCookies = false
+        // The caller's wait bounds each request; these only back it up.
+        settings.timeoutIntervalForRequest = 3600
+        settings.timeoutIntervalForResource = 24 * 3600
+        session = URLSession(configuration: settings, delegate: RedirectRefusal(), delegateQueue: nil)
+    }
+
+    deinit {
+        session.invalidateAndCancel()
+    }
+
+    public func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse {
+        guard let url = URL(string: request.url) else {
+            throw AWSTransportError(.connectionFailed, "\(request.scheme)://\(request.host) is not a valid URL")
+        }
+        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
+                                    timeoutInterval: timeout.rounded(.up) + 1)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers where name.lowercased() != "host" {
+            urlRequest.setValue(value, forHTTPHeaderField: name)
+        }
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+            urlRequest.httpBody = Data(request.body)
+        }
+        let exchange = Exchange()
+        let task = session.dataTask(with: urlRequest) { data, response, error in
+            exchange.complete(data: data, response: response, error: error)
+        }
+        task.resume()
+        guard let answer = exchange.wait(seconds: timeout) else {
+            task.cancel()
+            throw AWSTransportError(.timedOut, "No answer from \(request.host) within \(Int(timeout.rounded())) s")
+        }
+        switch answer {
+        case .answered(let response):
+            return response
+        case .failed(let code):
+            throw Self.failure(code, host: request.host)
+        }
+    }
+
+    /// A sentence from the error code alone: URLSession's descriptions repeat the whole URL.
+    private static func failure(_ code: URLError.Code?, host: String) -> AWSTransportError {
+        switch code {
+        case .timedOut?: AWSTransportError(.timedOut, "No answer from \(host) in time")
+        case .cancelled?: AWSTransportError(.cancelled, "The request to \(host) was cancelled")
+        case .cannotConnectToHost?: AWSTransportError(.connectionFailed, "\(host) refused the connection")
+        case .networkConnectionLost?: AWSTransportError(.connectionFailed, "\(host) closed the connection before answering")
+        case .cannotFindHost?, .dnsLookupFailed?: AWSTransportError(.connectionFailed, "The host name \(host) could not be resolved")
+        case .notConnectedToInternet?: AWSTransportError(.connectionFailed, "There is no network route to \(host)")
+        case .secureConnectionFailed?, .serverCertificateUntrusted?, .serverCertificateHasBadDate?,
+             .serverCertificateHasUnknownRoot?, .serverCertificateNotYetValid?:
+            AWSTransportError(.connectionFailed, "The TLS connection to \(host) failed")
+        case let code?: AWSTransportError(.connectionFailed, "The request to \(host) failed (URLError \(code.rawValue))")
+        case nil: AWSTransportError(.connectionFailed, "The request to \(host) failed")
+        }
+    }
+}
+
+/// Hands a data task's answer from URLSession's callback thread to the waiting caller.
+private final class Exchange: Sendable {
+    enum Answer: Sendable {
+        case answered(AWSResponse)
+        case failed(URLError.Code?)
+    }
+
+    private let answer = Mutex<Answer?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    func complete(data: Data?, response: URLResponse?, error: (any Error)?) {
+        let result: Answer
+        if let error {
+            result = .failed((error as? URLError)?.code)
+        } else if let response = response as? HTTPURLResponse {
+            var headers: [String: String] = [:]
+            for (name, value) in response.allHeaderFields {
+                if let name = name as? String, let value = value as? String { headers[name] = value }
+            }
+            result = .answered(AWSResponse(status: response.statusCode, headers: headers, body: data.map { [UInt8]($0) } ?? []))
+        } else {
+            result = .failed(.badServerResponse)
+        }
+        answer.withLock { $0 = result }
+        done.signal()
+    }
+
+    func wait(seconds: Double) -> Answer? {
+        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+        return answer.withLock { $0 }
+    }
+}
+
+/// Declines every redirect, so the 3xx answer itself reaches the caller.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+}
