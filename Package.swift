@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         // SQLite (Debian's libsqlite3-dev) for durable state: the webhook spool, windows, checkpoints.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // Prometheus text exposition for `--metrics-listen`.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Pattern parsing, validation, compilation and byte-level matching. No Foundation on the hot path.
@@ -57,6 +59,13 @@ let package = Package(
             name: "VigilPipeline",
             dependencies: ["VigilIngest", "VigilAlerts", "VigilPattern", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Operations: Prometheus metrics and /healthz, served on `--metrics-listen`.
+        .target(
+            name: "VigilMetrics",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The command line: argument parsing and output only.
         .executableTarget(
             name: "vigil",
@@ -97,6 +106,10 @@ let package = Package(
             dependencies: ["VigilAWS", "VigilTestSupport"],
             // Run by the tests with python3 (botocore's signatures), not compiled.
             exclude: ["Support/botocore_sign.py"]
+        ),
+        .testTarget(
+            name: "VigilMetricsTests",
+            dependencies: ["VigilMetrics"]
         ),
         .testTarget(
             name: "VigilPipelineTests",
