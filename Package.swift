@@ -57,7 +57,10 @@ let package = Package(
         // its progress in the state database.
         .target(
             name: "VigilPipeline",
-            dependencies: ["VigilIngest", "VigilAlerts", "VigilPattern", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "VigilIngest", "VigilAlerts", "VigilPattern", "VigilAWS", "VigilMetrics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Operations: Prometheus metrics and /healthz, served on `--metrics-listen`.
         .target(
@@ -74,6 +77,8 @@ let package = Package(
                 "VigilIngest",
                 "VigilAlerts",
                 "VigilPipeline",
+                "VigilAWS",
+                "VigilMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilPipelineTests",
-            dependencies: ["VigilPipeline", "VigilIngest", "VigilAlerts", "VigilPattern"]
+            dependencies: ["VigilPipeline", "VigilIngest", "VigilAlerts", "VigilPattern", "VigilAWS", "VigilTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAWS
 import VigilAlerts
 import VigilIngest
 import VigilPipeline
@@ -14,6 +15,11 @@ struct ReplayCommand: ParsableCommand {
             recognized by content) from the files and directories given, recursively. Alerts go \
             to the sinks as JSON Lines (stdout, files) or POSTs (webhooks); a summary goes to \
             stderr at the end. Replay waits until every alert is delivered or dead-lettered.
+
+            An s3://BUCKET/PREFIX argument reads the bucket straight from S3 (a backfill): in the \
+            AWSLogs/ACCOUNT/SERVICE/REGION/YYYY/MM/DD/ layout, only the days of --from/--to, the \
+            accounts of --account and the regions of --region are listed, never the whole \
+            bucket, and objects are downloaded several at a time.
 
             Exit status: 0 done; 1 done, but some input could not be read (each problem is \
             reported on stderr with file and offset), an alert was dead-lettered, or a sink failed; \
@@ -33,12 +39,19 @@ struct ReplayCommand: ParsableCommand {
         valueName: "N"))
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
-    @Argument(help: ArgumentHelp("Log files and directories.", valueName: "PATH"))
+    @OptionGroup var aws: AWSOptions
+
+    @Argument(help: ArgumentHelp("Log files and directories, and s3://BUCKET/PREFIX locations.", valueName: "PATH"))
     var paths: [String]
+
+    private var locations: [S3Location] { paths.filter { $0.hasPrefix("s3://") }.compactMap(S3Location.init(url:)) }
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
+        for path in paths where path.hasPrefix("s3://") && S3Location(url: path) == nil {
+            throw ValidationError("not an S3 location (s3://BUCKET/PREFIX): \(path)")
+        }
     }
 
     func run() throws {
@@ -54,7 +67,22 @@ struct ReplayCommand: ParsableCommand {
             CommandInput.printError(error.description)
             throw ExitCode(2)
         }
-        var options = Replay.Options(paths: paths)
+        var options = Replay.Options(paths: paths.filter { !$0.hasPrefix("s3://") })
+        if !locations.isEmpty {
+            do {
+                let s3 = try aws.makeAccess().s3
+                let listing = try S3Backfill(s3: s3, filter: filter).list(locations)
+                options.objects = listing.objects
+                options.s3 = s3
+                if !quiet {
+                    StandardError.write("vigil replay: \(listing.objects.count) objects under "
+                        + "\(listing.prefixesListed.count) prefixes (\(listing.foldersListed.count) folder listings)\n")
+                }
+            } catch {
+                CommandInput.printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
         options.filter = filter
         options.limits = selection.limits
         options.showsProgress = !quiet

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import VigilAlerts
+import VigilAWS
 import VigilIngest
+import VigilMetrics
 import VigilPipeline
 
 /// `vigil tail`: follow log directories as they fill, until SIGINT or SIGTERM.
 struct TailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail",
-        abstract: "Follow log directories as a sync job fills them, and alert within seconds.",
+        abstract: "Follow log directories as a sync job fills them, or an SQS queue of S3 notifications, and alert within seconds.",
         discussion: """
             Reads what the directories hold (or, with --from-now, only what is added), then \
             follows new files and growing files, recursively, with inotify (or --poll). Progress, \
@@ -16,6 +18,13 @@ struct TailCommand: ParsableCommand {
             move only after the sinks have taken the alerts, so `kill -9` loses nothing and the \
             file sink holds no alert twice. A file still being written is read as far as its \
             records are complete, and the rest once it has stopped changing for --settle.
+
+            With --sqs, objects announced on the queue (S3 event notifications, sent directly, \
+            through SNS, or as EventBridge Object Created events) are read straight from S3. A \
+            message is deleted only after the sinks have taken its objects' alerts; its visibility \
+            is extended while a large object is read; one that fails is left to come back after \
+            the visibility timeout, and to the queue's redrive policy. Several tails may share \
+            one queue, each with its own state directory.
 
             SIGINT or SIGTERM: commit and exit 0. SIGHUP, or a change to a rule or configuration \
             file: reload (an invalid new set is refused and the old one keeps running). A health \
@@ -54,11 +63,32 @@ struct TailCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How often to print a health line on stderr (0 for never).", valueName: "DURATION"))
     var healthInterval = "60s"
 
+    @Option(name: .customLong("sqs"), help: ArgumentHelp(
+        "Consume this SQS queue of S3 event notifications and read the objects it announces.", valueName: "QUEUE_URL"))
+    var queueURL: String?
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics on /metrics and a health check on /healthz at this address (e.g. 127.0.0.1:9464, :9464).",
+        valueName: "ADDR:PORT"))
+    var metricsListen: String?
+
     @Argument(help: ArgumentHelp("Directories to follow.", valueName: "DIR"))
-    var directories: [String]
+    var directories: [String] = []
 
     func validate() throws {
-        if directories.isEmpty { throw ValidationError("Give at least one directory to follow.") }
+        if directories.isEmpty && queueURL == nil { throw ValidationError("Give at least one directory to follow, or --sqs QUEUE_URL.") }
+        if let queueURL, SQSClient.endpoint(ofQueueURL: queueURL) == nil {
+            throw ValidationError("--sqs: not a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME): \(queueURL)")
+        }
+        if let metricsListen {
+            do {
+                _ = try MetricsServer.parseListenAddress(metricsListen)
+            } catch {
+                throw ValidationError("--metrics-listen: \(error)")
+            }
+        }
         for (name, text) in [("--poll-interval", pollInterval), ("--settle", settle)] where DurationText.seconds(text) == nil {
             throw ValidationError("\(name): not a duration: \(text) (write e.g. 2s, 500ms, 1m)")
         }
@@ -93,6 +123,32 @@ struct TailCommand: ParsableCommand {
         options.pollInterval = DurationText.seconds(pollInterval)!
         options.settleTime = DurationText.seconds(settle)!
         options.healthInterval = healthInterval == "0" ? 0 : DurationText.seconds(healthInterval)!
+        var server: MetricsServer?
+        if let metricsListen {
+            let metrics = PipelineMetrics()
+            do {
+                let started = try MetricsServer(listen: metricsListen, metrics: metrics.metrics, health: metrics.health)
+                try started.start()
+                server = started
+            } catch {
+                CommandInput.printError("--metrics-listen: \(error)")
+                throw ExitCode(2)
+            }
+            options.metrics = metrics
+        }
+        if let queueURL {
+            do {
+                let access = try aws.makeAccess(queueURL: queueURL, metrics: options.metrics?.metrics)
+                var input = QueueInput(queue: access.sqs!, s3: access.s3)
+                if let metrics = options.metrics {
+                    input.onEvent = { @Sendable event in metrics.queueEvent(event) }
+                }
+                options.queue = input
+            } catch {
+                CommandInput.printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
         let tail: Tail
         do {
             tail = try Tail(
@@ -105,9 +161,11 @@ struct TailCommand: ParsableCommand {
             CommandInput.printError(error.description)
             throw ExitCode(2)
         }
-        StandardError.write("vigil tail: following \(directories.joined(separator: ", ")) with \(setup.rules.rules.count) rules"
+        let sources = directories + (queueURL.map { ["SQS queue " + $0] } ?? [])
+        StandardError.write("vigil tail: following \(sources.joined(separator: ", ")) with \(setup.rules.rules.count) rules"
             + (poll ? ", polling every \(pollInterval)" : "") + "; state in \(stateDirectory)\n")
         let status = tail.run()
+        server?.stop()
         withExtendedLifetime(lock) {}
         if status != 0 { throw ExitCode(status) }
     }

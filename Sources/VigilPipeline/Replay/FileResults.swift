@@ -14,12 +14,15 @@ struct FileOutcome: Sendable {
     var problems: [InputProblem] = []
     /// Decoded bytes, for progress.
     var decodedBytes = 0
+    /// The read was cancelled before the end of the input.
+    var wasCancelled = false
 
     /// Adds what the next file of a run came to.
     mutating func add(_ other: FileOutcome) {
         summary.merge(other.summary)
         problems += other.problems
         decodedBytes += other.decodedBytes
+        wasCancelled = wasCancelled || other.wasCancelled
     }
 }
 

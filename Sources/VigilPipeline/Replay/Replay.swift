@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VigilAWS
 import VigilAlerts
 import VigilIngest
 import VigilPattern
@@ -26,6 +27,12 @@ public final class Replay {
         public var showsProgress = false
         /// Files read at once (each on its own thread); 1 reads them one after the other.
         public var jobs = 1
+        /// Objects to read from S3 (a backfill), after the files; `s3` reads them.
+        public var objects: [S3ListedObject] = []
+        public var s3: S3Client?
+        /// Objects downloaded at once: S3 answers each request after a round trip, so more
+        /// objects are fetched at once than there are cores to read them.
+        public var downloads = 8
 
         public init(paths: [String]) {
             self.paths = paths
@@ -47,7 +54,7 @@ public final class Replay {
         let started = MonotonicClock.now()
         var summary = ReplaySummary()
         let listing = InputFileList(paths: options.paths)
-        let files = listing.files
+        let files = listing.files.map(LogSource.file) + options.objects.map(LogSource.object)
         if listing.documentation > 0 { summary.filesSkipped["documentation", default: 0] += listing.documentation }
         for problem in listing.problems {
             summary.problems[problem.kind, default: 0] += 1
@@ -55,8 +62,9 @@ public final class Replay {
         }
         let progress = options.showsProgress ? ProgressLine(totalFiles: files.count) : nil
         let stage = AlertStage(rules: rules, router: router)
-        if options.jobs > 1 && files.count > 1 {
-            readInParallel(files, jobs: min(options.jobs, files.count), stage: stage, progress: progress,
+        let jobs = options.objects.isEmpty ? options.jobs : max(options.jobs, options.downloads)
+        if jobs > 1 && files.count > 1 {
+            readInParallel(files, jobs: min(jobs, files.count), stage: stage, progress: progress,
                            summary: &summary, onProblem: onProblem)
         } else {
             readInOrder(files, stage: stage, progress: progress, summary: &summary, onProblem: onProblem)
@@ -70,12 +78,12 @@ public final class Replay {
     }
 
     /// One thread: each file read, matched and alerted on in turn.
-    private func readInOrder(_ files: [String], stage: AlertStage, progress: ProgressLine?, summary: inout ReplaySummary,
+    private func readInOrder(_ files: [LogSource], stage: AlertStage, progress: ProgressLine?, summary: inout ReplaySummary,
                              onProblem: (InputProblem) -> Void) {
         var normalizer = EventNormalizer()
         let matcher = EnvelopeMatcher(rules.patterns)
-        for path in files {
-            let outcome = Self.read(path, options: options, normalizer: &normalizer, matcher: matcher, progress: progress) {
+        for source in files {
+            let outcome = Self.read(source, options: options, normalizer: &normalizer, matcher: matcher, progress: progress) {
                 match, ruleIndices, summary in stage.handle(match, ruleIndices: ruleIndices, summary: &summary)
             }
             for problem in outcome.problems { onProblem(problem) }
@@ -91,7 +99,7 @@ public final class Replay {
     /// Small files go to the threads in runs of consecutive files (up to 1 MB stored or 256
     /// files): handing over each file of a tree of 10,000 small ones costs more in thread
     /// wake-ups than reading it.
-    private func readInParallel(_ files: [String], jobs: Int, stage: AlertStage, progress: ProgressLine?,
+    private func readInParallel(_ files: [LogSource], jobs: Int, stage: AlertStage, progress: ProgressLine?,
                                 summary: inout ReplaySummary, onProblem: (InputProblem) -> Void) {
         let runs = Self.runs(of: files)
         let results = runs.map { _ in FileResults() }
@@ -156,13 +164,12 @@ public final class Replay {
 
     /// `files` cut into runs of consecutive files: each run holds files until they add up to 1 MB
     /// stored, or 256 files, so a large file is a run of its own.
-    static func runs(of files: [String]) -> [Range<Int>] {
+    static func runs(of files: [LogSource]) -> [Range<Int>] {
         var runs: [Range<Int>] = []
         var start = 0
         var stored = 0
-        for (index, path) in files.enumerated() {
-            var info = stat()
-            stored += stat(path, &info) == 0 ? Int(info.st_size) : 0
+        for (index, source) in files.enumerated() {
+            stored += source.storedSize ?? 0
             if stored >= 1 << 20 || index + 1 - start >= 256 {
                 runs.append(start..<(index + 1))
                 start = index + 1
@@ -173,24 +180,33 @@ public final class Replay {
         return runs
     }
 
-    /// Reads one file, handing its matches to `handleMatch`; what else it found is returned.
-    private static func read(_ path: String, options: Options, normalizer: inout EventNormalizer, matcher: EnvelopeMatcher,
+    /// Reads one file or object, handing its matches to `handleMatch`; what else it found is returned.
+    static func read(_ source: LogSource, options: Options, normalizer: inout EventNormalizer, matcher: EnvelopeMatcher,
                              progress: ProgressLine? = nil, cancellation: ReadCancellation? = nil,
                              handleMatch: @escaping FileProcessor.MatchHandler) -> FileOutcome {
         var outcome = FileOutcome()
-        let context = LogFileContext(path: path)
+        let context = LogFileContext(path: source.name)
         if let reason = options.filter.reasonToSkip(context) {
             outcome.summary.filesSkipped[reason, default: 0] += 1
             return outcome
         }
         let input: DecodedInput
         do {
-            input = try DecodedInput(path: path)
+            input = try source.open(s3: options.s3, isCancelled: { cancellation?.isCancelled ?? false })
         } catch {
             outcome.summary.problems[error.kind, default: 0] += 1
             outcome.problems = [error]
             return outcome
         }
+        return read(input, context: context, options: options, normalizer: &normalizer, matcher: matcher,
+                    progress: progress, cancellation: cancellation, handleMatch: handleMatch)
+    }
+
+    /// Reads an input already opened (a tail's object from the queue, downloaded first).
+    static func read(_ input: DecodedInput, context: LogFileContext, options: Options, normalizer: inout EventNormalizer,
+                     matcher: EnvelopeMatcher, progress: ProgressLine? = nil, cancellation: ReadCancellation? = nil,
+                     handleMatch: @escaping FileProcessor.MatchHandler) -> FileOutcome {
+        var outcome = FileOutcome()
         var processor = FileProcessor(context: context, filter: options.filter, normalizer: normalizer, matcher: matcher,
                                       progress: progress, handleMatch: handleMatch)
         // A large file is decoded on a thread of its own while this one matches, when there is a
@@ -202,8 +218,9 @@ public final class Replay {
         // 1 MiB 0.268 s → 0.280 s, 8 of 4 MiB 0.354 s → 0.358 s. Hence from 4 MiB stored.
         let decodeAheadThreshold = 4 << 20
         let decodeAhead = options.jobs > 1 && (input.storedSize ?? 0) >= decodeAheadThreshold
-        LogFileReader(input: input, limits: options.limits, cancellation: cancellation, decodeAhead: decodeAhead)
-            .read(into: &processor)
+        let reader = LogFileReader(input: input, limits: options.limits, cancellation: cancellation, decodeAhead: decodeAhead)
+        reader.read(into: &processor)
+        outcome.wasCancelled = reader.wasCancelled
         normalizer = processor.normalizer
         outcome.summary = processor.summary
         outcome.summary.filesRead = 1

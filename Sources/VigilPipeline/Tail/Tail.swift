@@ -1,4 +1,5 @@
 import Foundation
+import VigilAWS
 import VigilAlerts
 import VigilIngest
 
@@ -42,6 +43,10 @@ public final class Tail {
         /// A commit after this many records, or this many seconds of reading, at the latest.
         public var batchRecords = 20_000
         public var batchSeconds = 1.0
+        /// An SQS queue of S3 notifications to consume beside (or instead of) the directories.
+        public var queue: QueueInput?
+        /// Prometheus metrics and health, for `--metrics-listen`.
+        public var metrics: PipelineMetrics?
 
         public init(directories: [String]) {
             self.directories = directories
@@ -61,6 +66,10 @@ public final class Tail {
     private var status = TailStatus()
 
     private var queue = Set<String>()
+    /// Consumes `options.queue`, when given; started by `run()`.
+    private var consumer: SQSConsumer?
+    /// Messages taken from the consumer and not processed yet (a session was failing).
+    private var pendingMessages: [SQSMessage] = []
     private var needsFullScan = true
     private var firstLook = true
     private var rootsPresent: [String: Bool] = [:]
@@ -104,7 +113,23 @@ public final class Tail {
             case .failure(let error): output.notice("inotify is not available (\(error)); polling every \(options.pollInterval) s")
             }
         }
-        output.onTick = { [unowned self] session in self.healthIfDue(session) }
+        output.onTick = { [unowned self] session in
+            self.options.metrics?.health.progress()
+            self.healthIfDue(session)
+        }
+        if let input = options.queue {
+            let consumer = SQSConsumer(queue: input.queue, maximumMessages: input.maximumMessages,
+                                       waitSeconds: input.waitSeconds, onNotice: input.onNotice,
+                                       onEvent: input.onEvent)
+            do {
+                try consumer.start()
+            } catch {
+                output.notice("cannot consume \(input.queue.queueURL): \(error.message)")
+                return 2
+            }
+            output.notice("consuming \(input.queue.queueURL) (visibility timeout \(consumer.visibilityTimeout) s)")
+            self.consumer = consumer
+        }
         rulesSignature = Self.signature(of: setup.watchedFiles)
         let start = MonotonicClock.now()
         nextHealth = start + options.healthInterval
@@ -148,22 +173,54 @@ public final class Tail {
                 try session.examine(path)
             }
             status.filesBacklog = queue.count
+            try processMessages(session)
             if session.hasUncommittedWork { try session.commit(status: currentStatus()) }
             retryDelay = 1
             status.lastError = nil
             status.state = .running
+            options.metrics?.health.recovered(component: "pipeline")
         } catch {
             fail(error)
         }
+        updateMetrics()
         healthIfDue(session)
     }
 
+    /// Gauges and delivery counters, once per turn of the loop (at least every two seconds).
+    private func updateMetrics() {
+        guard let metrics = options.metrics else { return }
+        metrics.health.progress()
+        metrics.metrics.progressMade()
+        if let session {
+            metrics.metrics.setProcessingLag(seconds: session.lag(at: MonotonicClock.now()))
+            metrics.deliveries(session.deliveryReports)
+        }
+        metrics.metrics.setSpoolDepth(state.spoolDepth())
+        if let consumer { metrics.metrics.setSQSMessagesInFlight(consumer.inFlight) }
+    }
+
     private var isPolling: Bool { watcher == nil }
+
+    /// Processes the queue's messages, one at a time, each committed before it is deleted.
+    private func processMessages(_ session: TailSession) throws(TailFailure) {
+        guard let consumer, let input = options.queue else { return }
+        pendingMessages += consumer.takeReady()
+        while !pendingMessages.isEmpty && !signals.isStopping {
+            let message = pendingMessages.removeFirst()
+            do throws(TailFailure) {
+                try session.process(message, from: consumer, s3: input.s3)
+            } catch {
+                consumer.release(message)
+                throw error
+            }
+        }
+    }
 
     private func startSession() {
         do throws(TailFailure) {
             session = try TailSession(setup: setup, options: options, state: state, cancellation: signals.stop,
                                       counters: counters, output: output)
+            options.metrics?.rulesLoaded(setup.rules)
             needsFullScan = true
         } catch {
             fail(error)
@@ -179,6 +236,7 @@ public final class Tail {
         retryAt = MonotonicClock.now() + delay
         status.state = .retrying
         status.lastError = failure.description
+        options.metrics?.health.failing(component: "pipeline", reason: failure.description)
         output.notice("\(failure.description) Reading again from the last commit in \(Int(delay)) s.")
         // The status cannot go through the failed session; write it on its own if the database lets us.
         try? state.commit(TailState.Commit(status: currentStatus()))
@@ -342,6 +400,9 @@ public final class Tail {
         let timeout = Int32(max(0, min(deadline - now, 3600)) * 1000 + 0.5)
         var descriptors = [pollfd(fd: signals.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
+        if let consumer, session != nil {
+            descriptors.append(pollfd(fd: consumer.wakeDescriptor, events: Int16(POLLIN), revents: 0))
+        }
         _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
         signals.drainWakeups()
     }
@@ -388,6 +449,12 @@ public final class Tail {
     /// After SIGINT or SIGTERM: commits what was read and closes the sinks.
     private func stop() -> Int32 {
         status.state = .stopped
+        if let consumer {
+            // Messages not processed go back to the queue at once, for the other instances.
+            consumer.stop()
+            for message in pendingMessages { consumer.returnToQueue(message) }
+            pendingMessages = []
+        }
         var exitStatus: Int32 = 0
         if let session {
             do throws(TailFailure) {

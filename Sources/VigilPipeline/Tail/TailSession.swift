@@ -1,4 +1,5 @@
 import Foundation
+import VigilAWS
 import VigilAlerts
 import VigilIngest
 import VigilPattern
@@ -236,6 +237,7 @@ final class TailSession {
         reader.read(into: &processor)
         normalizer = processor.normalizer
         counters.add(processor.summary)
+        options.metrics?.read(processor.summary, source: "file")
         for problem in processor.problems { output.problem(problem) }
         if let failure { throw failure }
         // What a mid-file commit stored is the base; the reader's count covers the records
@@ -298,6 +300,90 @@ final class TailSession {
     private var isBatchDue: Bool {
         guard let batchStarted else { return false }
         return MonotonicClock.now() - batchStarted >= options.batchSeconds
+    }
+
+    // MARK: - Objects announced on an SQS queue
+
+    /// Reads the objects a queue message announces, sends their alerts, commits, and only then
+    /// deletes the message: a crash at any point before leaves the message in the queue, to be
+    /// received again (by this instance or another) once its visibility timeout runs out.
+    ///
+    /// An object's matches are held until the whole message has been read, so a process killed
+    /// while reading a large object has sent none of its alerts, and the consumer that reads it
+    /// again sends each once. A message whose object cannot be downloaded is released, with the
+    /// error and how often the queue has handed it out, and comes back after its visibility
+    /// timeout; the queue's redrive policy ends one that keeps failing. Test events and
+    /// notifications of other changes are deleted.
+    func process(_ message: SQSMessage, from consumer: SQSConsumer, s3: S3Client) throws(TailFailure) {
+        let objects: [S3ObjectReference]
+        switch S3EventNotification.parse(message.body) {
+        case .testEvent, .ignored:
+            deleteMessage(message, from: consumer)
+            return
+        case .notAnS3Notification(let reason):
+            output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times) is not an S3 notification: "
+                + "\(reason); it is left to the queue's redrive policy")
+            consumer.release(message)
+            return
+        case .objects(let announced):
+            objects = announced
+        }
+        var found: [FoundMatch] = []
+        var outcome = FileOutcome()
+        var readOptions = Replay.Options(paths: [])
+        readOptions.filter = options.filter
+        readOptions.limits = options.limits
+        for object in objects {
+            let context = LogFileContext(path: object.url)
+            if let reason = readOptions.filter.reasonToSkip(context) {
+                outcome.summary.filesSkipped[reason, default: 0] += 1
+                continue
+            }
+            let bytes: [UInt8]
+            do {
+                bytes = try s3.getObject(bucket: object.bucket, key: object.key, isCancelled: { [cancellation] in
+                    cancellation.isCancelled
+                })
+            } catch {
+                options.metrics?.metrics.s3Object(.failed)
+                if !cancellation.isCancelled {
+                    output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times): \(error.message); "
+                        + "it is read again after the queue's visibility timeout")
+                }
+                consumer.release(message)
+                return
+            }
+            let input = DecodedInput(bytes: bytes, name: object.url)
+            outcome.add(Replay.read(input, context: context, options: readOptions, normalizer: &normalizer, matcher: matcher,
+                                    cancellation: cancellation) { match, ruleIndices, _ in
+                found.append(FoundMatch(match: match, ruleIndices: ruleIndices))
+                return 0
+            })
+            if outcome.wasCancelled {
+                consumer.release(message)
+                return
+            }
+        }
+        var alerting = outcome.summary
+        for match in found {
+            stage.handle(match.match, ruleIndices: match.ruleIndices, summary: &alerting)
+        }
+        counters.add(alerting)
+        options.metrics?.read(alerting, source: "sqs")
+        for _ in objects { options.metrics?.metrics.s3Object(.processed) }
+        for problem in outcome.problems { output.problem(problem) }
+        recordsSinceCommit += 1
+        try commit()
+        deleteMessage(message, from: consumer)
+    }
+
+    private func deleteMessage(_ message: SQSMessage, from consumer: SQSConsumer) {
+        do {
+            try consumer.delete(message)
+        } catch {
+            // It comes back; its alerts are remembered as sent, so this instance does not send them again.
+            output.notice("SQS message \(message.messageID) could not be deleted: \(error.message)")
+        }
     }
 
     // MARK: - Bookkeeping
@@ -363,6 +449,9 @@ final class TailSession {
         let oldest = watches.values.lazy.filter { $0.recheckAt != nil }.map(\.lastChange).min()
         return oldest.map { max(0, now - $0) } ?? 0
     }
+
+    /// What each webhook sink has done in this session.
+    var deliveryReports: [DeliveryReport] { router.deliveryReports }
 
     /// Webhook alerts waiting in the spool.
     var spoolDepth: Int { state.spoolDepth() }

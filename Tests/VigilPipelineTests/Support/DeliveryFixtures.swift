@@ -28,10 +28,13 @@ final class VigilProcess {
 
     /// Starts `vigil arguments…` with the environment of the tests minus proxy settings, so that
     /// a request to 127.0.0.1 can never be routed elsewhere.
-    init(_ executable: URL, _ arguments: [String], outputIn directory: URL, label: String) throws {
+    /// `environment` is added to the tests' own.
+    init(_ executable: URL, _ arguments: [String], outputIn directory: URL, label: String,
+         environment: [String: String] = [:]) throws {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
+            .merging(environment) { $1 }
         standardOutput = directory.appendingPathComponent("\(label).out")
         standardError = directory.appendingPathComponent("\(label).err")
         _ = FileManager.default.createFile(atPath: standardOutput.path, contents: nil)

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+/// Several `vigil tail --sqs` processes sharing one queue of S3 notifications, against moto's S3
+/// and SQS on 127.0.0.1: the work is shared, a process killed in the middle of an object loses
+/// nothing (its messages come back after the visibility timeout and a peer reads them), and no
+/// alert is written twice across the instances' file sinks.
+@Suite("SQS fleet against moto", .serialized)
+struct SQSFleetTests {
+    static let account = "111122223333"
+
+    /// CloudTrail records: mostly S3 reads, every `alertEvery`-th an RDS call (the test rule's).
+    static func cloudTrailFile(name: String, count: Int, alertEvery: Int) throws -> [UInt8] {
+        var text = "{\"Records\":["
+        text.reserveCapacity(count * 260)
+        for index in 0..<count {
+            if index > 0 { text += "," }
+            let source = index % alertEvery == 0 ? "rds.amazonaws.com" : "s3.amazonaws.com"
+            text += #"{"eventVersion":"1.08","eventTime":"2026-11-20T10:00:00Z","eventSource":"\#(source)","#
+                + #""eventName":"GetObject","awsRegion":"us-east-1","eventID":"\#(name)-\#(index)","#
+                + #""sourceIPAddress":"198.51.100.7","userAgent":"aws-sdk-java/2.20","#
+                + #""eventType":"AwsApiCall","recipientAccountId":"\#(account)"}"#
+        }
+        text += "]}"
+        return try TailRun.gzip(Array(text.utf8))
+    }
+
+    static func key(minute: Int, name: String) -> String {
+        let stamp = String(format: "20261120T10%02dZ", minute)
+        return "AWSLogs/\(account)/CloudTrail/us-east-1/2026/11/20/\(account)_CloudTrail_us-east-1_\(stamp)_\(name).json.gz"
+    }
+
+    func startInstance(_ run: TailRun, moto: MotoServer, queueURL: String, label: String) throws -> VigilProcess {
+        try VigilProcess(run.vigil, [
+            "tail", "--sqs", queueURL, "--endpoint-url", moto.endpoint, "--rules", run.rules.path,
+            "--sink", "file:" + run.scratch.appendingPathComponent("\(label).jsonl").path,
+            "--state", run.scratch.appendingPathComponent("state-\(label)").path, "--health-interval", "0",
+        ], outputIn: run.scratch, label: label, environment: MotoServer.credentialsEnvironment)
+    }
+
+    func alertIDs(_ run: TailRun, _ label: String) -> [String] {
+        let path = run.scratch.appendingPathComponent("\(label).jsonl").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+        }
+    }
+
+    @Test func threeInstancesShareTheQueueAndLoseNothingWhenOneIsKilledMidObject() throws {
+        let moto = try MotoServer()
+        let run = try TailRun()
+        // One large object first, so that the first instance is reading it when it is killed,
+        // then a dozen small ones.
+        var objects = [(Self.key(minute: 0, name: "large"), try Self.cloudTrailFile(name: "large", count: 400_000, alertEvery: 4_000))]
+        for index in 1...12 {
+            objects.append((Self.key(minute: index, name: "small\(index)"),
+                            try Self.cloudTrailFile(name: "small\(index)", count: 2_000, alertEvery: 100)))
+        }
+        for (key, bytes) in objects {
+            let url = run.logs.appendingPathComponent(key)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        let expected = try run.expectedIDs()
+        #expect(expected.count == 100 + 12 * 20)
+
+        // A visibility timeout of 4 s: a live instance extends it every 2 s, a dead one's
+        // messages come back within 4 s.
+        let queueURL = try moto.fixture("setup", "fleet-logs", "fleet", "4")
+        try moto.fixture("put-dir", "fleet-logs", run.logs.path)
+
+        let first = try startInstance(run, moto: moto, queueURL: queueURL, label: "a")
+        #expect(Polling.eventually(within: 20) { first.errorOutput.contains("consuming") }, "\(first.errorOutput)")
+        Thread.sleep(forTimeInterval: 0.5)
+        let second = try startInstance(run, moto: moto, queueURL: queueURL, label: "b")
+        let third = try startInstance(run, moto: moto, queueURL: queueURL, label: "c")
+        Thread.sleep(forTimeInterval: 1.0)
+        first.kill()
+        let killedWith = alertIDs(run, "a")
+        // It was killed with work in hand: messages received and not deleted.
+        let depthAtKill = try moto.fixture("depth", queueURL).split(separator: " ").compactMap { Int($0) }
+        #expect(depthAtKill.reduce(0, +) > 0, "the first instance finished everything before it was killed")
+        #expect(killedWith.count < expected.count)
+
+        var union = Set<String>()
+        let drained = Polling.eventually(within: 120) {
+            union = Set(["a", "b", "c"].flatMap { alertIDs(run, $0) })
+            return union == expected && (try? moto.fixture("depth", queueURL)) == "0 0"
+        }
+        let depth = (try? moto.fixture("depth", queueURL)) ?? "?"
+        #expect(drained, "alerts \(union.count) of \(expected.count); queue \(depth)\nb: \(second.errorOutput)\nc: \(third.errorOutput)")
+        for instance in [second, third] {
+            _ = Glibc.kill(instance.process.processIdentifier, SIGTERM)
+        }
+        #expect(second.waitForExit(within: 30) == 0, "\(second.errorOutput)")
+        #expect(third.waitForExit(within: 30) == 0, "\(third.errorOutput)")
+
+        let all = ["a", "b", "c"].flatMap { alertIDs(run, $0) }
+        #expect(Set(all) == expected)
+        #expect(all.count == Set(all).count, "\(all.count - Set(all).count) alert ids were written twice")
+        // The alerts name the object they came from.
+        let sample = try String(contentsOfFile: run.scratch.appendingPathComponent("b.jsonl").path, encoding: .utf8)
+            + (try String(contentsOfFile: run.scratch.appendingPathComponent("c.jsonl").path, encoding: .utf8))
+        #expect(sample.contains("s3://fleet-logs/AWSLogs/\(Self.account)/CloudTrail/"))
+    }
+}
