@@ -105,3 +105,90 @@ struct SQSFleetTests {
         #expect(sample.contains("s3://fleet-logs/AWSLogs/\(Self.account)/CloudTrail/"))
     }
 }
+
+/// One queue's messages in the other shapes S3 notifications take, and the visibility heartbeat.
+@Suite("SQS messages against moto", .serialized)
+struct SQSMessageTests {
+    func startInstance(_ run: TailRun, moto: MotoServer, queueURL: String, label: String,
+                       metricsPort: Int? = nil) throws -> VigilProcess {
+        try VigilProcess(run.vigil, [
+            "tail", "--sqs", queueURL, "--endpoint-url", moto.endpoint, "--rules", run.rules.path,
+            "--sink", "file:" + run.scratch.appendingPathComponent("\(label).jsonl").path,
+            "--state", run.scratch.appendingPathComponent("state-\(label)").path, "--health-interval", "0",
+        ] + (metricsPort.map { ["--metrics-listen", "127.0.0.1:\($0)"] } ?? []),
+        outputIn: run.scratch, label: label, environment: MotoServer.credentialsEnvironment)
+    }
+
+    func alertIDs(_ run: TailRun, _ label: String) -> [String] {
+        let path = run.scratch.appendingPathComponent("\(label).jsonl").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+        }
+    }
+
+    func send(_ body: String, to queueURL: String, moto: MotoServer, in run: TailRun) throws {
+        let file = run.scratch.appendingPathComponent("message-\(UUID().uuidString).json")
+        try Data(body.utf8).write(to: file)
+        try moto.fixture("send", queueURL, file.path)
+    }
+
+    /// The same object announced through SNS and as an EventBridge event is read (and alerted on
+    /// once, its alert ids being the same); a message that is no notification is left to the
+    /// queue's redrive policy, said with its receive count.
+    @Test func snsEnvelopesEventBridgeEventsAndPoisonMessages() throws {
+        let moto = try MotoServer()
+        let run = try TailRun()
+        let queueURL = try moto.fixture("setup", "shapes", "shapes", "30")
+        let key = SQSFleetTests.key(minute: 5, name: "shapes")
+        let object = run.scratch.appendingPathComponent("object.json.gz")
+        try Data(SQSFleetTests.cloudTrailFile(name: "shapes", count: 100, alertEvery: 10)).write(to: object)
+        try moto.fixture("put", "shapes", key, object.path)
+
+        let direct = #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"shapes"},"object":{"key":"\#(key)"}}}]}"#
+        let escaped = direct.replacingOccurrences(of: "\"", with: "\\\"")
+        try send(#"{"Type":"Notification","MessageId":"m-1","TopicArn":"arn:aws:sns:us-east-1:123456789012:logs","Message":"\#(escaped)"}"#,
+                 to: queueURL, moto: moto, in: run)
+        try send(#"{"version":"0","id":"e-1","detail-type":"Object Created","source":"aws.s3","account":"123456789012","region":"us-east-1","detail":{"version":"0","bucket":{"name":"shapes"},"object":{"key":"\#(key)","size":1},"reason":"PutObject"}}"#,
+                 to: queueURL, moto: moto, in: run)
+        try send("this is not a notification", to: queueURL, moto: moto, in: run)
+
+        let tail = try startInstance(run, moto: moto, queueURL: queueURL, label: "t")
+        // The bucket's own notification, SNS's and EventBridge's: one object, its 10 alerts once.
+        #expect(Polling.eventually(within: 60) { alertIDs(run, "t").count >= 10 && tail.errorOutput.contains("not an S3 notification") },
+                "\(tail.errorOutput)")
+        #expect(Polling.eventually(within: 30) { (try? moto.fixture("depth", queueURL)) == "0 1" }, "the poison message stays, hidden")
+        _ = Glibc.kill(tail.process.processIdentifier, SIGTERM)
+        #expect(tail.waitForExit(within: 30) == 0)
+        let ids = alertIDs(run, "t")
+        #expect(ids.count == 10 && Set(ids).count == 10)
+        #expect(tail.errorOutput.contains("(received 1 times) is not an S3 notification"))
+    }
+
+    /// A message held longer than its visibility timeout stays with its consumer: the heartbeat
+    /// extends it, so a second consumer on the queue never reads the object too.
+    @Test func heartbeatKeepsALargeObjectFromASecondConsumer() throws {
+        let moto = try MotoServer()
+        let run = try TailRun()
+        let queueURL = try moto.fixture("setup", "heartbeat", "heartbeat", "2")
+        let object = run.scratch.appendingPathComponent("large.json.gz")
+        try Data(SQSFleetTests.cloudTrailFile(name: "large", count: 600_000, alertEvery: 6_000)).write(to: object)
+        let port = try MotoServer.freePort()
+        let first = try startInstance(run, moto: moto, queueURL: queueURL, label: "first", metricsPort: port)
+        #expect(Polling.eventually(within: 20) { first.errorOutput.contains("consuming") }, "\(first.errorOutput)")
+        try moto.fixture("put", "heartbeat", SQSFleetTests.key(minute: 1, name: "large"), object.path)
+        // The first consumer has it (and the test event) when the second starts.
+        #expect(Polling.eventually(within: 20) { (try? moto.fixture("depth", queueURL)) == "0 1" })
+        let second = try startInstance(run, moto: moto, queueURL: queueURL, label: "second")
+        #expect(Polling.eventually(within: 120) { alertIDs(run, "first").count == 100 }, "\(first.errorOutput)")
+        let metrics = (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/metrics")!, encoding: .utf8)) ?? ""
+        #expect(Polling.eventually(within: 10) { (try? moto.fixture("depth", queueURL)) == "0 0" })
+        for tail in [first, second] {
+            _ = Glibc.kill(tail.process.processIdentifier, SIGTERM)
+            #expect(tail.waitForExit(within: 30) == 0)
+        }
+        #expect(alertIDs(run, "second").isEmpty, "the second consumer read the object too: \(second.errorOutput)")
+        let extensions = metrics.split(separator: "\n").first { $0.hasPrefix("vigil_sqs_visibility_extensions_total ") }
+        #expect((extensions?.split(separator: " ").last.flatMap { Double($0) } ?? 0) >= 1, "\(metrics)")
+    }
+}
