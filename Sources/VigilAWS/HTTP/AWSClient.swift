@@ -38,15 +38,46 @@ public final class AWSClient: Sendable {
     ///   through a backoff.
     public func send(_ request: AWSRequest, operation: String, payloadHash: String? = nil,
                      isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSResponse {
+        try withRetries(request, operation: operation, payloadHash: payloadHash, isCancelled: isCancelled) { signed in
+            let response = try transport.send(signed, timeout: timeout)
+            if let error = AWSServiceError.from(response, operation: operation) { return .failure(error) }
+            return .success(response)
+        }
+    }
+
+    /// Sends `request` and returns its successful answer's body as a stream, as soon as the
+    /// status is in: large objects are read while they download. Only the request is retried;
+    /// a transfer cut later fails the stream's reads.
+    public func stream(_ request: AWSRequest, operation: String,
+                       isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSBodyStream {
+        try withRetries(request, operation: operation, payloadHash: nil, isCancelled: isCancelled) { signed in
+            let stream = try transport.stream(signed, timeout: timeout)
+            guard (200...299).contains(stream.status) else {
+                let response = AWSResponse(status: stream.status, headers: stream.headers, body: stream.readAll(limit: 64 * 1024))
+                return .failure(AWSServiceError.from(response, operation: operation)
+                    ?? AWSServiceError(.other, status: stream.status, message: "\(operation): HTTP \(stream.status)"))
+            }
+            return .success(stream)
+        }
+    }
+
+    /// Signs and makes attempts until one succeeds, fails in a way retrying cannot mend, or the
+    /// attempts run out.
+    private func withRetries<Answer>(_ request: AWSRequest, operation: String, payloadHash: String?, isCancelled: () -> Bool,
+                                     attempt makeAttempt: (AWSRequest) throws -> Result<Answer, AWSServiceError>)
+        throws(AWSServiceError) -> Answer {
         var attempt = 0
         var renewedExpired = false
         while true {
             attempt += 1
             let failure: AWSServiceError
             do {
-                let response = try attemptOnce(request, payloadHash: payloadHash)
-                guard let error = AWSServiceError.from(response, operation: operation) else { return response }
-                failure = error
+                var signed = request
+                signer.sign(&signed, with: try credentials.credentials(), at: Date(), payloadHash: payloadHash)
+                switch try makeAttempt(signed) {
+                case .success(let answer): return answer
+                case .failure(let error): failure = error
+                }
             } catch let error as AWSTransportError {
                 failure = AWSServiceError(.unreachable, message: "\(operation): \(error.message)")
             } catch let error as AWSAccessError {
@@ -70,12 +101,5 @@ public final class AWSClient: Sendable {
             onRetry?(service)
             Thread.sleep(forTimeInterval: retryPolicy.delay(beforeRetry: attempt))
         }
-    }
-
-    private func attemptOnce(_ request: AWSRequest, payloadHash: String?) throws -> AWSResponse {
-        var signed = request
-        let current = try credentials.credentials()
-        signer.sign(&signed, with: current, at: Date(), payloadHash: payloadHash)
-        return try transport.send(signed, timeout: timeout)
     }
 }

@@ -12,6 +12,17 @@ public protocol AWSHTTPTransport: Sendable {
     /// Sends `request` and returns the answer, whatever its status; throws when no HTTP answer came
     /// within `timeout` seconds or the connection failed.
     func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse
+
+    /// Sends `request` and returns as soon as the answer's status and headers are in (within
+    /// `timeout` seconds); its body is read from the stream as it arrives.
+    func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream
+}
+
+extension AWSHTTPTransport {
+    /// The whole answer, served as a stream: for transports that cannot stream.
+    public func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream {
+        AWSBodyStream(response: try send(request, timeout: timeout))
+    }
 }
 
 /// Why no HTTP answer came: said without the URL's query, which may hold tokens.
@@ -41,6 +52,9 @@ public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
 /// wrong-region redirect is better reported (it names the bucket's region) than chased.
 public final class URLSessionTransport: AWSHTTPTransport {
     private let session: URLSession
+    /// Tasks whose bodies are streamed, each delivered through `streams`.
+    private let streamingSession: URLSession
+    private let streams = StreamRegistry()
 
     /// - Parameter maximumConnectionsPerHost: connections kept to one host, for parallel downloads.
     public init(maximumConnectionsPerHost: Int = 16) {
@@ -54,13 +68,31 @@ public final class URLSessionTransport: AWSHTTPTransport {
         settings.timeoutIntervalForRequest = 3600
         settings.timeoutIntervalForResource = 24 * 3600
         session = URLSession(configuration: settings, delegate: RedirectRefusal(), delegateQueue: nil)
+        streamingSession = URLSession(configuration: settings, delegate: StreamingDelegate(streams), delegateQueue: nil)
     }
 
     deinit {
         session.invalidateAndCancel()
+        streamingSession.invalidateAndCancel()
     }
 
-    public func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse {
+    public func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream {
+        let urlRequest = try Self.urlRequest(request, timeout: timeout)
+        let task = streamingSession.dataTask(with: urlRequest)
+        let opening = streams.open(task.taskIdentifier, task: task)
+        task.resume()
+        guard let answer = opening.wait(seconds: timeout) else {
+            task.cancel()
+            streams.close(task.taskIdentifier)
+            throw AWSTransportError(.timedOut, "No answer from \(request.host) within \(Int(timeout.rounded())) s")
+        }
+        switch answer {
+        case .opened(let stream): return stream
+        case .failed(let code): throw Self.failure(code, host: request.host)
+        }
+    }
+
+    private static func urlRequest(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> URLRequest {
         guard let url = URL(string: request.url) else {
             throw AWSTransportError(.connectionFailed, "\(request.scheme)://\(request.host) is not a valid URL")
         }
@@ -73,6 +105,11 @@ public final class URLSessionTransport: AWSHTTPTransport {
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
             urlRequest.httpBody = Data(request.body)
         }
+        return urlRequest
+    }
+
+    public func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse {
+        let urlRequest = try Self.urlRequest(request, timeout: timeout)
         let exchange = Exchange()
         let task = session.dataTask(with: urlRequest) { data, response, error in
             exchange.complete(data: data, response: response, error: error)
@@ -91,7 +128,7 @@ public final class URLSessionTransport: AWSHTTPTransport {
     }
 
     /// A sentence from the error code alone: URLSession's descriptions repeat the whole URL.
-    private static func failure(_ code: URLError.Code?, host: String) -> AWSTransportError {
+    fileprivate static func failure(_ code: URLError.Code?, host: String) -> AWSTransportError {
         switch code {
         case .timedOut?: AWSTransportError(.timedOut, "No answer from \(host) in time")
         case .cancelled?: AWSTransportError(.cancelled, "The request to \(host) was cancelled")
@@ -143,6 +180,103 @@ private final class Exchange: Sendable {
 
 /// Declines every redirect, so the 3xx answer itself reaches the caller.
 private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+}
+
+/// The streamed tasks in flight, by task identifier: where the delegate delivers each one's
+/// answer, bytes and end.
+private final class StreamRegistry: @unchecked Sendable {
+    /// Hands the answer's head (or the failure before it) to the caller of `stream`.
+    final class Opening: @unchecked Sendable {
+        enum Answer {
+            case opened(AWSBodyStream)
+            case failed(URLError.Code?)
+        }
+
+        let task: URLSessionDataTask
+        private let done = DispatchSemaphore(value: 0)
+        private var answer: Answer?
+        var stream: AWSBodyStream?
+
+        init(task: URLSessionDataTask) {
+            self.task = task
+        }
+
+        func settle(_ answer: Answer) {
+            guard self.answer == nil else { return }
+            self.answer = answer
+            done.signal()
+        }
+
+        func wait(seconds: Double) -> Answer? {
+            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+            return answer
+        }
+    }
+
+    private let lock = NSLock()
+    private var openings: [Int: Opening] = [:]
+
+    func open(_ identifier: Int, task: URLSessionDataTask) -> Opening {
+        let opening = Opening(task: task)
+        lock.withLock { openings[identifier] = opening }
+        return opening
+    }
+
+    func opening(_ identifier: Int) -> Opening? {
+        lock.withLock { openings[identifier] }
+    }
+
+    func close(_ identifier: Int) {
+        _ = lock.withLock { openings.removeValue(forKey: identifier) }
+    }
+}
+
+/// URLSession's callbacks for streamed tasks, turned into `AWSBodyStream` calls. Runs on the
+/// session's serial delegate queue.
+private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private let streams: StreamRegistry
+
+    init(_ streams: StreamRegistry) {
+        self.streams = streams
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        guard let opening = streams.opening(dataTask.taskIdentifier), let response = response as? HTTPURLResponse else {
+            completionHandler(.cancel)
+            return
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in response.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name] = value }
+        }
+        let task = opening.task
+        let stream = AWSBodyStream(status: response.statusCode, headers: headers,
+                                   pause: { task.suspend() }, resume: { task.resume() }, cancel: { task.cancel() })
+        opening.stream = stream
+        completionHandler(.allow)
+        opening.settle(.opened(stream))
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        streams.opening(dataTask.taskIdentifier)?.stream?.append(data)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let opening = streams.opening(task.taskIdentifier) else { return }
+        streams.close(task.taskIdentifier)
+        if let stream = opening.stream {
+            let host = task.originalRequest?.url?.host ?? "the endpoint"
+            stream.finish(error.map { URLSessionTransport.failure(($0 as? URLError)?.code, host: host) })
+        } else {
+            opening.settle(.failed((error as? URLError)?.code ?? .badServerResponse))
+        }
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
         completionHandler(nil)

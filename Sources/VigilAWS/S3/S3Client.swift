@@ -80,6 +80,12 @@ public final class S3Client: Sendable {
         return try client.send(request, operation: "GetObject s3://\(bucket)/\(key)", isCancelled: isCancelled).body
     }
 
+    /// The stored body of `key` as it downloads: read while it arrives, memory bounded.
+    public func openObject(bucket: String, key: String, isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSBodyStream {
+        let request = baseRequest(method: "GET", bucket: bucket, key: key)
+        return try client.stream(request, operation: "GetObject s3://\(bucket)/\(key)", isCancelled: isCancelled)
+    }
+
     private func baseRequest(method: String, bucket: String, key: String?) -> AWSRequest {
         let encodedKey = key.map { "/" + AWSPercentEncoding.encode($0, keepingSlashes: true) } ?? "/"
         if let endpoint {

@@ -87,6 +87,17 @@ public final class DecodedInput {
         chunk = .allocate(byteCount: max(min(bytes.count, 256 * 1024), 2), alignment: 16)
     }
 
+    /// Decodes bytes as `stream` delivers them (an S3 object while it downloads); `name` is used
+    /// as the path in problems, `storedSize` for progress.
+    public init(stream: any StoredByteStream, name: String, storedSize: Int?, chunkSize: Int = 256 * 1024,
+                engine: GzipEngine = .preferred) {
+        self.engine = engine
+        stored = FileInput(stream: stream, name: name, storedSize: storedSize)
+        path = name
+        self.storedSize = storedSize
+        chunk = .allocate(byteCount: max(chunkSize, 2), alignment: 16)
+    }
+
     deinit {
         chunk.deallocate()
     }

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// The stored bytes of one input, read front to back in chunks: a file read through its descriptor,
-/// or bytes already in memory (a base64-decoded CloudWatch Logs payload).
+/// bytes already in memory (a base64-decoded CloudWatch Logs payload), or a stream (an S3 object
+/// being downloaded).
 ///
 /// Plain POSIX `open`/`read` rather than `FileHandle`: the decoder reads into one buffer it owns and
 /// reuses (or, for a plain file, straight into the caller's buffer), so no `Data` is allocated per
@@ -16,6 +17,8 @@ final class FileInput {
         case descriptor(CInt)
         /// The whole input, already in memory.
         case memory([UInt8])
+        /// Bytes as they arrive.
+        case stream(any StoredByteStream)
     }
 
     /// The path problems are reported with.
@@ -66,6 +69,14 @@ final class FileInput {
         source = .memory(bytes)
     }
 
+    /// Serves what `stream` delivers; `name` stands in for the path in problems.
+    init(stream: any StoredByteStream, name: String, storedSize: Int?) {
+        limit = .max
+        path = name
+        self.storedSize = storedSize
+        source = .stream(stream)
+    }
+
     deinit {
         if case .descriptor(let descriptor) = source {
             close(descriptor)
@@ -96,6 +107,10 @@ final class FileInput {
                     base.copyMemory(from: source.baseAddress! + position, byteCount: count)
                 }
             }
+            position += count
+            return count
+        case .stream(let stream):
+            let count = try stream.read(into: UnsafeMutableRawBufferPointer(start: base, count: wanted))
             position += count
             return count
         }

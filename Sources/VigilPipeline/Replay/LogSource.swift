@@ -35,7 +35,7 @@ public enum LogSource: Sendable, Hashable {
         }
     }
 
-    /// The decoded content: the file opened, or the object downloaded whole and decoded from memory.
+    /// The decoded content: the file opened, or the object decoded as it downloads.
     /// A download that fails is an `.unreadable` problem naming the object and AWS's reason.
     func open(s3: S3Client?, isCancelled: @escaping () -> Bool = { false }) throws(InputProblem) -> DecodedInput {
         switch self {
@@ -46,8 +46,8 @@ public enum LogSource: Sendable, Hashable {
                 throw InputProblem(.unreadable, path: object.url, reason: "no S3 access was set up")
             }
             do {
-                let bytes = try s3.getObject(bucket: object.bucket, key: object.key, isCancelled: isCancelled)
-                return DecodedInput(bytes: bytes, name: object.url)
+                let stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: isCancelled)
+                return DecodedInput(stream: S3ObjectBytes(stream, url: object.url), name: object.url, storedSize: object.size)
             } catch {
                 throw InputProblem(.unreadable, path: object.url, reason: error.message)
             }

@@ -339,9 +339,9 @@ final class TailSession {
                 outcome.summary.filesSkipped[reason, default: 0] += 1
                 continue
             }
-            let bytes: [UInt8]
+            let stream: AWSBodyStream
             do {
-                bytes = try s3.getObject(bucket: object.bucket, key: object.key, isCancelled: { [cancellation] in
+                stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: { [cancellation] in
                     cancellation.isCancelled
                 })
             } catch {
@@ -353,14 +353,23 @@ final class TailSession {
                 consumer.release(message)
                 return
             }
-            let input = DecodedInput(bytes: bytes, name: object.url)
+            let bytes = S3ObjectBytes(stream, url: object.url)
+            let input = DecodedInput(stream: bytes, name: object.url, storedSize: object.size)
             outcome.add(Replay.read(input, context: context, options: readOptions, normalizer: &normalizer, matcher: matcher,
                                     cancellation: cancellation) { match, ruleIndices, _ in
                 found.append(FoundMatch(match: match, ruleIndices: ruleIndices))
                 return 0
             })
-            if outcome.wasCancelled {
+            if let failure = bytes.transferFailure, !cancellation.isCancelled {
+                options.metrics?.metrics.s3Object(.failed)
+                output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times): the download of "
+                    + "\(object.url) broke off (\(failure)); it is read again after the queue's visibility timeout")
                 consumer.release(message)
+                return
+            }
+            if outcome.wasCancelled || cancellation.isCancelled {
+                // Stopping: back to the queue at once, for another instance.
+                consumer.returnToQueue(message)
                 return
             }
         }

@@ -1,0 +1,30 @@
+import VigilAWS
+import VigilIngest
+
+/// An S3 object's stored bytes as they download, for the readers: the same `DecodedInput` as a
+/// file, fed by the transfer instead of a descriptor.
+final class S3ObjectBytes: StoredByteStream {
+    private let stream: AWSBodyStream
+    private let url: String
+    /// The transfer failed before the end of the object (the content read so far is incomplete).
+    private(set) var transferFailure: String?
+
+    init(_ stream: AWSBodyStream, url: String) {
+        self.stream = stream
+        self.url = url
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputProblem) -> Int {
+        do {
+            return try stream.read(into: buffer)
+        } catch {
+            transferFailure = error.message
+            throw InputProblem(.unreadable, path: url, offset: stream.delivered, in: .file,
+                               reason: "the download broke off: \(error.message)")
+        }
+    }
+
+    deinit {
+        stream.cancel()
+    }
+}
