@@ -173,7 +173,7 @@ struct AWSClientRetryTests {
                                   body: Array(#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"#.utf8))),
              .noSuchQueue, "no such queue"),
             (.success(AWSResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1"], body: [])), .wrongRegion,
-             "pass --region eu-west-1"),
+             "pass --aws-region eu-west-1"),
         ]
         for (answer, kind, phrase) in cases {
             let transport = ScriptedTransport([answer])

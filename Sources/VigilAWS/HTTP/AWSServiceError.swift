@@ -70,7 +70,7 @@ public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
         case .serverError: message += "AWS answered HTTP \(response.status)\(code.map { " (\($0))" } ?? "")"
         case .wrongRegion:
             let region = response.header("x-amz-bucket-region")
-            message += "the bucket is in another region\(region.map { " (\($0)); pass --region \($0)" } ?? "")"
+            message += "the bucket is in another region\(region.map { " (\($0)); pass --aws-region \($0)" } ?? "")"
         case .other, .unreachable, .noCredentials: message += "HTTP \(response.status)\(code.map { " \($0)" } ?? "")"
         }
         if let detail, !detail.isEmpty, kind == .other || kind == .invalidCredentials || kind == .accessDenied {

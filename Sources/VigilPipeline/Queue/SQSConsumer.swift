@@ -32,6 +32,8 @@ public final class SQSConsumer: Sendable {
         var ready: [SQSMessage] = []
         var held: [String: Held] = [:]
         var isStopped = false
+        /// No receiving while the tail cannot process (its session is failing).
+        var isPaused = false
         var lastReceiveError: String?
     }
 
@@ -117,6 +119,21 @@ public final class SQSConsumer: Sendable {
         events?(.failed)
     }
 
+    /// Stops receiving while the tail cannot process messages, and returns those received and not
+    /// taken to the queue at once, for another instance; `false` receives again.
+    public func setPaused(_ paused: Bool) {
+        let untaken = state.withLock { state -> [SQSMessage] in
+            state.isPaused = paused
+            guard paused else { return [] }
+            let untaken = state.ready
+            for message in untaken { state.held[message.messageID] = nil }
+            state.ready.removeAll()
+            return untaken
+        }
+        for message in untaken { try? queue.changeVisibility(of: message, seconds: 0) }
+        if !paused { receiveNeeded.signal() }
+    }
+
     /// Makes `message` visible again at once, for another consumer (this one is stopping).
     public func returnToQueue(_ message: SQSMessage) {
         let current = finish(message)
@@ -156,7 +173,7 @@ public final class SQSConsumer: Sendable {
         var backoff = 1.0
         while true {
             receiveNeeded.wait()
-            while !isStopped && state.withLock({ $0.ready.isEmpty && $0.held.isEmpty }) {
+            while !isStopped && state.withLock({ $0.ready.isEmpty && $0.held.isEmpty && !$0.isPaused }) {
                 let messages: [SQSMessage]
                 do {
                     messages = try queue.receiveMessages(maximum: maximumMessages, waitSeconds: waitSeconds,

@@ -221,6 +221,7 @@ public final class Tail {
             session = try TailSession(setup: setup, options: options, state: state, cancellation: signals.stop,
                                       counters: counters, output: output)
             options.metrics?.rulesLoaded(setup.rules)
+            consumer?.setPaused(false)
             needsFullScan = true
         } catch {
             fail(error)
@@ -231,6 +232,12 @@ public final class Tail {
     private func fail(_ failure: TailFailure) {
         if let session { counters = session.counters }
         session = nil
+        if let consumer {
+            // Not held while this instance cannot process them: another instance may.
+            consumer.setPaused(true)
+            for message in pendingMessages { consumer.returnToQueue(message) }
+            pendingMessages = []
+        }
         let delay = retryDelay
         retryDelay = min(retryDelay * 2, 60)
         retryAt = MonotonicClock.now() + delay
