@@ -105,6 +105,13 @@ public final class SQSConsumer: Sendable {
     /// Messages received and not yet deleted or released.
     public var inFlight: Int { state.withLock { $0.held.count } }
 
+    /// Seconds since the oldest message held was first sent (0 when none is held): how far the
+    /// fleet's reading lags behind the bucket, as far as this instance can see.
+    public func lag(now: Double = Date().timeIntervalSince1970) -> Double {
+        let oldest = state.withLock { $0.held.values.compactMap(\.message.sentAt).min() }
+        return oldest.map { max(0, now - $0) } ?? 0
+    }
+
     /// The message's work is done: deletes it from the queue.
     public func delete(_ message: SQSMessage) throws(AWSServiceError) {
         let current = finish(message)

@@ -192,7 +192,8 @@ public final class Tail {
         metrics.health.progress()
         metrics.metrics.progressMade()
         if let session {
-            metrics.metrics.setProcessingLag(seconds: session.lag(at: MonotonicClock.now()))
+            let queueLag = consumer?.lag() ?? 0
+            metrics.metrics.setProcessingLag(seconds: max(session.lag(at: MonotonicClock.now()), queueLag))
             metrics.deliveries(session.deliveryReports)
         }
         metrics.metrics.setSpoolDepth(state.spoolDepth())
