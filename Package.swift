@@ -98,9 +98,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilAlertsTests",
-            dependencies: ["VigilAlerts", "VigilPattern"]
+            dependencies: ["VigilAlerts", "VigilPattern", "VigilTestSupport"]
         ),
-        // What several test targets share: a moto server (S3, SQS and STS) and its boto3 fixture script.
+        // What several test targets share: a fault-injecting HTTP server, a seeded generator, and a moto
+        // server (S3, SQS and STS) with its boto3 fixture script.
         .target(
             name: "VigilTestSupport",
             path: "Tests/VigilTestSupport",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilAWS
 
 /// The ECS/EKS container credentials endpoint, played by a local HTTP server on 127.0.0.1.
@@ -14,7 +15,7 @@ struct ContainerCredentialsTests {
     func fullURIWithToken() throws {
         let json = CredentialEndpointHandlers.credentialsJSON(key: "ASIATASK", secret: "task-secret", token: "task-session",
                                                              expiration: "2026-11-23T21:30:00.5Z")
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.container(authorization: "Bearer pod-token", json: json))
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.container(authorization: "Bearer pod-token", json: json))
         defer { server.stop() }
         let credentials = try Self.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.endpoint + "/v1/credentials",
                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer pod-token"]).credentials()
@@ -32,7 +33,7 @@ struct ContainerCredentialsTests {
         let file = home + "/eks-pod-identity-token"
         try "first-token\n".write(toFile: file, atomically: true, encoding: .utf8)
         let current = SharedValue("first-token")
-        let server = try CredentialsTestServer { request in
+        let server = try FaultInjectingServer { request in
             let expected = current.value
             return CredentialEndpointHandlers.container(authorization: expected)(request)
         }
@@ -53,7 +54,7 @@ struct ContainerCredentialsTests {
 
     @Test("a refused token is an error naming the endpoint and the status, never the token; the chain stops there")
     func refused() throws {
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.container(authorization: "right-token"))
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.container(authorization: "right-token"))
         defer { server.stop() }
         let chain = try Self.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.endpoint + "/v1/credentials",
                                     "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong-token-value"])

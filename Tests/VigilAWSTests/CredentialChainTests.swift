@@ -173,9 +173,9 @@ struct CredentialChainTests {
     func precedence() throws {
         let moto = try MotoServer()
         defer { moto.stop() }
-        let imds = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata())
+        let imds = try FaultInjectingServer(respond: CredentialEndpointHandlers.instanceMetadata())
         defer { imds.stop() }
-        let container = try CredentialsTestServer(respond: CredentialEndpointHandlers.container(authorization: "container-auth"))
+        let container = try FaultInjectingServer(respond: CredentialEndpointHandlers.container(authorization: "container-auth"))
         defer { container.stop() }
         let home = try Self.home(config: "[profile keys]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n")
         let tokenFile = home + "/web-identity-token"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilAWS
 
 /// EC2 instance metadata (IMDSv2) played by a local HTTP server on 127.0.0.1.
@@ -16,7 +17,7 @@ struct InstanceMetadataCredentialsTests {
         let token = "imds-token-\(UUID().uuidString)"
         let json = CredentialEndpointHandlers.credentialsJSON(key: "ASIAIMDSV2", secret: "imds-secret", token: "imds-session",
                                                              expiration: "2026-11-23T21:30:00Z")
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata(token: token, json: json))
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.instanceMetadata(token: token, json: json))
         defer { server.stop() }
 
         // The server plays IMDSv2 strictly: a GET without the session token is refused.
@@ -45,7 +46,7 @@ struct InstanceMetadataCredentialsTests {
 
     @Test("where the token PUT is not offered (403), IMDSv1 is used as botocore does, unless it is disabled")
     func imdsV1Fallback() throws {
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata(tokenStatus: 403, allowsIMDSv1: true))
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.instanceMetadata(tokenStatus: 403, allowsIMDSv1: true))
         defer { server.stop() }
         let credentials = try Self.chain(server.endpoint).credentials()
         #expect(credentials.accessKeyID == "ASIAIMDS")
@@ -63,7 +64,7 @@ struct InstanceMetadataCredentialsTests {
 
     @Test("an instance without a role: the error says so")
     func noRole() throws {
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata(role: nil))
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.instanceMetadata(role: nil))
         defer { server.stop() }
         let chain = try Self.chain(server.endpoint)
         do {
@@ -77,7 +78,7 @@ struct InstanceMetadataCredentialsTests {
 
     @Test("AWS_EC2_METADATA_DISABLED=true: instance metadata is not asked at all")
     func disabled() throws {
-        let server = try CredentialsTestServer(respond: CredentialEndpointHandlers.instanceMetadata())
+        let server = try FaultInjectingServer(respond: CredentialEndpointHandlers.instanceMetadata())
         defer { server.stop() }
         let chain = try Self.chain(server.endpoint, ["AWS_EC2_METADATA_DISABLED": "TRUE"])
         do {
@@ -92,7 +93,7 @@ struct InstanceMetadataCredentialsTests {
     @Test("nothing answering: the chain fails fast (under 3 s), saying where it waited and for how long")
     func unreachable() throws {
         // A server that reads each request and never answers, as 169.254.169.254 off EC2.
-        let silent = try CredentialsTestServer { _ in .hang(seconds: 10) }
+        let silent = try FaultInjectingServer { _ in .hang(seconds: 10) }
         defer { silent.stop() }
         let started = Date()
         let chain = try Self.chain(silent.endpoint)
@@ -107,7 +108,7 @@ struct InstanceMetadataCredentialsTests {
         #expect(waited < 3, "waited \(waited) s")
 
         // Nothing listening at all: refused at once.
-        let closed = try CredentialsTestServer.closedPort()
+        let closed = try UInt16(MotoServer.freePort())
         let refusedStart = Date()
         let closedChain = try Self.chain("http://127.0.0.1:\(closed)")
         do {

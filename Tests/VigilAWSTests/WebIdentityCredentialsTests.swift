@@ -69,7 +69,7 @@ struct WebIdentityCredentialsTests {
             <Code>InvalidIdentityToken</Code><Message>Incorrect token audience for \(Self.token)</Message></Error>\
             <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>
             """
-        let server = try CredentialsTestServer { _ in .status(400, headers: ["Content-Type": "text/xml"], body: refusal) }
+        let server = try FaultInjectingServer { _ in .status(400, headers: ["Content-Type": "text/xml"], body: refusal) }
         defer { server.stop() }
         let home = try CredentialChainTests.home()
         let chain = CredentialChain(environment: CredentialChainTests.offEC2.merging([

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 import VigilAlerts
 
 @Suite struct DeliveryRetryPolicyTests {

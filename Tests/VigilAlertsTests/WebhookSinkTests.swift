@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilTestSupport
 import VigilAlerts
 
 @Suite struct WebhookSinkTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// The delivery promise, checked on the built `vigil` binary as a user runs it: "Under a webhook
 /// that fails, times out and rate-limits at random, every alert arrives exactly once by id, or

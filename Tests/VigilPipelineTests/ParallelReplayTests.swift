@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 import VigilPipeline
 
 /// A replay on several threads gives what one thread gives: the same alerts in the same order,

@@ -1,6 +1,7 @@
 import Foundation
+import VigilTestSupport
 
-/// What `CredentialsTestServer` answers when it plays EC2 instance metadata or a container
+/// What `FaultInjectingServer` answers when it plays EC2 instance metadata or a container
 /// credentials endpoint, as AWS documents them.
 enum CredentialEndpointHandlers {
     /// The JSON both endpoints answer with (instance metadata's fields included: the container
@@ -15,7 +16,7 @@ enum CredentialEndpointHandlers {
     /// `allowsIMDSv1`; the role list names `role` (404 when nil), and the role's path answers `json`.
     static func instanceMetadata(token: String = "imds-token-\(UUID().uuidString)", role: String? = "vigil-instance-role",
                                  json: String = credentialsJSON(key: "ASIAIMDS"), tokenStatus: Int = 200,
-                                 allowsIMDSv1: Bool = false) -> @Sendable (CredentialsTestServer.Request) -> CredentialsTestServer.Response {
+                                 allowsIMDSv1: Bool = false) -> @Sendable (RecordedRequest) -> ServerResponse {
         return { request in
             let credentialsPath = "/latest/meta-data/iam/security-credentials/"
             switch (request.method, request.path) {
@@ -45,7 +46,7 @@ enum CredentialEndpointHandlers {
     /// header (401 otherwise, with a body that names the problem and not the token).
     static func container(path: String = "/v1/credentials", authorization: String?,
                           json: String = credentialsJSON(key: "ASIACONTAINER"))
-        -> @Sendable (CredentialsTestServer.Request) -> CredentialsTestServer.Response {
+        -> @Sendable (RecordedRequest) -> ServerResponse {
         return { request in
             guard request.method == "GET", request.path == path || request.path.hasPrefix(path + "?") else { return .status(404) }
             if let authorization, request.headers["authorization"] != authorization {

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// What the test server does with one request.
-enum ServerResponse: Sendable, Equatable {
+public enum ServerResponse: Sendable, Equatable {
     /// Answers with this status, headers and body, and keeps the connection open.
     case status(Int, headers: [String: String] = [:], body: String = "")
     /// Reads the request, answers nothing for this long (longer than the client's timeout), then
@@ -16,30 +16,33 @@ enum ServerResponse: Sendable, Equatable {
     /// Reads the request and closes the connection without answering.
     case close
 
-    var isAcceptance: Bool {
+    public var isAcceptance: Bool {
         if case .status(let code, _, _) = self { return (200...299).contains(code) }
         return false
     }
 }
 
 /// One request the server read, and what it did with it.
-struct RecordedRequest: Sendable {
-    let method: String
-    let path: String
+public struct RecordedRequest: Sendable {
+    public let method: String
+    /// The path with its query, as sent.
+    public let path: String
     /// Header names in lower case.
-    let headers: [String: String]
-    let body: [UInt8]
-    let response: ServerResponse
+    public let headers: [String: String]
+    public let body: [UInt8]
+    public let response: ServerResponse
 
-    var alertID: String? { headers["webhook-id"] }
+    public var alertID: String? { headers["webhook-id"] }
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// An HTTP/1.1 server on 127.0.0.1 for webhook tests, written on POSIX sockets and threads so the
+/// An HTTP/1.1 server on 127.0.0.1 for tests (a webhook receiver, instance metadata, a container
+/// credentials endpoint), written on POSIX sockets and threads so the
 /// tests need no networking package: it binds a free port, answers each request as `respond`
 /// decides (an answer, a hang past the client's timeout, or a dropped connection), records every
 /// request, and stops when told (or when dropped).
-final class FaultInjectingServer: Sendable {
-    let port: UInt16
+public final class FaultInjectingServer: Sendable {
+    public let port: UInt16
     private let listener: Int32
     private let respond: @Sendable (RecordedRequest) -> ServerResponse
     private let recorded = Mutex<[RecordedRequest]>([])
@@ -48,7 +51,7 @@ final class FaultInjectingServer: Sendable {
     private let threads = DispatchGroup()
 
     /// `respond` sees each request (its `response` field is a placeholder) and picks the answer.
-    init(respond: @escaping @Sendable (RecordedRequest) -> ServerResponse) throws {
+    public init(respond: @escaping @Sendable (RecordedRequest) -> ServerResponse) throws {
         self.respond = respond
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw ServerError("socket: \(String(cString: strerror(errno)))") }
@@ -79,7 +82,7 @@ final class FaultInjectingServer: Sendable {
     }
 
     /// A server that draws each answer from `faults`.
-    convenience init(faults: RandomFaults) throws {
+    public convenience init(faults: RandomFaults) throws {
         try self.init { _ in faults.next() }
     }
 
@@ -88,15 +91,18 @@ final class FaultInjectingServer: Sendable {
     }
 
     /// `http://127.0.0.1:<port>/hook`.
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    /// `http://127.0.0.1:<port>`.
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Every request read so far, in order of arrival.
-    var requests: [RecordedRequest] {
+    public var requests: [RecordedRequest] {
         recorded.withLock { $0 }
     }
 
     /// Stops accepting, drops open connections, and waits for every server thread to end.
-    func stop() {
+    public func stop() {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         connections.withLock { open in
@@ -223,18 +229,18 @@ final class FaultInjectingServer: Sendable {
 
 /// Answers drawn at random by weight from a seeded generator, so a failing run can be repeated
 /// (the draws are in order of arrival, which threads may vary; the mix stays the same).
-final class RandomFaults: Sendable {
+public final class RandomFaults: Sendable {
     private let choices: [(weight: Int, response: ServerResponse)]
     private let total: Int
     private let random: Mutex<SeededRandom>
 
-    init(seed: UInt64, choices: [(weight: Int, response: ServerResponse)]) {
+    public init(seed: UInt64, choices: [(weight: Int, response: ServerResponse)]) {
         self.choices = choices
         total = choices.reduce(0) { $0 + $1.weight }
         random = Mutex(SeededRandom(seed: seed))
     }
 
-    func next() -> ServerResponse {
+    public func next() -> ServerResponse {
         var draw = random.withLock { Int.random(in: 0..<total, using: &$0) }
         for choice in choices {
             if draw < choice.weight { return choice.response }
@@ -244,10 +250,10 @@ final class RandomFaults: Sendable {
     }
 }
 
-struct ServerError: Error, CustomStringConvertible {
-    let description: String
+public struct ServerError: Error, CustomStringConvertible {
+    public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }
