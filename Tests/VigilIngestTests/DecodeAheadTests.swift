@@ -250,11 +250,7 @@ struct DecodeAheadTests {
                                    limits: ReaderLimits(maximumRecordSize: 1 << 20), aheadLayout: .standard)
         let window = reader.window
         let ring = try #require(window.decoder).capacity
-        var largest = window.capacity
-        var collector = Collector()
-        collector.keepsBytes = false
-        collector.onVisit = { _ in largest = max(largest, window.capacity) }
-        reader.read(into: &collector)
+        let (collector, largest) = Harness.readNotingLargestWindow(reader)
         #expect(collector.problems.isEmpty)
         #expect(collector.recordCount == records)
         #expect(bigRecords >= 4)

@@ -564,11 +564,7 @@ struct LogFileReaderBadInputTests {
             let path = try Harness.write(body, to: directory, name: "big.json")
             let reader = LogFileReader(input: try DecodedInput(path: path), limits: ReaderLimits(maximumRecordSize: 1 << 20))
             let window = reader.window
-            var largest = window.capacity
-            var collector = Collector()
-            collector.keepsBytes = false
-            collector.onVisit = { _ in largest = max(largest, window.capacity) }
-            reader.read(into: &collector)
+            let (collector, largest) = Harness.readNotingLargestWindow(reader)
             #expect(collector.problems.isEmpty)
             #expect(collector.recordCount == records)
             #expect(bigRecords >= 4)

@@ -1,7 +1,7 @@
 import CZlib
 import Foundation
 import Testing
-import VigilIngest
+@testable import VigilIngest
 import VigilPattern
 
 // What the reader tests share: a visitor that keeps what a reader hands it, ways to run a reader
@@ -164,6 +164,18 @@ enum Harness {
     // MARK: Fixtures
 
     /// Runs `body` with a fresh temporary directory, removed afterwards.
+    /// Reads everything `reader` gives, without keeping the bytes, and returns what was collected
+    /// and the largest capacity its window reached on the way (for the memory-bound tests).
+    static func readNotingLargestWindow(_ reader: LogFileReader) -> (collector: Collector, largestWindow: Int) {
+        let window = reader.window
+        var largest = window.capacity
+        var collector = Collector()
+        collector.keepsBytes = false
+        collector.onVisit = { _ in largest = max(largest, window.capacity) }
+        reader.read(into: &collector)
+        return (collector, largest)
+    }
+
     static func withDirectory<Result>(_ body: (URL) throws -> Result) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-reader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
