@@ -56,13 +56,13 @@ struct S3AndSQSClientTests {
         #expect(try s3.listAllObjects(bucket: "logs", prefix: "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/21/").count == 2)
 
         for (index, key) in keys.enumerated() {
-            #expect(try s3.getObject(bucket: "logs", key: key) == Array("object \(index)".utf8))
+            #expect(try s3.openObject(bucket: "logs", key: key).readAll() == Array("object \(index)".utf8))
         }
     }
 
     @Test func missingBucketKeyAndQueueAreNamedPlainly() throws {
         _ = try moto.fixture("setup", "present", "queue", "30")
-        let missingKey = #expect(throws: AWSServiceError.self) { try s3.getObject(bucket: "present", key: "no/such.json.gz") }
+        let missingKey = #expect(throws: AWSServiceError.self) { try s3.openObject(bucket: "present", key: "no/such.json.gz") }
         #expect(missingKey?.kind == .noSuchKey)
         #expect(missingKey?.message.contains("s3://present/no/such.json.gz") == true)
         let missingBucket = #expect(throws: AWSServiceError.self) { try s3.listFolders(bucket: "absent", prefix: "") }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The S3 calls Vigil makes: listing keys under a prefix (ListObjectsV2) and reading objects
-/// (GetObject).
+/// The S3 calls Vigil makes: listing keys under a prefix (ListObjectsV2) and reading objects as
+/// they download (GetObject).
 ///
 /// Buckets are addressed virtual-hosted style on AWS (`bucket.s3.REGION.amazonaws.com`), path
 /// style (`host/bucket/key`) on an `--endpoint-url` and for bucket names with dots, which do not
@@ -17,7 +17,7 @@ public final class S3Client: Sendable {
 
     /// One page of a listing.
     public struct ListPage: Sendable {
-        public var objects: [S3ListedObject] = []
+        public var objects: [S3ObjectReference] = []
         /// With a delimiter: the folders directly under the prefix, each ending with it.
         public var commonPrefixes: [String] = []
         /// Where the next page starts; nil on the last page.
@@ -39,8 +39,8 @@ public final class S3Client: Sendable {
         var page = ListPage()
         for entry in xml.all("Contents") {
             guard let key = entry.text("Key") else { continue }
-            page.objects.append(S3ListedObject(bucket: bucket, key: key, size: entry.text("Size").flatMap { Int($0) },
-                                               eTag: entry.text("ETag")))
+            page.objects.append(S3ObjectReference(bucket: bucket, key: key, size: entry.text("Size").flatMap { Int($0) },
+                                                  eTag: entry.text("ETag").map { $0.trimmingCharacters(in: ["\""]) }))
         }
         page.commonPrefixes = xml.all("CommonPrefixes").compactMap { $0.text("Prefix") }
         if xml.text("IsTruncated") == "true" {
@@ -51,8 +51,8 @@ public final class S3Client: Sendable {
 
     /// Every key under `prefix`, all pages.
     public func listAllObjects(bucket: String, prefix: String,
-                               isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> [S3ListedObject] {
-        var objects: [S3ListedObject] = []
+                               isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> [S3ObjectReference] {
+        var objects: [S3ObjectReference] = []
         var token: String?
         repeat {
             let page = try listObjects(bucket: bucket, prefix: prefix, continuationToken: token, isCancelled: isCancelled)
@@ -74,12 +74,6 @@ public final class S3Client: Sendable {
         return folders
     }
 
-    /// The whole stored body of `key` (still gzipped, as S3 holds it).
-    public func getObject(bucket: String, key: String, isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> [UInt8] {
-        let request = baseRequest(method: "GET", bucket: bucket, key: key)
-        return try client.send(request, operation: "GetObject s3://\(bucket)/\(key)", isCancelled: isCancelled).body
-    }
-
     /// The stored body of `key` as it downloads: read while it arrives, memory bounded.
     public func openObject(bucket: String, key: String, isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSBodyStream {
         let request = baseRequest(method: "GET", bucket: bucket, key: key)
@@ -98,22 +92,4 @@ public final class S3Client: Sendable {
         }
         return AWSRequest(method: method, host: "\(bucket).s3.\(region).amazonaws.com", path: encodedKey)
     }
-}
-
-/// A key found by a listing.
-public struct S3ListedObject: Sendable, Hashable {
-    public let bucket: String
-    public let key: String
-    public let size: Int?
-    public let eTag: String?
-
-    public init(bucket: String, key: String, size: Int?, eTag: String?) {
-        self.bucket = bucket
-        self.key = key
-        self.size = size
-        self.eTag = eTag
-    }
-
-    /// `s3://bucket/key`: the provenance alerts carry.
-    public var url: String { "s3://\(bucket)/\(key)" }
 }

@@ -14,7 +14,7 @@ import Darwin
 /// `AWSLogs/…` layout, its alert ids equal those of the same file synced to disk.
 public enum LogSource: Sendable, Hashable {
     case file(String)
-    case object(S3ListedObject)
+    case object(S3ObjectReference)
 
     /// The path, or the `s3://` URL.
     public var name: String {
@@ -46,8 +46,7 @@ public enum LogSource: Sendable, Hashable {
                 throw InputProblem(.unreadable, path: object.url, reason: "no S3 access was set up")
             }
             do {
-                let stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: isCancelled)
-                return DecodedInput(stream: S3ObjectBytes(stream, url: object.url), name: object.url, storedSize: object.size)
+                return try S3ObjectBytes(downloading: object, from: s3, isCancelled: isCancelled).decodedInput()
             } catch {
                 throw InputProblem(.unreadable, path: object.url, reason: error.message)
             }

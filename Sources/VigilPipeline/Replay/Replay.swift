@@ -28,7 +28,7 @@ public final class Replay {
         /// Files read at once (each on its own thread); 1 reads them one after the other.
         public var jobs = 1
         /// Objects to read from S3 (a backfill), after the files; `s3` reads them.
-        public var objects: [S3ListedObject] = []
+        public var objects: [S3ObjectReference] = []
         public var s3: S3Client?
         /// Objects downloaded at once: S3 answers each request after a round trip, so more
         /// objects are fetched at once than there are cores to read them.

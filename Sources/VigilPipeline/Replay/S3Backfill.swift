@@ -7,7 +7,7 @@ import VigilIngest
 public struct S3Backfill {
     /// What the listing found.
     public struct Listing: Sendable {
-        public var objects: [S3ListedObject] = []
+        public var objects: [S3ObjectReference] = []
         /// The prefixes listed in full, in order: what `--verbose` shows and the tests check.
         public var prefixesListed: [String] = []
         /// Folders listed with a delimiter to find accounts, services and regions.

@@ -9,9 +9,18 @@ final class S3ObjectBytes: StoredByteStream {
     /// The transfer failed before the end of the object (the content read so far is incomplete).
     private(set) var transferFailure: String?
 
-    init(_ stream: AWSBodyStream, url: String) {
-        self.stream = stream
-        self.url = url
+    private let storedSize: Int?
+
+    /// Starts downloading `object` (the request is retried as `AWSClient` does; the transfer is not).
+    init(downloading object: S3ObjectReference, from s3: S3Client, isCancelled: () -> Bool) throws(AWSServiceError) {
+        stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: isCancelled)
+        url = object.url
+        storedSize = object.size
+    }
+
+    /// The object's content, decoded as it arrives.
+    func decodedInput() -> DecodedInput {
+        DecodedInput(stream: self, name: url, storedSize: storedSize)
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputProblem) -> Int {

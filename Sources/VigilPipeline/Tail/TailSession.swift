@@ -339,11 +339,9 @@ final class TailSession {
                 outcome.summary.filesSkipped[reason, default: 0] += 1
                 continue
             }
-            let stream: AWSBodyStream
+            let bytes: S3ObjectBytes
             do {
-                stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: { [cancellation] in
-                    cancellation.isCancelled
-                })
+                bytes = try S3ObjectBytes(downloading: object, from: s3, isCancelled: { [cancellation] in cancellation.isCancelled })
             } catch {
                 options.metrics?.metrics.s3Object(.failed)
                 if !cancellation.isCancelled {
@@ -353,9 +351,7 @@ final class TailSession {
                 consumer.release(message)
                 return
             }
-            let bytes = S3ObjectBytes(stream, url: object.url)
-            let input = DecodedInput(stream: bytes, name: object.url, storedSize: object.size)
-            outcome.add(Replay.read(input, context: context, options: readOptions, normalizer: &normalizer, matcher: matcher,
+            outcome.add(Replay.read(bytes.decodedInput(), context: context, options: readOptions, normalizer: &normalizer, matcher: matcher,
                                     cancellation: cancellation) { match, ruleIndices, _ in
                 found.append(FoundMatch(match: match, ruleIndices: ruleIndices))
                 return 0
