@@ -24,9 +24,9 @@ struct NormalizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let filter = try selection.makeFilter()
+        let settings = try selection.readerSettings()
         var output = StandardOutputBuffer()
-        let summary = Normalization(paths: paths, filter: filter, limits: selection.limits).run(
+        let summary = Normalization(paths: paths, settings: settings).run(
             onEvent: { output.write($0) },
             onProblem: { CommandInput.printError($0.description) })
         output.flush()

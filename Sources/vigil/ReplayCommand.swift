@@ -83,8 +83,8 @@ struct ReplayCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        options.filter = filter
-        options.limits = selection.limits
+        options.reading = EventReader.Settings(filter: filter, limits: selection.limits)
+        options.stateDirectory = rulesAndSinks.stateDirectory(configuration)
         options.showsProgress = !quiet
         options.jobs = jobs
         let summary = Replay(rules: RuleSet(rules), router: router, options: options).run { problem in
@@ -125,6 +125,11 @@ struct EventSelectionOptions: ParsableArguments {
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1.") }
         if let from, Timestamps.parse(from) == nil { throw ValidationError("--from: not an ISO-8601 time: \(from)") }
         if let to, Timestamps.parse(to) == nil { throw ValidationError("--to: not an ISO-8601 time: \(to)") }
+    }
+
+    /// The filter and limits, as every command that reads logs reads them.
+    func readerSettings() throws -> EventReader.Settings {
+        EventReader.Settings(filter: try makeFilter(), limits: limits)
     }
 
     func makeFilter() throws -> EventFilter {

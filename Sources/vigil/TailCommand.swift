@@ -98,6 +98,9 @@ struct TailCommand: ParsableCommand {
     }
 
     func run() throws {
+        // First of all: a SIGTERM that comes while the rules load must stop the tail cleanly (exit 0),
+        // not end the process by the signal.
+        let signals = TailSignals()
         let filter = try selection.makeFilter()
         guard let configuration = rulesAndSinks.loadConfiguration(printing: CommandInput.printError) else { throw ExitCode(2) }
         // The state directory stays the one of the start; a reload may change rules and sinks.
@@ -116,8 +119,8 @@ struct TailCommand: ParsableCommand {
         }
         var options = Tail.Options(directories: directories.map(Self.withoutTrailingSlash))
         options.pathFilter = PathFilter(include: includes, exclude: excludes)
-        options.filter = filter
-        options.limits = selection.limits
+        options.reading = EventReader.Settings(filter: filter, limits: selection.limits)
+        options.stateDirectory = stateDirectory
         options.fromNow = fromNow
         options.polls = poll
         options.pollInterval = DurationText.seconds(pollInterval)!
@@ -152,7 +155,7 @@ struct TailCommand: ParsableCommand {
         let tail: Tail
         do {
             tail = try Tail(
-                options: options, database: database, setup: setup,
+                options: options, database: database, setup: setup, signals: signals,
                 reload: { makeSetup(stateDirectory: stateDirectory, printingTo: CommandInput.printError) },
                 onProblem: { CommandInput.printError($0.description) },
                 onNotice: { StandardError.write("vigil tail: \($0)\n") },

@@ -47,6 +47,55 @@ import Glibc
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aSIGTERMWhileTheRulesLoadStopsTheTailCleanly() throws {
+        let run = try TailRun()
+        // Enough rules that loading them takes a while: the signal comes in the middle of it.
+        let rules = (0..<3_000).map { index in
+            #"{"name": "r\#(index)", "severity": "low", "eventPattern": {"source": ["aws.rds"], "detail": {"eventName": ["E\#(index)"]}}}"#
+        }
+        try Data(("[" + rules.joined(separator: ",\n") + "]").utf8).write(to: run.rules.appendingPathComponent("many.json"))
+        // Started as a shell starts it, with SIGTERM neither blocked nor ignored (the test runner
+        // blocks it in the processes it starts, which would hide the defect).
+        let launcher = "import os, signal, sys\n"
+            + "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})\n"
+            + "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+            + "os.execv(sys.argv[1], sys.argv[1:])\n"
+        let tail = try VigilProcess(URL(fileURLWithPath: "/usr/bin/python3"),
+                                    ["-c", launcher, run.vigil.path, "tail", "--rules", run.rules.path, "--sink", "file:" + run.alerts,
+                                     "--state", run.state, "--health-interval", "0", run.logs.path],
+                                    outputIn: run.scratch, label: "tail")
+        // The signal comes as soon as vigil catches SIGTERM (its handlers installed), or 1.5 s after the
+        // exec when it does not catch it by then: either way while the 3,000 rules still load.
+        let pid = tail.process.processIdentifier
+        var executable = [CChar](repeating: 0, count: 4096)
+        var execed: Date?
+        let started = Date()
+        while Date().timeIntervalSince(started) < 10 {
+            if execed == nil {
+                let count = readlink("/proc/\(pid)/exe", &executable, executable.count - 1)
+                if count > 0, String(decoding: executable[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) == run.vigil.path {
+                    execed = Date()
+                }
+            }
+            if let execed {
+                if Self.catchesSIGTERM(pid) || Date().timeIntervalSince(execed) > 1.5 { break }
+            }
+            usleep(1_000)
+        }
+        #expect(!tail.errorOutput.contains("following"), "the signal was meant to come while the rules load")
+        #expect(tail.signal(SIGTERM, thenWait: 20) == 0, "\(tail.errorOutput)")
+        #expect(tail.process.terminationReason == .exit)
+    }
+
+    /// Whether process `pid` has a handler for SIGTERM (the SigCgt mask of /proc/PID/status).
+    static func catchesSIGTERM(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+              let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+        return mask & (1 << (UInt64(SIGTERM) - 1)) != 0
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func statusReportsARunningAndAStoppedTail() throws {
         let run = try TailRun()
         try Data(TailRun.records(from: 0, count: 5)).write(to: run.logs.appendingPathComponent("a.jsonl"))

@@ -12,7 +12,19 @@ import Darwin
 /// with each directory visited once so that a link loop cannot recurse forever. What cannot be
 /// read is reported and the walk goes on.
 public struct LogTreeWalker {
-    public init() {}
+    /// Directories never walked into: Vigil's own state directory, whose database files are no logs.
+    private let skipped: Set<DirectoryIdentity>
+
+    /// A walker that passes over `skipping` (and everything under it) wherever it meets it, however
+    /// it is reached: directories are told apart by device and inode, not by how the path is spelled.
+    public init(skipping directories: [String] = []) {
+        var skipped = Set<DirectoryIdentity>()
+        for directory in directories {
+            var info = stat()
+            if stat(directory, &info) == 0 && Self.isDirectory(info) { skipped.insert(DirectoryIdentity(info)) }
+        }
+        self.skipped = skipped
+    }
 
     /// The regular files under `paths`, and the problems met. `visitingDirectory` is called with
     /// each directory before its entries are listed (a tail watches it then, so that a file
@@ -21,7 +33,8 @@ public struct LogTreeWalker {
                       visitingDirectory: (String) -> Void = { _ in }) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
-        var visited = Set<DirectoryIdentity>()
+        // A skipped directory counts as visited already, so the walk passes it like a link loop.
+        var visited = skipped
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {

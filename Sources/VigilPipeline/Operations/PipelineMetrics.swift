@@ -30,7 +30,7 @@ public final class PipelineMetrics: Sendable {
     }
 
     /// Counts what reading one file or object (or a run of them) came to.
-    func read(_ summary: ReplaySummary, source: String) {
+    func read(_ summary: RunSummary, source: String) {
         metrics.recordsRead(summary.records, source: source)
         metrics.bytesRead(summary.decodedBytes, source: source)
         for (kind, count) in summary.eventsByKind {

@@ -2,30 +2,6 @@ import Foundation
 import VigilAlerts
 import VigilIngest
 
-/// A match found by a reading thread, for the alert stage.
-struct FoundMatch: Sendable {
-    let match: Alerter.Match
-    let ruleIndices: [Int32]
-}
-
-/// What reading one file (or a run of files) came to, apart from its matches.
-struct FileOutcome: Sendable {
-    var summary = ReplaySummary()
-    var problems: [InputProblem] = []
-    /// Decoded bytes, for progress.
-    var decodedBytes = 0
-    /// The read was cancelled before the end of the input.
-    var wasCancelled = false
-
-    /// Adds what the next file of a run came to.
-    mutating func add(_ other: FileOutcome) {
-        summary.merge(other.summary)
-        problems += other.problems
-        decodedBytes += other.decodedBytes
-        wasCancelled = wasCancelled || other.wasCancelled
-    }
-}
-
 /// One run of files' results on their way from the thread reading them to the thread that
 /// alerts: the matches in batches, in file and record order, then the outcome.
 ///
@@ -37,7 +13,7 @@ final class FileResults: @unchecked Sendable {
     // @unchecked: every stored property is read and written with `condition` locked.
     private let condition = NSCondition()
     private var batches: [[FoundMatch]] = []
-    private var outcome: FileOutcome?
+    private var outcome: InputOutcome?
     private var abandoned = false
     private let capacity: Int
 
@@ -56,7 +32,7 @@ final class FileResults: @unchecked Sendable {
     }
 
     /// The reader is done with the file.
-    func finish(_ outcome: FileOutcome) {
+    func finish(_ outcome: InputOutcome) {
         condition.lock()
         defer { condition.unlock() }
         self.outcome = outcome
@@ -74,7 +50,7 @@ final class FileResults: @unchecked Sendable {
     }
 
     /// The outcome, once `next()` has returned nil.
-    func takeOutcome() -> FileOutcome {
+    func takeOutcome() -> InputOutcome {
         condition.lock()
         defer { condition.unlock() }
         while outcome == nil { condition.wait() }

@@ -5,12 +5,6 @@ import VigilAlerts
 import VigilIngest
 import VigilPattern
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `vigil replay`: reads log files and directories once, matches every event against the rules
 /// and sends the alerts, then reports what it did.
 ///
@@ -21,8 +15,10 @@ import Darwin
 public final class Replay {
     public struct Options: Sendable {
         public var paths: [String]
-        public var filter = EventFilter()
-        public var limits = ReaderLimits()
+        /// Which events to keep, and the reader's limits.
+        public var reading = EventReader.Settings()
+        /// Vigil's state directory: never read as input, wherever it lies.
+        public var stateDirectory: String?
         /// Show a progress line on stderr (when it is a terminal).
         public var showsProgress = false
         /// Files read at once (each on its own thread); 1 reads them one after the other.
@@ -50,16 +46,11 @@ public final class Replay {
     }
 
     /// Runs the replay. `onProblem` receives each problem as it is found (for stderr).
-    public func run(onProblem: (InputProblem) -> Void) -> ReplaySummary {
+    public func run(onProblem: (InputProblem) -> Void) -> RunSummary {
         let started = MonotonicClock.now()
-        var summary = ReplaySummary()
-        let listing = InputFileList(paths: options.paths)
+        let listing = InputFileList(paths: options.paths, skipping: options.stateDirectory.map { [$0] } ?? [])
+        var summary = listing.summary(reportingTo: onProblem)
         let files = listing.files.map(LogSource.file) + options.objects.map(LogSource.object)
-        if listing.documentation > 0 { summary.filesSkipped["documentation", default: 0] += listing.documentation }
-        for problem in listing.problems {
-            summary.problems[problem.kind, default: 0] += 1
-            onProblem(problem)
-        }
         let progress = options.showsProgress ? ProgressLine(totalFiles: files.count) : nil
         let stage = AlertStage(rules: rules, router: router)
         let jobs = options.objects.isEmpty ? options.jobs : max(options.jobs, options.downloads)
@@ -78,17 +69,15 @@ public final class Replay {
     }
 
     /// One thread: each file read, matched and alerted on in turn.
-    private func readInOrder(_ files: [LogSource], stage: AlertStage, progress: ProgressLine?, summary: inout ReplaySummary,
+    private func readInOrder(_ files: [LogSource], stage: AlertStage, progress: ProgressLine?, summary: inout RunSummary,
                              onProblem: (InputProblem) -> Void) {
-        var normalizer = EventNormalizer()
-        let matcher = EnvelopeMatcher(rules.patterns)
+        var reader = EventReader(settings: readerSettings)
+        var visitor = MatchingVisitor(matcher: EnvelopeMatcher(rules.patterns), stage: stage, progress: progress)
         for source in files {
-            let outcome = Self.read(source, options: options, normalizer: &normalizer, matcher: matcher, progress: progress) {
-                match, ruleIndices, summary in stage.handle(match, ruleIndices: ruleIndices, summary: &summary)
-            }
+            let outcome = reader.read(source, s3: options.s3, progress: progress, into: &visitor)
             for problem in outcome.problems { onProblem(problem) }
             summary.merge(outcome.summary)
-            progress?.fileDone(decodedBytes: outcome.decodedBytes)
+            progress?.filesDone(1, decodedBytes: outcome.decodedBytes)
             if router.failure != nil { break }
         }
     }
@@ -100,20 +89,21 @@ public final class Replay {
     /// files): handing over each file of a tree of 10,000 small ones costs more in thread
     /// wake-ups than reading it.
     private func readInParallel(_ files: [LogSource], jobs: Int, stage: AlertStage, progress: ProgressLine?,
-                                summary: inout ReplaySummary, onProblem: (InputProblem) -> Void) {
+                                summary: inout RunSummary, onProblem: (InputProblem) -> Void) {
         let runs = Self.runs(of: files)
         let results = runs.map { _ in FileResults() }
         let slots = DispatchSemaphore(value: jobs * 2)
         let nextFile = FileCounter()
         let cancellation = ReadCancellation()
         let readersDone = DispatchGroup()
-        let options = options
+        let settings = readerSettings
+        let s3 = options.s3
         let patterns = rules.patterns
-        for reader in 0..<jobs {
+        for number in 0..<jobs {
             readersDone.enter()
             let thread = Thread {
                 defer { readersDone.leave() }
-                var normalizer = EventNormalizer()
+                var reader = EventReader(settings: settings)
                 let matcher = EnvelopeMatcher(patterns)
                 while true {
                     slots.wait()
@@ -123,24 +113,23 @@ public final class Replay {
                         return
                     }
                     let batcher = MatchBatcher(into: results[index])
-                    var outcome = FileOutcome()
+                    var visitor = MatchingVisitor(matcher: matcher) { match, ruleIndices, _ in
+                        batcher.add(FoundMatch(match: match, ruleIndices: ruleIndices))
+                        return 0
+                    }
+                    var outcome = InputOutcome()
                     for file in runs[index] {
-                        let read = Self.read(files[file], options: options, normalizer: &normalizer, matcher: matcher,
-                                             cancellation: cancellation) { match, ruleIndices, _ in
-                            batcher.add(FoundMatch(match: match, ruleIndices: ruleIndices))
-                            return 0
-                        }
-                        outcome.add(read)
+                        outcome.add(reader.read(files[file], s3: s3, cancellation: cancellation, into: &visitor))
                     }
                     batcher.flush()
                     results[index].finish(outcome)
                 }
             }
-            thread.name = "vigil reader \(reader)"
+            thread.name = "vigil reader \(number)"
             thread.start()
         }
         for (index, result) in results.enumerated() {
-            var alerting = ReplaySummary()
+            var alerting = RunSummary()
             while let batch = result.next() {
                 guard router.failure == nil else { continue }
                 for found in batch {
@@ -180,54 +169,11 @@ public final class Replay {
         return runs
     }
 
-    /// Reads one file or object, handing its matches to `handleMatch`; what else it found is returned.
-    static func read(_ source: LogSource, options: Options, normalizer: inout EventNormalizer, matcher: EnvelopeMatcher,
-                             progress: ProgressLine? = nil, cancellation: ReadCancellation? = nil,
-                             handleMatch: @escaping FileProcessor.MatchHandler) -> FileOutcome {
-        var outcome = FileOutcome()
-        let context = LogFileContext(path: source.name)
-        if let reason = options.filter.reasonToSkip(context) {
-            outcome.summary.filesSkipped[reason, default: 0] += 1
-            return outcome
-        }
-        let input: DecodedInput
-        do {
-            input = try source.open(s3: options.s3, isCancelled: { cancellation?.isCancelled ?? false })
-        } catch {
-            outcome.summary.problems[error.kind, default: 0] += 1
-            outcome.problems = [error]
-            return outcome
-        }
-        return read(input, context: context, options: options, normalizer: &normalizer, matcher: matcher,
-                    progress: progress, cancellation: cancellation, handleMatch: handleMatch)
-    }
-
-    /// Reads an input already opened (a tail's object from the queue, downloaded first).
-    static func read(_ input: DecodedInput, context: LogFileContext, options: Options, normalizer: inout EventNormalizer,
-                     matcher: EnvelopeMatcher, progress: ProgressLine? = nil, cancellation: ReadCancellation? = nil,
-                     handleMatch: @escaping FileProcessor.MatchHandler) -> FileOutcome {
-        var outcome = FileOutcome()
-        var processor = FileProcessor(context: context, filter: options.filter, normalizer: normalizer, matcher: matcher,
-                                      progress: progress, handleMatch: handleMatch)
-        // A large file is decoded on a thread of its own while this one matches, when there is a
-        // second core for it. Inside one file's read, so the order of records, matches and files is
-        // unchanged. Measured (release, 2 cores, ISA-L, CloudTrail JSON gzipped about 6:1, medians of
-        // alternating runs): a 200 MB file 0.62 s → 0.45 s (zlib 0.73 s → 0.46 s; the same file not
-        // gzipped takes 0.47 s), a 4 MiB one 0.102 s → 0.082 s, a 1 MiB one 0.044 s → 0.041 s; but
-        // with --jobs 2 over files that already keep both cores busy it costs a little: 24 files of
-        // 1 MiB 0.268 s → 0.280 s, 8 of 4 MiB 0.354 s → 0.358 s. Hence from 4 MiB stored.
-        let decodeAheadThreshold = 4 << 20
-        let decodeAhead = options.jobs > 1 && (input.storedSize ?? 0) >= decodeAheadThreshold
-        let reader = LogFileReader(input: input, limits: options.limits, cancellation: cancellation, decodeAhead: decodeAhead)
-        reader.read(into: &processor)
-        outcome.wasCancelled = reader.wasCancelled
-        normalizer = processor.normalizer
-        outcome.summary = processor.summary
-        outcome.summary.filesRead = 1
-        outcome.summary.decodedBytes = input.decodedOffset
-        outcome.problems = processor.problems
-        outcome.decodedBytes = input.decodedOffset
-        return outcome
+    /// The reader settings of this run: a large file may be decoded ahead when there is a core to spare.
+    private var readerSettings: EventReader.Settings {
+        var settings = options.reading
+        settings.decodesAhead = options.jobs > 1
+        return settings
     }
 }
 
@@ -260,68 +206,5 @@ private final class MatchBatcher {
         guard !batch.isEmpty else { return }
         results.push(batch)
         batch = []
-    }
-}
-
-/// Seconds from a monotonic clock, for durations that wall-clock changes cannot distort.
-enum MonotonicClock {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    static func seconds(since start: Double) -> Double { now() - start }
-}
-
-/// A progress line on stderr, redrawn at most five times a second, erased at the end.
-final class ProgressLine {
-    private let totalFiles: Int
-    private var filesDone = 0
-    private var records = 0
-    private var alerts = 0
-    private var decodedBytes = 0
-    private var sinceCheck = 0
-    private var lastDrawn = 0.0
-    private var drawn = false
-
-    init?(totalFiles: Int) {
-        guard StandardError.isTerminal else { return nil }
-        self.totalFiles = totalFiles
-    }
-
-    /// Counts records of the file being read, so that one large file shows progress too.
-    func recordRead(alerts newAlerts: Int) {
-        records += 1
-        alerts += newAlerts
-        sinceCheck += 1
-        if sinceCheck >= 4096 {
-            sinceCheck = 0
-            drawIfDue()
-        }
-    }
-
-    func fileDone(decodedBytes bytes: Int) {
-        filesDone(1, decodedBytes: bytes)
-    }
-
-    func filesDone(_ count: Int, decodedBytes bytes: Int, alerts newAlerts: Int = 0) {
-        filesDone += count
-        decodedBytes += bytes
-        alerts += newAlerts
-        drawIfDue()
-    }
-
-    private func drawIfDue() {
-        let now = MonotonicClock.now()
-        guard now - lastDrawn >= 0.2 else { return }
-        lastDrawn = now
-        StandardError.write("\r\u{1B}[K\(filesDone)/\(totalFiles) files, \(records) records, "
-            + "\(ReplaySummary.megabytes(decodedBytes)), \(alerts) alerts")
-        drawn = true
-    }
-
-    func finish() {
-        if drawn { StandardError.write("\r\u{1B}[K") }
     }
 }

@@ -25,9 +25,8 @@ public final class Tail {
         public var directories: [String]
         /// Which files under them to read.
         public var pathFilter = PathFilter()
-        /// Which events to match.
-        public var filter = EventFilter()
-        public var limits = ReaderLimits()
+        /// Which events to match, and the reader's limits.
+        public var reading = EventReader.Settings()
         /// Files there at the first start are not alerted on, only what is added to them and after.
         public var fromNow = false
         /// Look for changes every `pollInterval` instead of with inotify (network file systems).
@@ -45,6 +44,8 @@ public final class Tail {
         public var batchSeconds = 1.0
         /// An SQS queue of S3 notifications to consume beside (or instead of) the directories.
         public var queue: QueueInput?
+        /// Vigil's state directory: never read as input, wherever it lies.
+        public var stateDirectory: String?
         /// Prometheus metrics and health, for `--metrics-listen`.
         public var metrics: PipelineMetrics?
 
@@ -58,18 +59,17 @@ public final class Tail {
     private let load: () -> TailSetup?
     private let output: TailOutput
     private let health: (String) -> Void
-    private let signals = TailSignals()
+    private let signals: TailSignals
     private var watcher: DirectoryWatcher?
     private var setup: TailSetup
     private var session: TailSession?
     private var counters = TailCounters()
     private var status = TailStatus()
 
-    private var queue = Set<String>()
+    /// Paths to look at in the next turn of the loop (told by inotify, or due for a recheck).
+    private var pathsToExamine = Set<String>()
     /// Consumes `options.queue`, when given; started by `run()`.
-    private var consumer: SQSConsumer?
-    /// Messages taken from the consumer and not processed yet (a session was failing).
-    private var pendingMessages: [SQSMessage] = []
+    private var feed: QueueFeed?
     private var needsFullScan = true
     private var firstLook = true
     private var rootsPresent: [String: Bool] = [:]
@@ -90,10 +90,12 @@ public final class Tail {
     /// sinks; `reload` makes them again (from SIGHUP or a changed rule or configuration file) and
     /// returns nil, having printed why, when the new ones are invalid. Problems with input go to
     /// `onProblem`, notices to `onNotice`, health lines to `onHealth`.
-    public init(options: Options, database: StateDatabase, setup: TailSetup, reload: @escaping () -> TailSetup?,
+    public init(options: Options, database: StateDatabase, setup: TailSetup, signals: TailSignals,
+                reload: @escaping () -> TailSetup?,
                 onProblem: @escaping (InputProblem) -> Void, onNotice: @escaping (String) -> Void,
                 onHealth: @escaping (String) -> Void) throws(StateError) {
         self.options = options
+        self.signals = signals
         state = try TailState(database: database)
         self.setup = setup
         load = reload
@@ -118,19 +120,16 @@ public final class Tail {
             self.healthIfDue(session)
         }
         if let input = options.queue {
-            let consumer = SQSConsumer(queue: input.queue, maximumMessages: input.maximumMessages,
-                                       waitSeconds: input.waitSeconds, onNotice: input.onNotice,
-                                       onEvent: input.onEvent)
+            let feed = QueueFeed(input)
             do {
-                try consumer.start()
+                output.notice(try feed.start())
             } catch {
                 output.notice("cannot consume \(input.queue.queueURL): \(error.message)")
                 return 2
             }
-            output.notice("consuming \(input.queue.queueURL) (visibility timeout \(consumer.visibilityTimeout) s)")
-            self.consumer = consumer
+            self.feed = feed
         }
-        rulesSignature = Self.signature(of: setup.watchedFiles)
+        rulesSignature = FileSignature.of(setup.watchedFiles)
         let start = MonotonicClock.now()
         nextHealth = start + options.healthInterval
         lastHealth = start
@@ -153,7 +152,7 @@ public final class Tail {
             reload(because: "SIGHUP")
         } else if now >= nextRulesCheck {
             nextRulesCheck = now + 2
-            if Self.signature(of: setup.watchedFiles) != rulesSignature { reload(because: "a rule or configuration file changed") }
+            if FileSignature.of(setup.watchedFiles) != rulesSignature { reload(because: "a rule or configuration file changed") }
         }
         guard let session else { return }
         do throws(TailFailure) {
@@ -161,19 +160,19 @@ public final class Tail {
             if needsFullScan || (isPolling && now >= nextPoll) || now >= nextRescan {
                 try fullScan(session)
             }
-            queue.formUnion(session.pathsDue(at: now))
-            let paths = queue.sorted()
-            queue.removeAll()
+            pathsToExamine.formUnion(session.pathsDue(at: now))
+            let paths = pathsToExamine.sorted()
+            pathsToExamine.removeAll()
             for (index, path) in paths.enumerated() {
                 if signals.isStopping {
-                    queue.formUnion(paths[index...])
+                    pathsToExamine.formUnion(paths[index...])
                     break
                 }
                 status.filesBacklog = paths.count - index
                 try session.examine(path)
             }
-            status.filesBacklog = queue.count
-            try processMessages(session)
+            status.filesBacklog = pathsToExamine.count
+            try feed?.readReady(in: session, output: output, isStopping: { signals.isStopping })
             if session.hasUncommittedWork { try session.commit(status: currentStatus()) }
             retryDelay = 1
             status.lastError = nil
@@ -192,37 +191,22 @@ public final class Tail {
         metrics.health.progress()
         metrics.metrics.progressMade()
         if let session {
-            let queueLag = consumer?.lag() ?? 0
+            let queueLag = feed?.consumer.lag() ?? 0
             metrics.metrics.setProcessingLag(seconds: max(session.lag(at: MonotonicClock.now()), queueLag))
             metrics.deliveries(session.deliveryReports)
         }
         metrics.metrics.setSpoolDepth(state.spoolDepth())
-        if let consumer { metrics.metrics.setSQSMessagesInFlight(consumer.inFlight) }
+        if let feed { metrics.metrics.setSQSMessagesInFlight(feed.consumer.inFlight) }
     }
 
     private var isPolling: Bool { watcher == nil }
-
-    /// Processes the queue's messages, one at a time, each committed before it is deleted.
-    private func processMessages(_ session: TailSession) throws(TailFailure) {
-        guard let consumer, let input = options.queue else { return }
-        pendingMessages += consumer.takeReady()
-        while !pendingMessages.isEmpty && !signals.isStopping {
-            let message = pendingMessages.removeFirst()
-            do throws(TailFailure) {
-                try session.process(message, from: consumer, s3: input.s3)
-            } catch {
-                consumer.release(message)
-                throw error
-            }
-        }
-    }
 
     private func startSession() {
         do throws(TailFailure) {
             session = try TailSession(setup: setup, options: options, state: state, cancellation: signals.stop,
                                       counters: counters, output: output)
             options.metrics?.rulesLoaded(setup.rules)
-            consumer?.setPaused(false)
+            feed?.resume()
             needsFullScan = true
         } catch {
             fail(error)
@@ -233,12 +217,8 @@ public final class Tail {
     private func fail(_ failure: TailFailure) {
         if let session { counters = session.counters }
         session = nil
-        if let consumer {
-            // Not held while this instance cannot process them: another instance may.
-            consumer.setPaused(true)
-            for message in pendingMessages { consumer.returnToQueue(message) }
-            pendingMessages = []
-        }
+        // Messages are not held while this instance cannot read them: another instance may.
+        feed?.pause()
         let delay = retryDelay
         retryDelay = min(retryDelay * 2, 60)
         retryAt = MonotonicClock.now() + delay
@@ -254,7 +234,7 @@ public final class Tail {
         let watched = setup.watchedFiles
         guard let newSetup = load() else {
             output.notice("\(reason): the new rules or configuration are refused (see above); \(setup.rules.rules.count) rules keep running")
-            rulesSignature = Self.signature(of: watched)
+            rulesSignature = FileSignature.of(watched)
             return
         }
         if let session {
@@ -268,7 +248,7 @@ public final class Tail {
         // The old sinks close (flushing) before the new ones open the same files.
         session = nil
         setup = newSetup
-        rulesSignature = Self.signature(of: newSetup.watchedFiles)
+        rulesSignature = FileSignature.of(newSetup.watchedFiles)
         output.notice("\(reason): reloaded, \(newSetup.rules.rules.count) rules")
         retryAt = 0
         startSession()
@@ -291,15 +271,15 @@ public final class Tail {
         if !changes.directoriesGone.isEmpty { nextRescan = min(nextRescan, now + 5) }
         for directory in changes.directories.sorted() {
             guard let root = root(of: directory) else { continue }
-            for path in walk(directory, root: root) { queue.insert(path) }
+            for path in walk(directory, root: root) { pathsToExamine.insert(path) }
         }
         for path in changes.paths {
-            guard let root = root(of: path), options.pathFilter.admits(relativePath: Self.relative(path, to: root)) else { continue }
-            queue.insert(path)
+            guard let root = root(of: path), options.pathFilter.admits(relativePath: DirectoryPaths.relative(path, to: root)) else { continue }
+            pathsToExamine.insert(path)
         }
         if rootsPresent.values.contains(false) && now >= nextRootCheck {
             nextRootCheck = now + 2
-            if rootsPresent.contains(where: { !$0.value && Self.isDirectory($0.key) }) { needsFullScan = true }
+            if rootsPresent.contains(where: { !$0.value && DirectoryPaths.isDirectory($0.key) }) { needsFullScan = true }
         }
     }
 
@@ -312,7 +292,7 @@ public final class Tail {
         var seen = Set<FileIdentity>()
         var present: [String] = []
         for root in options.directories {
-            guard Self.isDirectory(root) else {
+            guard DirectoryPaths.isDirectory(root) else {
                 if rootsPresent[root] != false { output.notice("\(root) is not there; waiting for it") }
                 rootsPresent[root] = false
                 continue
@@ -335,7 +315,7 @@ public final class Tail {
 
     /// The files under `directory` that the filter admits, watching each directory on the way.
     private func walk(_ directory: String, root: String) -> [String] {
-        let walked = LogTreeWalker().files(under: [directory]) { [self] visited in
+        let walked = LogTreeWalker(skipping: options.stateDirectory.map { [$0] } ?? []).files(under: [directory]) { [self] visited in
             guard let watcher, !watcher.isWatching(visited) else { return }
             if let error = watcher.watch(directory: visited) {
                 output.notice("cannot watch \(visited): \(error); polling every \(options.pollInterval) s from now on")
@@ -345,48 +325,11 @@ public final class Tail {
         for problem in walked.problems where reportedWalkProblems.insert(problem.description).inserted {
             output.problem(problem)
         }
-        return walked.files.filter { options.pathFilter.admits(relativePath: Self.relative($0, to: root)) }
+        return walked.files.filter { options.pathFilter.admits(relativePath: DirectoryPaths.relative($0, to: root)) }
     }
 
     private func root(of path: String) -> String? {
-        options.directories.first { Self.path(path, isUnder: $0) }
-    }
-
-    static func path(_ path: String, isUnder directory: String) -> Bool {
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        return path.hasPrefix(prefix) || path == directory
-    }
-
-    static func relative(_ path: String, to root: String) -> String {
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    /// Size, time and inode of each file in `paths` (directories walked), to notice edits.
-    static func signature(of paths: [String]) -> [String: String] {
-        var signature: [String: String] = [:]
-        func note(_ path: String) {
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                signature[path] = "missing"
-                return
-            }
-            signature[path] = "\(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-        }
-        for path in paths {
-            note(path)
-            if isDirectory(path) {
-                var directories: [String] = []
-                let files = LogTreeWalker().files(under: [path]) { directories.append($0) }.files
-                for file in files + directories { note(file) }
-            }
-        }
-        return signature
+        options.directories.first { DirectoryPaths.path(path, isUnder: $0) }
     }
 
     // MARK: - Waiting
@@ -400,7 +343,7 @@ public final class Tail {
         if let session {
             if let recheck = session.nextRecheck { deadline = min(deadline, recheck) }
             deadline = min(deadline, isPolling ? nextPoll : nextRescan)
-            if !queue.isEmpty || needsFullScan { deadline = now }
+            if !pathsToExamine.isEmpty || needsFullScan { deadline = now }
         } else {
             deadline = min(deadline, retryAt)
         }
@@ -408,8 +351,8 @@ public final class Tail {
         let timeout = Int32(max(0, min(deadline - now, 3600)) * 1000 + 0.5)
         var descriptors = [pollfd(fd: signals.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
-        if let consumer, session != nil {
-            descriptors.append(pollfd(fd: consumer.wakeDescriptor, events: Int16(POLLIN), revents: 0))
+        if let feed, session != nil {
+            descriptors.append(pollfd(fd: feed.consumer.wakeDescriptor, events: Int16(POLLIN), revents: 0))
         }
         _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
         signals.drainWakeups()
@@ -457,12 +400,8 @@ public final class Tail {
     /// After SIGINT or SIGTERM: commits what was read and closes the sinks.
     private func stop() -> Int32 {
         status.state = .stopped
-        if let consumer {
-            // Messages not processed go back to the queue at once, for the other instances.
-            consumer.stop()
-            for message in pendingMessages { consumer.returnToQueue(message) }
-            pendingMessages = []
-        }
+        // Messages not read go back to the queue at once, for the other instances.
+        feed?.stop()
         var exitStatus: Int32 = 0
         if let session {
             do throws(TailFailure) {

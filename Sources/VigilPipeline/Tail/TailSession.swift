@@ -4,11 +4,6 @@ import VigilAlerts
 import VigilIngest
 import VigilPattern
 
-/// Why a session cannot go on: a sink failed, or the state database could not be written.
-struct TailFailure: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// The pipeline of a running tail between two failures or reloads: the rules, matcher, alerter
 /// and sinks, and the progress of every file, all as of the last commit plus what has been read
 /// since.
@@ -20,23 +15,6 @@ struct TailFailure: Error, CustomStringConvertible {
 /// whole and a new one starts again from the last commit, so the state in memory never runs
 /// ahead of what a crash would leave.
 final class TailSession {
-    /// What the tail keeps per file while it runs, beside the durable `TrackedFile`.
-    private struct Watch {
-        /// Size and modification time at the last look, and when (monotonic) they last changed.
-        var observedSize = -1
-        var observedModified = -1.0
-        var lastChange = 0.0
-        /// Not to be read again before this (monotonic): a file being written slowly is read at
-        /// most about twice as often as reading it takes.
-        var notBefore = 0.0
-        /// When to look again without being told (monotonic): the end of the settle time of a
-        /// file whose last record is unfinished, or the end of `notBefore`.
-        var recheckAt: Double?
-        /// The last problem reported for the file as it stood, so a file that cannot be opened is
-        /// not reported again until it changes.
-        var reportedProblem: String?
-    }
-
     let setup: TailSetup
     private let options: Tail.Options
     private let state: TailState
@@ -44,16 +22,16 @@ final class TailSession {
     private var router: AlertRouter { stage.router }
     private var alerter: Alerter { stage.alerter }
     private let matcher: EnvelopeMatcher
-    private var normalizer = EventNormalizer()
-    private let cancellation: ReadCancellation
+    /// Reads every file and object of the session, its matches going straight to the alert stage.
+    private var reader: EventReader
+    private var visitor: MatchingVisitor
+    /// Set by SIGINT or SIGTERM: ends the read in progress.
+    let cancellation: ReadCancellation
     private let output: TailOutput
+    private let clock: TailClock
 
-    private(set) var files: [FileIdentity: TrackedFile] = [:]
-    private var identityByPath: [String: FileIdentity] = [:]
-    private var watches: [String: Watch] = [:]
-    /// Files changed since the last commit, and files forgotten.
-    private var changed: Set<FileIdentity> = []
-    private var forgotten: Set<FileIdentity> = []
+    private(set) var files: TrackedFiles
+    private var watches = FileWatches()
     private var recordsSinceCommit = 0
     private var batchStarted: Double?
     /// The failure met inside a read, thrown once the reader returns.
@@ -64,14 +42,17 @@ final class TailSession {
     /// arrived while the tail was stopped, whatever the option says.
     private let fromNowApplies: Bool
 
+    /// A session from the last commit in `state`. `clock` is the seam for tests: what the session
+    /// decides from time (when a file has settled, when a batch is due) follows it.
     init(setup: TailSetup, options: Tail.Options, state: TailState, cancellation: ReadCancellation,
-         counters: TailCounters, output: TailOutput) throws(TailFailure) {
+         counters: TailCounters, output: TailOutput, clock: TailClock = .system) throws(TailFailure) {
         self.setup = setup
         self.options = options
         self.state = state
         self.cancellation = cancellation
         self.counters = counters
         self.output = output
+        self.clock = clock
         let snapshot: TailState.Snapshot
         do {
             snapshot = try state.load()
@@ -84,7 +65,10 @@ final class TailSession {
             throw TailFailure(description: error.description)
         }
         matcher = EnvelopeMatcher(setup.rules.patterns)
+        reader = EventReader(settings: options.reading)
+        visitor = MatchingVisitor(matcher: matcher, stage: stage)
         fromNowApplies = options.fromNow && snapshot.files.isEmpty
+        files = TrackedFiles(committed: snapshot.files)
         stage.alerter.restoreWindows(snapshot.windows)
         // Every file sink's position is saved before anything is read: a sink new to this state
         // (or given a new path) then has a checkpoint from its first alert on, and one resumed
@@ -96,10 +80,6 @@ final class TailSession {
         } catch {
             throw TailFailure(description: error.description)
         }
-        for file in snapshot.files {
-            files[file.identity] = file
-            identityByPath[file.path] = file.identity
-        }
     }
 
     // MARK: - Looking at files
@@ -107,17 +87,17 @@ final class TailSession {
     /// Looks at `path` and reads what is new in it. `firstLook`: the tail's first scan, where
     /// `--from-now` applies to files it has never seen.
     func examine(_ path: String, firstLook: Bool = false) throws(TailFailure) {
-        let now = MonotonicClock.now()
+        let now = clock.monotonic()
         // Most files of a scan were read to the end and have not changed: `stat` says so without
         // opening them (a poll of 10,000 files then costs 10,000 stats and nothing more).
-        if let glance = FileObservation.glance(path), identityByPath[path] == glance.identity,
+        if let glance = FileObservation.glance(path), files.identity(at: path) == glance.identity,
            let known = files[glance.identity], known.path == path, known.isComplete,
            known.isUnchanged(size: glance.size, modified: glance.modified) {
             return
         }
         switch FileObservation.observe(path) {
         case .missing:
-            identityByPath[path] = nil
+            files.setIdentity(nil, at: path)
             watches[path] = nil
         case .notRegularFile:
             return
@@ -131,7 +111,7 @@ final class TailSession {
 
     private func examine(_ path: String, _ observation: FileObservation, now: Double, firstLook: Bool) throws(TailFailure) {
         let identity = observation.identity
-        var watch = watches[path] ?? Watch()
+        var watch = watches[path] ?? FileWatch()
         if watch.observedSize != observation.size || watch.observedModified != observation.modified {
             watch.observedSize = observation.size
             watch.observedModified = observation.modified
@@ -145,11 +125,11 @@ final class TailSession {
             file = known
             if known.path != path {
                 // Renamed (a sync tool's temporary name, moved into place): the same file, read once.
-                if identityByPath[known.path] == identity { identityByPath[known.path] = nil }
+                if files.identity(at: known.path) == identity { files.setIdentity(nil, at: known.path) }
                 file.path = path
                 store(file)
             }
-            identityByPath[path] = identity
+            files.setIdentity(identity, at: path)
             if file.isComplete && file.isUnchanged(size: observation.size, modified: observation.modified) {
                 watch.recheckAt = nil
                 return
@@ -159,12 +139,12 @@ final class TailSession {
                 output.notice("\(path): replaced or truncated since it was read (was \(known.size) bytes, now \(observation.size)); reading it from the start")
                 forget(identity)
             }
-            if let previous = identityByPath[path], previous != identity, files[previous]?.path == path {
+            if let previous = files.identity(at: path), previous != identity, files[previous]?.path == path {
                 // Another file took this name (replaced by rename): the old one is gone.
                 forget(previous)
             }
             file = TrackedFile(observation: observation, path: path)
-            identityByPath[path] = identity
+            files.setIdentity(identity, at: path)
             if fromNowApplies && firstLook {
                 // Already there when `--from-now` started: not to alert on, unless it grows.
                 file.size = observation.size
@@ -179,12 +159,12 @@ final class TailSession {
             watch.recheckAt = watch.notBefore
             return
         }
-        let unchangedFor = max(now - watch.lastChange, Date().timeIntervalSince1970 - observation.modified)
+        let unchangedFor = max(now - watch.lastChange, clock.wall() - observation.modified)
         let settled = unchangedFor >= options.settleTime
-        let started = MonotonicClock.now()
+        let started = clock.monotonic()
         let endedEarly = try read(&file, observation, provisional: !settled, watch: &watch)
         if endedEarly {
-            let elapsed = MonotonicClock.now() - started
+            let elapsed = clock.monotonic() - started
             watch.notBefore = now + min(options.settleTime, max(0.25, 2 * elapsed))
             watch.recheckAt = max(watch.lastChange + options.settleTime, watch.notBefore)
         } else {
@@ -196,9 +176,9 @@ final class TailSession {
     /// Reads `file` from its resume point. Returns whether its end is unfinished (provisional
     /// reading held the last record back, or the read was cancelled).
     private func read(_ file: inout TrackedFile, _ observation: FileObservation, provisional: Bool,
-                      watch: inout Watch) throws(TailFailure) -> Bool {
+                      watch: inout FileWatch) throws(TailFailure) -> Bool {
         let context = LogFileContext(path: file.path)
-        if options.filter.reasonToSkip(context) != nil {
+        if reader.reasonToSkip(context) != nil {
             // Outside --from/--to, --account or --region by its S3 key: nothing to read in it.
             file.size = observation.size
             file.modified = observation.modified
@@ -221,29 +201,25 @@ final class TailSession {
             reportOnce(error, for: file.path, watch: &watch)
             return false
         }
-        let reader = LogFileReader(input: input, limits: options.limits, endIsProvisional: provisional,
-                                   cancellation: cancellation)
-        let stage = stage
-        var processor = FileProcessor(context: context, filter: options.filter, normalizer: normalizer, matcher: matcher) {
-            match, ruleIndices, summary in stage.handle(match, ruleIndices: ruleIndices, summary: &summary)
-        }
-        processor.resumeOrdinal = file.records
+        var continuation = EventReader.Continuation()
+        continuation.firstOrdinal = file.records
+        continuation.endIsProvisional = provisional
         let identity = file.identity
         var progress = file
-        processor.afterRecord = { [unowned self] next in
+        continuation.afterRecord = { [unowned self] next in
             progress.records = next
             return self.recordHandled(progress)
         }
-        reader.read(into: &processor)
-        normalizer = processor.normalizer
-        counters.add(processor.summary)
-        options.metrics?.read(processor.summary, source: "file")
-        for problem in processor.problems { output.problem(problem) }
+        let outcome = reader.read(input, context: context, continuation: continuation, cancellation: cancellation,
+                                  into: &visitor)
+        counters.add(outcome.summary)
+        options.metrics?.read(outcome.summary, source: "file")
+        for problem in outcome.problems { output.problem(problem) }
         if let failure { throw failure }
         // What a mid-file commit stored is the base; the reader's count covers the records
         // after the last one handled (bad records, skipped ones) as well.
         file = files[identity] ?? file
-        file.records = reader.wasCancelled ? max(file.records, processor.nextOrdinal) : max(file.records, reader.recordsRead)
+        file.records = outcome.wasCancelled ? max(file.records, outcome.nextOrdinal) : max(file.records, outcome.recordsRead)
         file.decodedOffset = input.decodedOffset
         // What was read is what counts: a file that grew between the look and the read was read
         // further than the look saw, and its size and first bytes must say so, or a later
@@ -255,14 +231,14 @@ final class TailSession {
            case .file(let again) = FileObservation.observe(file.path), again.identity == file.identity {
             file.fingerprint = Array(again.fingerprint.prefix(file.size))
         }
-        file.isComplete = !reader.endedEarly && !reader.wasCancelled
+        file.isComplete = !outcome.endedEarly && !outcome.wasCancelled
         store(file)
         return !file.isComplete
     }
 
     /// With `--from-now`: how many records the first `storedLimit` bytes of `path` hold, the
     /// ones that were there when the tail started. nil when the file cannot be read now.
-    private func countRecords(_ path: String, storedLimit: Int, watch: inout Watch) -> Int? {
+    private func countRecords(_ path: String, storedLimit: Int, watch: inout FileWatch) -> Int? {
         let input: DecodedInput
         do {
             input = try DecodedInput(path: path, storedLimit: storedLimit)
@@ -270,7 +246,7 @@ final class TailSession {
             reportOnce(error, for: path, watch: &watch)
             return nil
         }
-        let reader = LogFileReader(input: input, limits: options.limits, endIsProvisional: true)
+        let reader = LogFileReader(input: input, limits: options.reading.limits, endIsProvisional: true)
         var counter = RecordCounter()
         reader.read(into: &counter)
         return reader.recordsRead
@@ -280,7 +256,7 @@ final class TailSession {
     /// Returns false when the rest of the file must be left (a stop, or a failed commit).
     private func recordHandled(_ progress: TrackedFile) -> Bool {
         recordsSinceCommit += 1
-        if batchStarted == nil { batchStarted = MonotonicClock.now() }
+        if batchStarted == nil { batchStarted = clock.monotonic() }
         guard recordsSinceCommit >= options.batchRecords || recordsSinceCommit % 1024 == 0 && isBatchDue else {
             return failure == nil
         }
@@ -299,135 +275,65 @@ final class TailSession {
 
     private var isBatchDue: Bool {
         guard let batchStarted else { return false }
-        return MonotonicClock.now() - batchStarted >= options.batchSeconds
+        return clock.monotonic() - batchStarted >= options.batchSeconds
     }
 
     // MARK: - Objects announced on an SQS queue
 
-    /// Reads the objects a queue message announces, sends their alerts, commits, and only then
-    /// deletes the message: a crash at any point before leaves the message in the queue, to be
-    /// received again (by this instance or another) once its visibility timeout runs out.
-    ///
-    /// An object's matches are held until the whole message has been read, so a process killed
-    /// while reading a large object has sent none of its alerts, and the consumer that reads it
-    /// again sends each once. A message whose object cannot be downloaded is released, with the
-    /// error and how often the queue has handed it out, and comes back after its visibility
-    /// timeout; the queue's redrive policy ends one that keeps failing. Test events and
-    /// notifications of other changes are deleted.
-    func process(_ message: SQSMessage, from consumer: SQSConsumer, s3: S3Client) throws(TailFailure) {
-        let objects: [S3ObjectReference]
-        switch S3EventNotification.parse(message.body) {
-        case .testEvent, .ignored:
-            deleteMessage(message, from: consumer)
-            return
-        case .notAnS3Notification(let reason):
-            output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times) is not an S3 notification: "
-                + "\(reason); it is left to the queue's redrive policy")
-            consumer.release(message)
-            return
-        case .objects(let announced):
-            objects = announced
+    /// Reads an object a queue message announced, holding its matches instead of alerting: a
+    /// message's alerts are sent only once all its objects are read (see `QueueMessageReading`).
+    func readHeld(_ input: DecodedInput, context: LogFileContext) -> (matches: [FoundMatch], outcome: InputOutcome) {
+        var held: [FoundMatch] = []
+        var holding = MatchingVisitor(matcher: matcher) { match, ruleIndices, _ in
+            held.append(FoundMatch(match: match, ruleIndices: ruleIndices))
+            return 0
         }
-        var found: [FoundMatch] = []
-        var outcome = FileOutcome()
-        var readOptions = Replay.Options(paths: [])
-        readOptions.filter = options.filter
-        readOptions.limits = options.limits
-        for object in objects {
-            let context = LogFileContext(path: object.url)
-            if let reason = readOptions.filter.reasonToSkip(context) {
-                outcome.summary.filesSkipped[reason, default: 0] += 1
-                continue
-            }
-            let bytes: S3ObjectBytes
-            do {
-                bytes = try S3ObjectBytes(downloading: object, from: s3, isCancelled: { [cancellation] in cancellation.isCancelled })
-            } catch {
-                options.metrics?.metrics.s3Object(.failed)
-                if !cancellation.isCancelled {
-                    output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times): \(error.message); "
-                        + "it is read again after the queue's visibility timeout")
-                }
-                consumer.release(message)
-                return
-            }
-            outcome.add(Replay.read(bytes.decodedInput(), context: context, options: readOptions, normalizer: &normalizer, matcher: matcher,
-                                    cancellation: cancellation) { match, ruleIndices, _ in
-                found.append(FoundMatch(match: match, ruleIndices: ruleIndices))
-                return 0
-            })
-            if let failure = bytes.transferFailure, !cancellation.isCancelled {
-                options.metrics?.metrics.s3Object(.failed)
-                output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times): the download of "
-                    + "\(object.url) broke off (\(failure)); it is read again after the queue's visibility timeout")
-                consumer.release(message)
-                return
-            }
-            if outcome.wasCancelled || cancellation.isCancelled {
-                // Stopping: back to the queue at once, for another instance.
-                consumer.returnToQueue(message)
-                return
-            }
-        }
-        var alerting = outcome.summary
-        for match in found {
-            stage.handle(match.match, ruleIndices: match.ruleIndices, summary: &alerting)
-        }
-        counters.add(alerting)
-        options.metrics?.read(alerting, source: "sqs")
-        for _ in objects { options.metrics?.metrics.s3Object(.processed) }
-        for problem in outcome.problems { output.problem(problem) }
-        recordsSinceCommit += 1
-        try commit()
-        deleteMessage(message, from: consumer)
+        let outcome = reader.read(input, context: context, cancellation: cancellation, into: &holding)
+        return (held, outcome)
     }
 
-    private func deleteMessage(_ message: SQSMessage, from consumer: SQSConsumer) {
-        do {
-            try consumer.delete(message)
-        } catch {
-            // It comes back; its alerts are remembered as sent, so this instance does not send them again.
-            output.notice("SQS message \(message.messageID) could not be deleted: \(error.message)")
+    /// Why an object need not be read at all (outside the filter by its key), or nil.
+    func reasonToSkip(_ context: LogFileContext) -> String? { reader.reasonToSkip(context) }
+
+    /// Sends the alerts of matches held while a message was read, and counts what reading it came to.
+    func alert(_ held: [FoundMatch], of outcome: InputOutcome, source: String) {
+        var alerting = outcome.summary
+        for found in held {
+            stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
         }
+        counters.add(alerting)
+        options.metrics?.read(alerting, source: source)
+        for problem in outcome.problems { output.problem(problem) }
+        recordsSinceCommit += 1
     }
 
     // MARK: - Bookkeeping
 
-    private func store(_ file: TrackedFile) {
-        files[file.identity] = file
-        changed.insert(file.identity)
-        forgotten.remove(file.identity)
-    }
+    private func store(_ file: TrackedFile) { files.store(file) }
 
-    private func forget(_ identity: FileIdentity) {
-        guard let file = files.removeValue(forKey: identity) else { return }
-        if identityByPath[file.path] == identity { identityByPath[file.path] = nil }
-        changed.remove(identity)
-        forgotten.insert(identity)
-    }
+    private func forget(_ identity: FileIdentity) { files.forget(identity) }
 
     /// Forgets the files not seen in a full scan of the directories in `present` (files under a
     /// directory that is missing for now are kept: it may come back, and its files with it).
     func forgetFiles(notIn seen: Set<FileIdentity>, under present: [String]) {
-        for (identity, file) in files where !seen.contains(identity) {
-            guard present.contains(where: { Tail.path(file.path, isUnder: $0) }) else { continue }
+        for (identity, file) in files.byIdentity where !seen.contains(identity) {
+            guard present.contains(where: { DirectoryPaths.path(file.path, isUnder: $0) }) else { continue }
             watches[file.path] = nil
             forget(identity)
         }
     }
 
     /// The identity last seen at `path`.
-    func identity(at path: String) -> FileIdentity? { identityByPath[path] }
+    func identity(at path: String) -> FileIdentity? { files.identity(at: path) }
 
     private func reportOnce(_ problem: InputProblem, for path: String) {
-        var watch = watches[path] ?? Watch()
+        var watch = watches[path] ?? FileWatch()
         reportOnce(problem, for: path, watch: &watch)
         watches[path] = watch
     }
 
-    private func reportOnce(_ problem: InputProblem, for path: String, watch: inout Watch) {
-        guard watch.reportedProblem != problem.reason else { return }
-        watch.reportedProblem = problem.reason
+    private func reportOnce(_ problem: InputProblem, for path: String, watch: inout FileWatch) {
+        guard watch.reportOnce(problem) else { return }
         counters.problems += 1
         output.problem(problem)
     }
@@ -435,25 +341,19 @@ final class TailSession {
     // MARK: - Timers and status
 
     /// The earliest time (monotonic) a file must be looked at again without being told.
-    var nextRecheck: Double? {
-        watches.values.lazy.compactMap(\.recheckAt).min()
-    }
+    var nextRecheck: Double? { watches.nextRecheck }
 
     /// Paths whose recheck time has come.
-    func pathsDue(at now: Double) -> [String] {
-        watches.filter { ($0.value.recheckAt ?? .infinity) <= now }.map(\.key).sorted()
-    }
+    func pathsDue(at now: Double) -> [String] { watches.pathsDue(at: now) }
 
     /// Files whose last record is still being written.
-    var filesWaiting: Int {
-        watches.values.filter { $0.recheckAt != nil }.count
-    }
+    var filesWaiting: Int { watches.filesWaiting }
 
     /// Seconds since the oldest change not yet read completely (0 when caught up).
-    func lag(at now: Double) -> Double {
-        let oldest = watches.values.lazy.filter { $0.recheckAt != nil }.map(\.lastChange).min()
-        return oldest.map { max(0, now - $0) } ?? 0
-    }
+    func lag(at now: Double) -> Double { watches.lag(at: now) }
+
+    /// Prometheus metrics, with `--metrics-listen`.
+    var metrics: PipelineMetrics? { options.metrics }
 
     /// What each webhook sink has done in this session.
     var deliveryReports: [DeliveryReport] { router.deliveryReports }
@@ -469,8 +369,7 @@ final class TailSession {
         router.flush()
         if let failure = router.failure { throw TailFailure(description: failure.description) }
         var commit = TailState.Commit()
-        commit.files = changed.compactMap { files[$0] }
-        commit.forgotten = Array(forgotten)
+        (commit.files, commit.forgotten) = files.changes
         commit.windows = alerter.takeWindowChanges()
         commit.sentAlerts = router.takeNewlySent()
         commit.checkpoints = router.checkpoints
@@ -483,12 +382,11 @@ final class TailSession {
         } catch {
             throw TailFailure(description: error.description)
         }
-        changed.removeAll(keepingCapacity: true)
-        forgotten.removeAll(keepingCapacity: true)
+        files.markCommitted()
     }
 
     /// Whether anything awaits a commit.
-    var hasUncommittedWork: Bool { !changed.isEmpty || !forgotten.isEmpty || recordsSinceCommit > 0 }
+    var hasUncommittedWork: Bool { files.hasChanges || recordsSinceCommit > 0 }
 }
 
 /// Counts the records of a file without looking at them (`--from-now`'s baseline).
@@ -496,19 +394,4 @@ private struct RecordCounter: RecordVisitor {
     mutating func visit(_ record: LogRecord) {}
     mutating func report(_ problem: InputProblem) {}
     mutating func skip(_ reason: SkipReason) {}
-}
-
-/// Counters of a tail since it started.
-struct TailCounters {
-    var records = 0
-    var events = 0
-    var alerts = 0
-    var problems = 0
-
-    mutating func add(_ summary: ReplaySummary) {
-        records += summary.records
-        events += summary.events
-        alerts += summary.alerts
-        problems += summary.problemCount
-    }
 }

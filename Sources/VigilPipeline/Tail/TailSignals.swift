@@ -19,7 +19,10 @@ nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 /// also writes to `wakeDescriptor`, which the tail's loop waits on beside inotify. A second
 /// SIGINT or SIGTERM while stopping ends the process at once, as a user pressing Ctrl-C twice
 /// expects; the state stays consistent (a crash loses nothing).
-final class TailSignals: Sendable {
+///
+/// Made first thing by `vigil tail`, before the rules load, so that a signal in the first moments
+/// also stops the tail cleanly.
+public final class TailSignals: Sendable {
     /// Set by SIGINT or SIGTERM; cancels the read in progress.
     let stop = ReadCancellation()
     private let reloadRequested = Atomic<Bool>(false)
@@ -28,7 +31,7 @@ final class TailSignals: Sendable {
     private let wakeWriteEnd: Int32
 
     /// Installs the handlers (once per process) and starts the thread.
-    init() {
+    public init() {
         var signalPipe: [Int32] = [-1, -1]
         var wakePipe: [Int32] = [-1, -1]
         _ = pipe(&signalPipe)

@@ -30,9 +30,10 @@ final class VigilProcess {
     /// a request to 127.0.0.1 can never be routed elsewhere.
     /// `environment` is added to the tests' own.
     init(_ executable: URL, _ arguments: [String], outputIn directory: URL, label: String,
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], workingDirectory: URL? = nil) throws {
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
             .merging(environment) { $1 }
         standardOutput = directory.appendingPathComponent("\(label).out")

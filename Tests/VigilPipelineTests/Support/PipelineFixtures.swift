@@ -19,7 +19,7 @@ enum PipelineFixtures {
     }
 
     struct Outcome {
-        var summary: ReplaySummary
+        var summary: RunSummary
         var alerts: [[String: Any]]
         var lines: [String]
         var problems: [InputProblem]
@@ -36,8 +36,7 @@ enum PipelineFixtures {
         let sink = SinkQueue(try FileSink(name: "file:test", settings: FileSinkSettings(path: alertFile)), capacity: 1_000)
         let router = AlertRouter(defaultSinks: [sink], namedSinks: [])
         var options = Replay.Options(paths: paths)
-        options.filter = filter
-        options.limits = limits
+        options.reading = EventReader.Settings(filter: filter, limits: limits)
         options.jobs = jobs
         var problems: [InputProblem] = []
         let summary = Replay(rules: RuleSet(loaded.rules), router: router, options: options).run { problems.append($0) }

@@ -25,7 +25,7 @@ final class AlertStage {
     /// Decides and sends the alerts of `match` for the rules at `ruleIndices`, counting what
     /// happened in `summary`; returns how many alerts were sent.
     @discardableResult
-    func handle(_ match: Alerter.Match, ruleIndices: some Sequence<Int32>, summary: inout ReplaySummary) -> Int {
+    func handle(_ match: Alerter.Match, ruleIndices: some Sequence<Int32>, summary: inout RunSummary) -> Int {
         var sent = 0
         for index in ruleIndices {
             let rule = rules.rules[Int(index)]

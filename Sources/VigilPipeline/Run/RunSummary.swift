@@ -2,7 +2,7 @@ import VigilAlerts
 import VigilIngest
 
 /// What a replay did, counted: printed on stderr at the end of a run.
-public struct ReplaySummary: Sendable {
+public struct RunSummary: Sendable {
     public var filesRead = 0
     public var filesSkipped: [String: Int] = [:]
     public var records = 0
@@ -30,7 +30,7 @@ public struct ReplaySummary: Sendable {
     public var deadLettered: Int { deliveries.reduce(0) { $0 + $1.statistics.deadLettered } }
 
     /// Adds the counts of one file.
-    public mutating func merge(_ other: ReplaySummary) {
+    public mutating func merge(_ other: RunSummary) {
         filesRead += other.filesRead
         filesSkipped.merge(other.filesSkipped, uniquingKeysWith: +)
         records += other.records

@@ -8,8 +8,9 @@ struct InputFileList {
     var documentation = 0
     var problems: [InputProblem] = []
 
-    init(paths: [String]) {
-        let walked = LogTreeWalker().files(under: paths)
+    /// The files under `paths`, never those under `skipping` (Vigil's own state directory).
+    init(paths: [String], skipping directories: [String] = []) {
+        let walked = LogTreeWalker(skipping: directories).files(under: paths)
         problems = walked.problems
         let named = Set(paths)
         for file in walked.files {
@@ -20,5 +21,16 @@ struct InputFileList {
                 files.append(file)
             }
         }
+    }
+
+    /// What listing came to, as a run's first counts; each problem of the walk goes to `onProblem`.
+    func summary(reportingTo onProblem: (InputProblem) -> Void) -> RunSummary {
+        var summary = RunSummary()
+        if documentation > 0 { summary.filesSkipped["documentation", default: 0] += documentation }
+        for problem in problems {
+            summary.problems[problem.kind, default: 0] += 1
+            onProblem(problem)
+        }
+        return summary
     }
 }

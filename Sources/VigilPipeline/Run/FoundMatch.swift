@@ -1,0 +1,8 @@
+import VigilAlerts
+
+/// A match held on its way to the alert stage: found by a parallel replay's reading thread, or
+/// by a tail reading a queue message's objects, whose alerts wait until the whole message is read.
+struct FoundMatch: Sendable {
+    let match: Alerter.Match
+    let ruleIndices: [Int32]
+}

@@ -1,0 +1,44 @@
+import VigilIngest
+
+/// What reading one input (or a run of inputs) came to, apart from what its visitor did with the
+/// events.
+public struct InputOutcome: Sendable {
+    public var summary = RunSummary()
+    /// Problems, in the order found, for the caller to print.
+    public var problems: [InputProblem] = []
+    /// Decoded bytes, for progress.
+    public var decodedBytes = 0
+    /// The read was cancelled before the end of the input.
+    public var wasCancelled = false
+    /// The reader held back an unfinished last record (a provisional end: the input may still grow).
+    public var endedEarly = false
+    /// Records the reader found, handled or not (bad and skipped ones too): where the next read of a
+    /// growing input starts when this one went to the end.
+    public var recordsRead = 0
+    /// The ordinal after the last record handled: where the next read starts when this one stopped early.
+    public var nextOrdinal = 0
+
+    public init() {}
+
+    /// Adds what the next input of a run came to.
+    mutating func add(_ other: InputOutcome) {
+        summary.merge(other.summary)
+        problems += other.problems
+        decodedBytes += other.decodedBytes
+        wasCancelled = wasCancelled || other.wasCancelled
+    }
+
+    /// An input that was not read at all: skipped by its path, or it could not be opened.
+    static func skipped(because reason: String) -> InputOutcome {
+        var outcome = InputOutcome()
+        outcome.summary.filesSkipped[reason, default: 0] += 1
+        return outcome
+    }
+
+    static func unreadable(_ problem: InputProblem) -> InputOutcome {
+        var outcome = InputOutcome()
+        outcome.summary.problems[problem.kind, default: 0] += 1
+        outcome.problems = [problem]
+        return outcome
+    }
+}
