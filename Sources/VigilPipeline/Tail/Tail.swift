@@ -60,28 +60,20 @@ public final class Tail {
     private let output: TailOutput
     private let health: (String) -> Void
     private let signals: TailSignals
-    private var watcher: DirectoryWatcher?
+    /// Made by `run()`.
+    private var directories: WatchedDirectories!
     private var setup: TailSetup
     private var session: TailSession?
     private var counters = TailCounters()
     private var status = TailStatus()
 
-    /// Paths to look at in the next turn of the loop (told by inotify, or due for a recheck).
-    private var pathsToExamine = Set<String>()
     /// Consumes `options.queue`, when given; started by `run()`.
     private var feed: QueueFeed?
-    private var needsFullScan = true
-    private var firstLook = true
-    private var rootsPresent: [String: Bool] = [:]
-    private var reportedWalkProblems = Set<String>()
     private var rulesSignature: [String: String] = [:]
 
     private var retryAt = 0.0
     private var retryDelay = 1.0
-    private var nextPoll = 0.0
-    private var nextRescan = 0.0
     private var nextRulesCheck = 0.0
-    private var nextRootCheck = 0.0
     private var nextHealth = 0.0
     private var lastHealth = 0.0
     private var recordsAtLastHealth = 0
@@ -109,12 +101,7 @@ public final class Tail {
     /// Runs until SIGINT or SIGTERM; returns the exit status: 0 when everything read was
     /// committed, 1 when the last commit failed (what it held is read again next time).
     public func run() -> Int32 {
-        if !options.polls {
-            switch DirectoryWatcher.make() {
-            case .success(let made): watcher = made
-            case .failure(let error): output.notice("inotify is not available (\(error)); polling every \(options.pollInterval) s")
-            }
-        }
+        directories = WatchedDirectories(options: options, output: output, now: MonotonicClock.now())
         output.onTick = { [unowned self] session in
             self.options.metrics?.health.progress()
             self.healthIfDue(session)
@@ -133,7 +120,6 @@ public final class Tail {
         let start = MonotonicClock.now()
         nextHealth = start + options.healthInterval
         lastHealth = start
-        nextRescan = start + options.rescanInterval
         nextRulesCheck = start + 2
 
         while !signals.isStopping {
@@ -156,22 +142,7 @@ public final class Tail {
         }
         guard let session else { return }
         do throws(TailFailure) {
-            collectChanges(now: now)
-            if needsFullScan || (isPolling && now >= nextPoll) || now >= nextRescan {
-                try fullScan(session)
-            }
-            pathsToExamine.formUnion(session.pathsDue(at: now))
-            let paths = pathsToExamine.sorted()
-            pathsToExamine.removeAll()
-            for (index, path) in paths.enumerated() {
-                if signals.isStopping {
-                    pathsToExamine.formUnion(paths[index...])
-                    break
-                }
-                status.filesBacklog = paths.count - index
-                try session.examine(path)
-            }
-            status.filesBacklog = pathsToExamine.count
+            try directories.readChanges(in: session, now: now, isStopping: { signals.isStopping }) { status.filesBacklog = $0 }
             try feed?.readReady(in: session, output: output, isStopping: { signals.isStopping })
             if session.hasUncommittedWork { try session.commit(status: currentStatus()) }
             retryDelay = 1
@@ -199,15 +170,13 @@ public final class Tail {
         if let feed { metrics.metrics.setSQSMessagesInFlight(feed.consumer.inFlight) }
     }
 
-    private var isPolling: Bool { watcher == nil }
-
     private func startSession() {
         do throws(TailFailure) {
             session = try TailSession(setup: setup, options: options, state: state, cancellation: signals.stop,
                                       counters: counters, output: output)
             options.metrics?.rulesLoaded(setup.rules)
             feed?.resume()
-            needsFullScan = true
+            directories.sessionStarted()
         } catch {
             fail(error)
         }
@@ -254,84 +223,6 @@ public final class Tail {
         startSession()
     }
 
-    // MARK: - Finding what changed
-
-    /// Takes in what inotify reported: changed paths to look at, new directories to watch and walk.
-    private func collectChanges(now: Double) {
-        guard let watcher else { return }
-        let changes = watcher.readChanges()
-        if changes.overflowed {
-            output.notice("the inotify queue overflowed; scanning everything again")
-            needsFullScan = true
-        }
-        for directory in changes.directoriesGone where options.directories.contains(directory) {
-            if rootsPresent[directory] != false { output.notice("\(directory) is gone; waiting for it to come back") }
-            rootsPresent[directory] = false
-        }
-        if !changes.directoriesGone.isEmpty { nextRescan = min(nextRescan, now + 5) }
-        for directory in changes.directories.sorted() {
-            guard let root = root(of: directory) else { continue }
-            for path in walk(directory, root: root) { pathsToExamine.insert(path) }
-        }
-        for path in changes.paths {
-            guard let root = root(of: path), options.pathFilter.admits(relativePath: DirectoryPaths.relative(path, to: root)) else { continue }
-            pathsToExamine.insert(path)
-        }
-        if rootsPresent.values.contains(false) && now >= nextRootCheck {
-            nextRootCheck = now + 2
-            if rootsPresent.contains(where: { !$0.value && DirectoryPaths.isDirectory($0.key) }) { needsFullScan = true }
-        }
-    }
-
-    /// Looks at every file under the directories, reads what is new, and forgets files that are gone.
-    private func fullScan(_ session: TailSession) throws(TailFailure) {
-        let now = MonotonicClock.now()
-        needsFullScan = false
-        nextPoll = now + options.pollInterval
-        nextRescan = now + options.rescanInterval
-        var seen = Set<FileIdentity>()
-        var present: [String] = []
-        for root in options.directories {
-            guard DirectoryPaths.isDirectory(root) else {
-                if rootsPresent[root] != false { output.notice("\(root) is not there; waiting for it") }
-                rootsPresent[root] = false
-                continue
-            }
-            if rootsPresent[root] == false { output.notice("\(root) is back") }
-            rootsPresent[root] = true
-            present.append(root)
-            let paths = walk(root, root: root)
-            status.filesBacklog = paths.count
-            for (index, path) in paths.enumerated() {
-                if signals.isStopping { return }
-                status.filesBacklog = paths.count - index
-                try session.examine(path, firstLook: firstLook)
-                if let identity = session.identity(at: path) { seen.insert(identity) }
-            }
-        }
-        session.forgetFiles(notIn: seen, under: present)
-        firstLook = false
-    }
-
-    /// The files under `directory` that the filter admits, watching each directory on the way.
-    private func walk(_ directory: String, root: String) -> [String] {
-        let walked = LogTreeWalker(skipping: options.stateDirectory.map { [$0] } ?? []).files(under: [directory]) { [self] visited in
-            guard let watcher, !watcher.isWatching(visited) else { return }
-            if let error = watcher.watch(directory: visited) {
-                output.notice("cannot watch \(visited): \(error); polling every \(options.pollInterval) s from now on")
-                self.watcher = nil
-            }
-        }
-        for problem in walked.problems where reportedWalkProblems.insert(problem.description).inserted {
-            output.problem(problem)
-        }
-        return walked.files.filter { options.pathFilter.admits(relativePath: DirectoryPaths.relative($0, to: root)) }
-    }
-
-    private func root(of path: String) -> String? {
-        options.directories.first { DirectoryPaths.path(path, isUnder: $0) }
-    }
-
     // MARK: - Waiting
 
     /// Waits for inotify, a signal, or the next timer.
@@ -340,17 +231,11 @@ public final class Tail {
         let now = MonotonicClock.now()
         var deadline = nextRulesCheck
         if options.healthInterval > 0 { deadline = min(deadline, nextHealth) }
-        if let session {
-            if let recheck = session.nextRecheck { deadline = min(deadline, recheck) }
-            deadline = min(deadline, isPolling ? nextPoll : nextRescan)
-            if !pathsToExamine.isEmpty || needsFullScan { deadline = now }
-        } else {
-            deadline = min(deadline, retryAt)
-        }
-        if rootsPresent.values.contains(false) { deadline = min(deadline, nextRootCheck) }
+        if session == nil { deadline = min(deadline, retryAt) }
+        deadline = min(deadline, directories.deadline(now: now, session: session))
         let timeout = Int32(max(0, min(deadline - now, 3600)) * 1000 + 0.5)
         var descriptors = [pollfd(fd: signals.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
-        if let watcher { descriptors.append(pollfd(fd: watcher.descriptor, events: Int16(POLLIN), revents: 0)) }
+        if let watched = directories.descriptor { descriptors.append(pollfd(fd: watched, events: Int16(POLLIN), revents: 0)) }
         if let feed, session != nil {
             descriptors.append(pollfd(fd: feed.consumer.wakeDescriptor, events: Int16(POLLIN), revents: 0))
         }
