@@ -2,6 +2,7 @@
 """Vigil's benchmark suite: one command, results in BENCHMARKS.md.
 
     Benchmarks/run-benchmarks.py [--size-mb 1000] [--repeat 3] [--no-build]
+    Benchmarks/run-benchmarks.py --compare REV [--size-mb 300] [--repeat 5]
 
 It builds Vigil in release mode, writes a reproducible AWSLogs tree (Benchmarks/make-corpus.py)
 and synthetic rule sets under .build-bench/, then times, side by side in the same run on the same
@@ -11,6 +12,12 @@ For each it records wall time (median of --repeat runs), CPU seconds and peak me
 wait4), and writes events/s, decompressed MB/s and the ratios to the baselines into
 BENCHMARKS.md, with the machine they came from and a chart of throughput against rule count
 (Benchmarks/throughput-by-rules.svg).
+
+With --compare REV it builds that commit's vigil too (a detached worktree under .build-bench/) and
+times the two builds against each other instead: replay with one rule, with the pack and with the
+pack on one job, and normalize, for every input kind, the two binaries alternating run by run so
+that the machine's noise falls on both alike; it prints the medians and the ratios (this build ÷
+REV's) and writes them to .build-bench/compare-REV.md. BENCHMARKS.md is left as it is.
 """
 import argparse
 import datetime
@@ -176,6 +183,7 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     parser.add_argument("--report-only", action="store_true", help="write BENCHMARKS.md from the last results.json")
+    parser.add_argument("--compare", metavar="REV", help="time this build against the vigil of commit REV instead")
     arguments = parser.parse_args()
     if arguments.report_only:
         results = json.load(open(os.path.join(BENCH, "results.json")))
@@ -190,6 +198,9 @@ def main():
     if not os.path.isdir(corpus):
         subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "make-corpus.py"), "--size-mb",
                         str(arguments.size_mb), "--out", corpus], check=True)
+    if arguments.compare:
+        compare(arguments.compare, corpus, arguments.repeat)
+        return
 
     pool = sorted({(r["eventSource"], r["eventName"]) for path in glob.glob(os.path.join(corpus, "AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz"))[:3]
                    for r in json.loads(subprocess.run(["gzip", "-dc", path], capture_output=True).stdout)["Records"]})
@@ -239,6 +250,61 @@ def main():
     chart([(entry["rules"], entry["mb_per_s"]) for entry in results["rules"]],
           os.path.join(ROOT, "Benchmarks", "throughput-by-rules.svg"))
     write_report(results, arguments)
+
+
+def build_revision(revision):
+    """The release vigil of commit `revision`, built in a detached worktree of its own."""
+    commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    source = os.path.join(BENCH, f"rev-{commit}")
+    if not os.path.isdir(source):
+        subprocess.run(["git", "worktree", "add", "--detach", source, commit], cwd=ROOT, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "vigil"], cwd=source, check=True)
+    return commit, os.path.join(source, ".build", "release", "vigil")
+
+
+def compare(revision, corpus, repeat):
+    """Times this build's vigil against `revision`'s on the same files, alternating run by run."""
+    commit, baseline = build_revision(revision)
+    one_rules = os.path.join(BENCH, "one-rule-{}")
+    rows = []
+    for kind in ("cloudtrail", "vpcflowlogs", "guardduty"):
+        directory = one_rules.format(kind)
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "rule.json"), "w") as handle:
+            json.dump({"name": f"one-{kind}", "severity": "low", "eventPattern": ONE_RULE[kind][0]}, handle)
+        files = sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", SERVICE[kind], "**", "*.gz"), recursive=True))
+        quoted = " ".join(shlex.quote(f) for f in files)
+        commands = {
+            "replay, 1 rule": f"replay --quiet --rules {directory} --sink file:/dev/null {quoted}",
+            "replay, pack": f"replay --quiet --rules {ROOT}/Rules --sink file:/dev/null {quoted}",
+            "replay, pack, --jobs 1": f"replay --quiet --jobs 1 --rules {ROOT}/Rules --sink file:/dev/null {quoted}",
+            "normalize": f"normalize {quoted}",
+        }
+        gzip_time = run(f"gzip -dc {quoted} > /dev/null", repeat)[0]
+        for name, arguments in commands.items():
+            before, after = [], []
+            for _ in range(repeat):
+                before.append(run(f"{baseline} {arguments}", 1))
+                after.append(run(f"{VIGIL} {arguments}", 1))
+            before.sort()
+            after.sort()
+            row = (kind, name, gzip_time, before[len(before) // 2], after[len(after) // 2])
+            rows.append(row)
+            print(kind, name, f"{commit}: {row[3][0]:.3f} s", f"this build: {row[4][0]:.3f} s",
+                  f"ratio {row[4][0] / row[3][0]:.3f}", flush=True)
+    lines = [f"# This build against {commit}", "",
+             f"`Benchmarks/run-benchmarks.py --compare {revision} --repeat {repeat}`, {datetime.date.today().isoformat()}, "
+             f"release builds, the two binaries alternating run by run, medians. Machine: {machine()}.", "",
+             f"| input | command | `gzip -dc` s | {commit} s | this build s | ratio | CPU s {commit} | CPU s this build |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, name, gzip_time, before, after in rows:
+        lines.append(f"| {kind} | {name} | {gzip_time:.2f} | {before[0]:.3f} | {after[0]:.3f} | {after[0] / before[0]:.3f} | "
+                     f"{before[1]:.2f} | {after[1]:.2f} |")
+    report = "\n".join(lines) + "\n"
+    with open(os.path.join(BENCH, f"compare-{commit}.md"), "w") as handle:
+        handle.write(report)
+    print(report)
 
 
 def scaling(corpus, repeat):
