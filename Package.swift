@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "Vigil",
+    // Vigil runs on Linux only: the tail watches directories with inotify, and the code calls Glibc
+    // directly (ARCHITECTURE.md). The macOS entry only sets the minimum for toolchains that ask.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
