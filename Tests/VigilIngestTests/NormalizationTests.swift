@@ -57,6 +57,28 @@ struct CloudTrailNormalizationTests {
         #expect(try Harness.envelope(.cloudTrail, other)["id"] != envelope["id"])
     }
 
+    @Test("A sign-in without eventType (AWS's eventVersion 1.05 example) is a console sign-in, not an API call")
+    func signInWithoutEventType() throws {
+        // Tests/Fixtures/SOURCES.md: the IAM user guide's failed ConsoleLogin, verbatim.
+        let file = FixtureFiles.url("cloudtrail/iam-user-guide-console-login-failure.json")
+        let result = try Harness.read(path: file.path)
+        #expect(result.problems.isEmpty)
+        let normalized = Harness.normalize(result.records, path: file.path)
+        let envelope = try #require(normalized.envelopes.first)
+        #expect(normalized.envelopes.count == 1)
+        #expect(envelope["detail-type"] == "AWS Console Sign In via CloudTrail")
+        #expect(envelope["source"] == "aws.signin")
+        #expect(envelope["account"] == "111122223333")
+        #expect(envelope["region"] == "us-east-2")
+        #expect(envelope["time"] == "2014-07-08T17:35:27Z")
+        // Only signin.amazonaws.com: another service's record without eventType stays an API call,
+        // and eventType, where present, decides.
+        let iam = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"iam.amazonaws.com","eventID":"e2""#))
+        #expect(iam["detail-type"] == "AWS API Call via CloudTrail")
+        let typed = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"signin.amazonaws.com","eventType":"AwsApiCall","eventID":"e3""#))
+        #expect(typed["detail-type"] == "AWS API Call via CloudTrail")
+    }
+
     @Test("account is recipientAccountId, wherever it is; else userIdentity.accountId; else empty")
     func account() throws {
         let identity = #""userIdentity":{"type":"AssumedRole","accountId":"999988887777"}"#
