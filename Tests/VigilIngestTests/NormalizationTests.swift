@@ -113,7 +113,7 @@ struct CloudTrailNormalizationTests {
         #expect(envelope.text == #"{"version":"0","id":"\#(id)","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","#
             + #""account":"111122223333","time":"2026-11-20T09:00:03Z","region":"us-east-1","resources":[],"detail":\#(record)}"#)
         #expect(envelope.eventTime == Timestamps.parse("2026-11-20T09:00:03Z"))
-        #expect(envelope.identity == Fixture.eventID(3))
+        #expect(envelope.identity == Fixture.eventID(3) + "@111122223333")
         // A pretty-printed record is compacted into one line.
         let pretty = try Harness.envelope(.cloudTrail, Fixture.pretty(record))
         #expect(!pretty.text.contains("\n"))
@@ -132,6 +132,21 @@ struct CloudTrailNormalizationTests {
         // The same eventID in another record kind does not collide.
         let finding = try Harness.envelope(.guardDutyFinding, Fixture.finding(0))
         #expect(!first.contains(finding["id"] ?? ""))
+    }
+
+    @Test("One eventID in two accounts is two events with two ids; in one account, one")
+    func eventIDWithAccount() throws {
+        let record = cloudTrail(#""eventSource":"s3.amazonaws.com","eventID":"shared","recipientAccountId":"ACCOUNT""#)
+        let first = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "111122223333"))
+        let second = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "444455556666"))
+        let again = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "111122223333"))
+        #expect(first.identity == "shared@111122223333")
+        #expect(first["id"] != second["id"])
+        #expect(first["id"] == again["id"])
+        // The account the envelope gives, whichever member it came from.
+        let fallback = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"s3.amazonaws.com","eventID":"shared","userIdentity":{"accountId":"444455556666"}"#))
+        #expect(fallback.identity == "shared@444455556666")
+        #expect(fallback["id"] == second["id"])
     }
 
     @Test("Escapes in envelope values are decoded, then written back escaped")

@@ -122,6 +122,11 @@ public struct EventNormalizer {
         if envelope.identity.isEmpty {
             // Records before eventVersion 1.01 have no eventID: their content identifies them.
             Self.appendContentDigest(bytes, to: &envelope.identity)
+        } else {
+            // An eventID is unique within an account, not across accounts: two accounts' records
+            // sharing one are two events, each alerted (a repeat is the same eventID and account).
+            envelope.identity.append(UInt8(ascii: "@"))
+            envelope.identity.append(contentsOf: envelope.account)
         }
     }
 
