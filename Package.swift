@@ -100,8 +100,9 @@ let package = Package(
             name: "VigilAlertsTests",
             dependencies: ["VigilAlerts", "VigilPattern", "VigilTestSupport"]
         ),
-        // What several test targets share: a fault-injecting HTTP server, a seeded generator, and a moto
-        // server (S3, SQS and STS) with its boto3 fixture script.
+        // What several test targets share: a fault-injecting HTTP server, a seeded generator, polling
+        // for what another thread or process does, and a moto server (S3, SQS and STS) with its boto3
+        // fixture script.
         .target(
             name: "VigilTestSupport",
             path: "Tests/VigilTestSupport",
