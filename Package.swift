@@ -31,7 +31,7 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // ISA-L's igzip inflate where Debian's libisal-dev is installed (opened at run time), else nothing.
+        // ISA-L's igzip inflate, its declarations vendored: always compiled, libisal.so.2 opened at run time.
         .target(
             name: "CIsal",
             linkerSettings: [.linkedLibrary("dl")]
@@ -102,8 +102,9 @@ let package = Package(
             name: "VigilAlertsTests",
             dependencies: ["VigilAlerts", "VigilPattern", "VigilTestSupport"]
         ),
-        // What several test targets share: a fault-injecting HTTP server, a seeded generator, and a moto
-        // server (S3, SQS and STS) with its boto3 fixture script.
+        // What several test targets share: a fault-injecting HTTP server, a seeded generator, polling
+        // for what another thread or process does, and a moto server (S3, SQS and STS) with its boto3
+        // fixture script.
         .target(
             name: "VigilTestSupport",
             path: "Tests/VigilTestSupport",

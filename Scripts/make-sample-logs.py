@@ -1057,7 +1057,7 @@ def readme(c, timeline, files):
         what = what.replace("|", "\\|")
         w(f"| {t[11:19]} | {'**' + what + '**' if inc else what} | `{shown}` |\n")
     w("\n## Alerts the shipped rules raise\n\n")
-    w("Counted once per event identity (CloudTrail `eventID`; GuardDuty `id` + `updatedAt`; a flow record's "
+    w("Counted once per event identity (CloudTrail `eventID` and account; GuardDuty `id` + `updatedAt`; a flow record's "
       "file and line), so the StopLogging record delivered twice gives one alert; then each rule's "
       "`threshold` (alert on the Nth matching event of a group within the window, then stay silent for the "
       "rest of it) and `dedup` (drop an alert whose keys alerted within the window) apply, so the 25 probes "

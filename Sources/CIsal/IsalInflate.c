@@ -1,20 +1,20 @@
 #include "CIsal.h"
 
-#if defined(__has_include)
-#if __has_include(<isa-l/igzip_lib.h>) && __has_include(<dlfcn.h>) && !defined(VIGIL_WITHOUT_ISAL)
-#define VIGIL_HAS_ISAL 1
-#endif
-#endif
-
-#ifdef VIGIL_HAS_ISAL
-
 #include <dlfcn.h>
-#include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
 
+// ISA-L's declarations, vendored (see the file), so that this layer is always compiled and the
+// choice of decoder is made at run time: a build made before ISA-L was installed uses it once it is.
+#include "igzip_inflate.h"
+
+// The library's soname, the promise of the ABI the vendored declarations describe. The unversioned
+// libisal.so (a development symlink) is not tried: it may name another major version, with
+// another layout of `struct inflate_state`.
+static const char library_name[] = "libisal.so.2";
+
 // The three functions Vigil uses, looked up once. Opening the library at run time, rather than
-// linking it, keeps a binary built with ISA-L runnable on a machine without it.
+// linking it, keeps a binary built with or without ISA-L runnable on a machine with or without it.
 static void (*inflate_init)(struct inflate_state *);
 static void (*inflate_reset)(struct inflate_state *);
 static int (*inflate_step)(struct inflate_state *);
@@ -22,19 +22,16 @@ static int library_opened;
 static pthread_once_t open_once = PTHREAD_ONCE_INIT;
 
 static void open_library(void) {
-    const char *names[] = {"libisal.so.2", "libisal.so"};
-    for (size_t index = 0; index < sizeof names / sizeof names[0]; index++) {
-        void *library = dlopen(names[index], RTLD_NOW | RTLD_LOCAL);
-        if (!library) continue;
-        inflate_init = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_init");
-        inflate_reset = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_reset");
-        inflate_step = (int (*)(struct inflate_state *))dlsym(library, "isal_inflate");
-        if (inflate_init && inflate_reset && inflate_step) {
-            library_opened = 1;
-            return;
-        }
-        dlclose(library);
+    void *library = dlopen(library_name, RTLD_NOW | RTLD_LOCAL);
+    if (!library) return;
+    inflate_init = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_init");
+    inflate_reset = (void (*)(struct inflate_state *))dlsym(library, "isal_inflate_reset");
+    inflate_step = (int (*)(struct inflate_state *))dlsym(library, "isal_inflate");
+    if (inflate_init && inflate_reset && inflate_step) {
+        library_opened = 1;
+        return;
     }
+    dlclose(library);
 }
 
 struct vigil_isal_inflater {
@@ -45,6 +42,10 @@ struct vigil_isal_inflater {
 int vigil_isal_available(void) {
     pthread_once(&open_once, open_library);
     return library_opened;
+}
+
+const char *vigil_isal_library_name(void) {
+    return library_name;
 }
 
 vigil_isal_inflater *vigil_isal_create(void) {
@@ -105,21 +106,3 @@ vigil_isal_outcome vigil_isal_inflate(vigil_isal_inflater *inflater, const uint8
 const char *vigil_isal_error_message(const vigil_isal_inflater *inflater) {
     return inflater->message;
 }
-
-#else
-
-// Built without ISA-L's header: zlib does all decoding.
-int vigil_isal_available(void) { return 0; }
-vigil_isal_inflater *vigil_isal_create(void) { return NULL; }
-void vigil_isal_destroy(vigil_isal_inflater *inflater) { (void)inflater; }
-void vigil_isal_reset(vigil_isal_inflater *inflater) { (void)inflater; }
-vigil_isal_outcome vigil_isal_inflate(vigil_isal_inflater *inflater, const uint8_t *input, size_t input_count,
-                                      uint8_t *output, size_t output_count, size_t *consumed, size_t *produced) {
-    (void)inflater; (void)input; (void)input_count; (void)output; (void)output_count;
-    *consumed = 0;
-    *produced = 0;
-    return VIGIL_ISAL_FAILED;
-}
-const char *vigil_isal_error_message(const vigil_isal_inflater *inflater) { (void)inflater; return "ISA-L is not available"; }
-
-#endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilIngest
 
 /// The `vigil` command: subcommands for each way Vigil is used.
 @main
@@ -6,6 +7,11 @@ struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs and GuardDuty against EventBridge patterns.",
+        // Which gzip decoder runs and why is decided at run time, so --version asks it then.
+        version: "vigil \(release)\n\(GzipEngineChoice.current)",
         subcommands: [ReplayCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self]
     )
+
+    /// This build's version.
+    static let release = "0.1.0-dev"
 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import VigilAlerts
+import VigilTestSupport
 
 /// What a test sink was given, readable from the test's thread while the sink lives on its own.
 final class SinkLog: Sendable {

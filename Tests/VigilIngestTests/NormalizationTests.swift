@@ -57,6 +57,28 @@ struct CloudTrailNormalizationTests {
         #expect(try Harness.envelope(.cloudTrail, other)["id"] != envelope["id"])
     }
 
+    @Test("A sign-in without eventType (AWS's eventVersion 1.05 example) is a console sign-in, not an API call")
+    func signInWithoutEventType() throws {
+        // Tests/Fixtures/SOURCES.md: the IAM user guide's failed ConsoleLogin, verbatim.
+        let file = FixtureFiles.url("cloudtrail/iam-user-guide-console-login-failure.json")
+        let result = try Harness.read(path: file.path)
+        #expect(result.problems.isEmpty)
+        let normalized = Harness.normalize(result.records, path: file.path)
+        let envelope = try #require(normalized.envelopes.first)
+        #expect(normalized.envelopes.count == 1)
+        #expect(envelope["detail-type"] == "AWS Console Sign In via CloudTrail")
+        #expect(envelope["source"] == "aws.signin")
+        #expect(envelope["account"] == "111122223333")
+        #expect(envelope["region"] == "us-east-2")
+        #expect(envelope["time"] == "2014-07-08T17:35:27Z")
+        // Only signin.amazonaws.com: another service's record without eventType stays an API call,
+        // and eventType, where present, decides.
+        let iam = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"iam.amazonaws.com","eventID":"e2""#))
+        #expect(iam["detail-type"] == "AWS API Call via CloudTrail")
+        let typed = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"signin.amazonaws.com","eventType":"AwsApiCall","eventID":"e3""#))
+        #expect(typed["detail-type"] == "AWS API Call via CloudTrail")
+    }
+
     @Test("account is recipientAccountId, wherever it is; else userIdentity.accountId; else empty")
     func account() throws {
         let identity = #""userIdentity":{"type":"AssumedRole","accountId":"999988887777"}"#
@@ -91,7 +113,7 @@ struct CloudTrailNormalizationTests {
         #expect(envelope.text == #"{"version":"0","id":"\#(id)","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","#
             + #""account":"111122223333","time":"2026-11-20T09:00:03Z","region":"us-east-1","resources":[],"detail":\#(record)}"#)
         #expect(envelope.eventTime == Timestamps.parse("2026-11-20T09:00:03Z"))
-        #expect(envelope.identity == Fixture.eventID(3))
+        #expect(envelope.identity == Fixture.eventID(3) + "@111122223333")
         // A pretty-printed record is compacted into one line.
         let pretty = try Harness.envelope(.cloudTrail, Fixture.pretty(record))
         #expect(!pretty.text.contains("\n"))
@@ -110,6 +132,21 @@ struct CloudTrailNormalizationTests {
         // The same eventID in another record kind does not collide.
         let finding = try Harness.envelope(.guardDutyFinding, Fixture.finding(0))
         #expect(!first.contains(finding["id"] ?? ""))
+    }
+
+    @Test("One eventID in two accounts is two events with two ids; in one account, one")
+    func eventIDWithAccount() throws {
+        let record = cloudTrail(#""eventSource":"s3.amazonaws.com","eventID":"shared","recipientAccountId":"ACCOUNT""#)
+        let first = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "111122223333"))
+        let second = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "444455556666"))
+        let again = try Harness.envelope(.cloudTrail, record.replacingOccurrences(of: "ACCOUNT", with: "111122223333"))
+        #expect(first.identity == "shared@111122223333")
+        #expect(first["id"] != second["id"])
+        #expect(first["id"] == again["id"])
+        // The account the envelope gives, whichever member it came from.
+        let fallback = try Harness.envelope(.cloudTrail, cloudTrail(#""eventSource":"s3.amazonaws.com","eventID":"shared","userIdentity":{"accountId":"444455556666"}"#))
+        #expect(fallback.identity == "shared@444455556666")
+        #expect(fallback["id"] == second["id"])
     }
 
     @Test("Escapes in envelope values are decoded, then written back escaped")

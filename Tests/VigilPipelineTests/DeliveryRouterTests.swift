@@ -4,6 +4,7 @@ import Testing
 import VigilAlerts
 import VigilIngest
 import VigilPipeline
+import VigilTestSupport
 
 @Suite struct DeliveryRouterTests {
     @Test func aSlowSinkDoesNotStallTheOthersAndReplayWaitsForIt() throws {

@@ -142,4 +142,22 @@ struct BadInputReplayTests {
         #expect(outcome.summary.problems[.malformedRecord] == 1)
         #expect(outcome.problems.first?.record == 1)
     }
+
+    @Test func oneEventIDInTwoAccountsIsTwoEventsAndARepeatIsOne() throws {
+        let directory = try PipelineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let share = #"{"eventVersion":"1.08","eventTime":"2026-11-20T09:34:12Z","eventSource":"rds.amazonaws.com","eventName":"ModifyDBSnapshotAttribute","awsRegion":"us-east-1","eventID":"same-event-id","eventType":"AwsApiCall","recipientAccountId":"ACCOUNT","requestParameters":{"dBSnapshotIdentifier":"s","attributeName":"restore","valuesToAdd":["all"]}}"#
+        let first = share.replacingOccurrences(of: "ACCOUNT", with: "111122223333")
+        let second = share.replacingOccurrences(of: "ACCOUNT", with: "444455556666")
+        // The second account's record delivered twice, as AWS may: that repeat is the only one.
+        let file = directory.appendingPathComponent("events.jsonl")
+        try Data([first, second, second].map { $0 + "\n" }.joined().utf8).write(to: file)
+        let outcome = try PipelineFixtures.replay([file.path])
+        #expect(outcome.summary.alertsByRule["rds-snapshot-shared-publicly"] == 2)
+        #expect(outcome.summary.duplicateAlerts == 1)
+        let events = outcome.alerts.compactMap { $0["event"] as? [String: Any] }
+        #expect(events.compactMap { $0["account"] as? String } == ["111122223333", "444455556666"])
+        #expect(Set(events.compactMap { $0["id"] as? String }).count == 2, "two events, two event ids")
+        #expect(Set(outcome.alerts.compactMap { $0["id"] as? String }).count == 2)
+    }
 }

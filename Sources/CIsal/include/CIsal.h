@@ -5,10 +5,10 @@
 #include <stdint.h>
 
 /// Intel ISA-L's igzip inflate, about twice as fast as zlib's on gzipped logs, reached through a
-/// thin C layer so that Vigil builds and runs without it: the layer is compiled only where the
-/// build finds ISA-L's header (Debian's libisal-dev), and the library itself is opened at run
-/// time (dlopen of libisal.so.2). Where either is missing, `vigil_isal_available()` is 0 and
-/// Vigil decodes with zlib.
+/// thin C layer so that Vigil builds and runs without it: the layer carries the declarations it
+/// needs (vendored from ISA-L's header) and is always compiled, and the library is opened at run
+/// time (dlopen of libisal.so.2, Debian's libisal2). Where the library is missing,
+/// `vigil_isal_available()` is 0 and Vigil decodes with zlib.
 
 /// What one call to `vigil_isal_inflate` came to.
 typedef enum {
@@ -22,8 +22,11 @@ typedef enum {
 
 typedef struct vigil_isal_inflater vigil_isal_inflater;
 
-/// 1 when ISA-L was found at build time and its library opens now, else 0.
+/// 1 when ISA-L's library opens (the first call tries, once per process), else 0.
 int vigil_isal_available(void);
+
+/// The name of the library opened, or looked for: "libisal.so.2".
+const char *vigil_isal_library_name(void);
 
 /// A decoder for gzip members; NULL when ISA-L is not available or memory ran out.
 vigil_isal_inflater *vigil_isal_create(void);

@@ -26,7 +26,7 @@ public final class Alerter {
     public struct Match: Sendable {
         /// The normalized event's JSON (the envelope).
         public var event: [UInt8]
-        /// The event's identity (DESIGN.md), e.g. `cloudtrail:<eventID>`.
+        /// The event's identity (DESIGN.md), e.g. `cloudtrail:<eventID>@<account>`.
         public var identity: [UInt8]
         /// The event's `time` as written in the envelope.
         public var time: [UInt8]

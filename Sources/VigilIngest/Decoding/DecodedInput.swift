@@ -46,7 +46,7 @@ public final class DecodedInput {
 
     /// The library that decodes gzip input.
     public let engine: GzipEngine
-    private let stored: FileInput
+    private let stored: StoredInput
     /// Stored bytes read ahead of decoding. Allocated once and reused, so reading allocates nothing.
     private let chunk: UnsafeMutableRawBufferPointer
     /// The stored bytes in `chunk` not yet consumed: `chunkStart..<chunkEnd`.
@@ -70,7 +70,7 @@ public final class DecodedInput {
     public init(path: String, chunkSize: Int = 256 * 1024, storedLimit: Int? = nil,
                 engine: GzipEngine = .preferred) throws(InputProblem) {
         self.engine = engine
-        stored = try FileInput(path: path, limit: storedLimit)
+        stored = try StoredInput(path: path, limit: storedLimit)
         self.path = path
         storedSize = stored.storedSize
         // At least two bytes: the gzip magic is looked at in the chunk.
@@ -80,7 +80,7 @@ public final class DecodedInput {
     /// Decodes bytes already in memory; `name` is used as the path in problems.
     public init(bytes: [UInt8], name: String, engine: GzipEngine = .preferred) {
         self.engine = engine
-        stored = FileInput(bytes: bytes, name: name)
+        stored = StoredInput(bytes: bytes, name: name)
         path = name
         storedSize = bytes.count
         // A CloudWatch Logs payload is small; no need for a chunk larger than the input.
@@ -92,7 +92,7 @@ public final class DecodedInput {
     public init(stream: any StoredByteStream, name: String, storedSize: Int?, chunkSize: Int = 256 * 1024,
                 engine: GzipEngine = .preferred) {
         self.engine = engine
-        stored = FileInput(stream: stream, name: name, storedSize: storedSize)
+        stored = StoredInput(stream: stream, name: name, storedSize: storedSize)
         path = name
         self.storedSize = storedSize
         chunk = .allocate(byteCount: max(chunkSize, 2), alignment: 16)

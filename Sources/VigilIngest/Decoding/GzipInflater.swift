@@ -1,16 +1,10 @@
 internal import CIsal
 internal import CZlib
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A gzip member decoder, decoding from a caller's input buffer straight into a caller's output
 /// buffer: Intel ISA-L's igzip where it is installed (about twice zlib's speed on gzipped logs:
 /// 885–944 MB/s against 411–448 MB/s on 200 MB of CloudTrail here), else zlib's inflate.
-/// `VIGIL_INFLATE=zlib` in the environment keeps to zlib (for comparisons).
+/// Which of them a process uses, and why, is `GzipEngineChoice.current`.
 ///
 /// It knows nothing of files or offsets: each call reports how many bytes it consumed and produced
 /// and whether the member ended or the data was bad, and `DecodedInput` turns that into offsets and
@@ -145,25 +139,5 @@ final class GzipInflater {
         case Z_STREAM_ERROR: return "invalid stream state"
         default: return "zlib status \(status)"
         }
-    }
-}
-
-/// Which library decodes gzip.
-public enum GzipEngine: String, Sendable, CaseIterable {
-    /// Intel ISA-L's igzip: the fastest, used wherever it is installed.
-    case isal = "ISA-L"
-    /// zlib: always there.
-    case zlib
-
-    /// What a process uses unless told otherwise: ISA-L when it is installed and
-    /// `VIGIL_INFLATE=zlib` is not set in the environment, else zlib.
-    public static let preferred: GzipEngine = {
-        let forced = getenv("VIGIL_INFLATE").map { String(cString: $0) }
-        return forced != "zlib" && vigil_isal_available() != 0 ? .isal : .zlib
-    }()
-
-    /// The engines this machine has.
-    public static var available: [GzipEngine] {
-        vigil_isal_available() != 0 ? [.isal, .zlib] : [.zlib]
     }
 }

@@ -17,8 +17,9 @@ public final class EventEnvelope {
     public internal(set) var time: [UInt8] = []
     /// `time` as seconds since 1970, when it could be read.
     public internal(set) var eventTime: Int64?
-    /// What identifies the event across deliveries and replays: CloudTrail `eventID`, GuardDuty
-    /// `id` + `updatedAt`, a flow record's file and ordinal (DESIGN.md's event identity).
+    /// What identifies the event across deliveries and replays: CloudTrail `eventID` + account
+    /// (`eventID@account`), GuardDuty `id` + `updatedAt`, a flow record's file and ordinal
+    /// (DESIGN.md's event identity). The alert ids and the event's `id` UUID derive from it.
     public internal(set) var identity: [UInt8] = []
     /// An EventBridge event's own `id`; other kinds derive theirs from `identity`.
     var ownID: [UInt8] = []

@@ -2,7 +2,8 @@ import VigilPattern
 
 /// Turns each record into an EventBridge event, as DESIGN.md specifies per source.
 ///
-/// - CloudTrail: `detail` is the record; `detail-type` from `eventType`; `source` from the service
+/// - CloudTrail: `detail` is the record; `detail-type` from `eventType` (without one, a console
+///   sign-in for `signin.amazonaws.com`, else an API call); `source` from the service
 ///   prefix of `eventSource`; `account` = `recipientAccountId`, else `userIdentity.accountId`;
 ///   `region` = `awsRegion`; `time` = `eventTime`.
 /// - VPC flow record: `detail` holds the header's field names with typed values; `time` = `start`;
@@ -92,7 +93,9 @@ public struct EventNormalizer {
         guard !envelope.time.isEmpty else {
             throw InputProblem(.unrecognizedRecord, reason: "A CloudTrail record without eventTime")
         }
-        // detail-type by eventType; records before eventVersion 1.02 have none and are all API calls.
+        // detail-type by eventType. A record without one (before eventVersion 1.02, and AWS's own
+        // 1.05 sign-in examples) is a console sign-in when signin.amazonaws.com wrote it, as its
+        // eventType would say, else an API call: sign-in rules select on the detail-type.
         if let eventType {
             Self.appendString(bytes, eventType, to: &scratch)
             if let entry = Self.detailTypes.first(where: { scratch.elementsEqual($0.eventType.utf8) }) {
@@ -102,6 +105,8 @@ public struct EventNormalizer {
                 envelope.detailType.append(contentsOf: scratch)
                 envelope.detailType.append(contentsOf: " via CloudTrail".utf8)
             }
+        } else if let eventSource, Self.isSignIn(bytes, eventSource, scratch: &scratch) {
+            envelope.detailType.append(contentsOf: "AWS Console Sign In via CloudTrail".utf8)
         } else {
             envelope.detailType.append(contentsOf: "AWS API Call via CloudTrail".utf8)
         }
@@ -117,7 +122,18 @@ public struct EventNormalizer {
         if envelope.identity.isEmpty {
             // Records before eventVersion 1.01 have no eventID: their content identifies them.
             Self.appendContentDigest(bytes, to: &envelope.identity)
+        } else {
+            // An eventID is unique within an account, not across accounts: two accounts' records
+            // sharing one are two events, each alerted (a repeat is the same eventID and account).
+            envelope.identity.append(UInt8(ascii: "@"))
+            envelope.identity.append(contentsOf: envelope.account)
         }
+    }
+
+    /// True when the eventSource value at `range` is `signin.amazonaws.com` (unescaped into `scratch`).
+    private static func isSignIn(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, scratch: inout [UInt8]) -> Bool {
+        appendString(bytes, range, to: &scratch)
+        return scratch.elementsEqual("signin.amazonaws.com".utf8)
     }
 
     // MARK: - VPC Flow Logs

@@ -62,6 +62,7 @@ public struct RunSummary: Sendable {
                 eventsByKind[kind].map { "\(Self.label(kind)) \($0)" }
             }.joined(separator: ", "))
         }
+        lines.append("  " + GzipEngineChoice.current.description)
         for (rule, count) in alertsByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             lines.append("  alerts: \(rule) \(count)")
         }

@@ -260,3 +260,14 @@ enum Corpus {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 }
+
+/// The fixtures checked in under `Tests/Fixtures` (their origins in its SOURCES.md).
+enum FixtureFiles {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // VigilIngestTests
+        .deletingLastPathComponent()  // Tests
+        .appendingPathComponent("Fixtures")
+
+    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+}

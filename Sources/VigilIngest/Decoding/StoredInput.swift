@@ -11,7 +11,7 @@ import Darwin
 /// Plain POSIX `open`/`read` rather than `FileHandle`: the decoder reads into one buffer it owns and
 /// reuses (or, for a plain file, straight into the caller's buffer), so no `Data` is allocated per
 /// chunk and memory stays bounded whatever the file size.
-final class FileInput {
+final class StoredInput {
     private enum Source {
         /// An open file descriptor, closed in `deinit`.
         case descriptor(CInt)
@@ -121,7 +121,7 @@ final class FileInput {
     }
 }
 
-/// `read(2)`, named apart so it is not shadowed by `FileInput.read(into:)`.
+/// `read(2)`, named apart so it is not shadowed by `StoredInput.read(into:)`.
 @inline(__always)
 private func systemRead(_ descriptor: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)

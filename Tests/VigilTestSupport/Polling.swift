@@ -1,10 +1,9 @@
 import Foundation
 
-/// Waiting in tests for something another thread or process does. Shared with the pipeline
-/// tests by a symbolic link, as test targets cannot import each other.
-enum Polling {
+/// Waiting in tests for something another thread or process does.
+public enum Polling {
     /// Polls `condition` every 10 ms for up to `seconds`; returns whether it became true.
-    static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+    public static func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if try condition() { return true }

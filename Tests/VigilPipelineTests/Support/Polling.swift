@@ -1,1 +1,0 @@
-../../VigilAlertsTests/Support/Polling.swift
