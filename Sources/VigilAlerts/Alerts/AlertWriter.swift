@@ -1,5 +1,5 @@
 import Crypto
-import VigilPattern
+import VigilJSON
 
 /// Writes alerts in DESIGN.md's shape, one JSON object per line:
 /// `{"id":…,"rule":…,"severity":…,"time":…,"source":{"file":…,"record":N},"event":{…}}`.

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// A rule's `inputTransformer`: EventBridge's `InputPathsMap` and `InputTemplate`, which turn a matched
 /// event into the payload a webhook posts instead of the alert object.

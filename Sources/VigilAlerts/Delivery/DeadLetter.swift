@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// An alert that could not be delivered, as one line of the dead-letter file:
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import VigilJSON
 import VigilPattern
 
 /// Turns one rule object of a rule file into a `Rule`, or into the problems that stop it.

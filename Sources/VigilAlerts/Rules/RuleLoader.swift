@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// Reads rule files: Vigil's own (DESIGN.md: a JSON object holding one rule, or an array of them)
 /// and EventBridge rules as AWS exports them (`aws events describe-rule` and `list-rules` output,

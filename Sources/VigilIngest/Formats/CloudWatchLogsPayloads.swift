@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// CloudWatch Logs subscription payloads: what a subscription filter sends to Lambda, Kinesis or
 /// Firehose — base64 of gzip of `{"messageType":…,"owner":…,"logEvents":[{"message":…}…]}` —

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// What the envelope needs from one flow record, as byte ranges into the line.
 public struct FlowRecordFacts: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// Decides what a JSON object found in a log is, from its top-level keys.
 ///

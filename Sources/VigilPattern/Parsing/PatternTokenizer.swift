@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// A pull tokenizer for pattern text that reports JSON errors in the words of Jackson, the parser
 /// behind AWS's event-ruler.
 ///

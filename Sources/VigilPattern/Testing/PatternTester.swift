@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// One pattern tried against one event: the logic behind `vigil test-pattern`.
 public enum PatternTester {
     /// The verdict for one pattern and one event.

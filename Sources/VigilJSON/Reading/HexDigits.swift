@@ -1,7 +1,7 @@
 extension UInt8 {
     /// This byte's value as a hexadecimal digit (`0`–`9`, `a`–`f`, `A`–`F`), or nil.
-    @inline(__always)
-    var hexDigitValue: UInt8? {
+    @inlinable @inline(__always)
+    public var hexDigitValue: UInt8? {
         switch self {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return self - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return self - UInt8(ascii: "a") + 10

@@ -30,11 +30,11 @@ public enum JSONMembers {
         in bytes: UnsafeRawBufferPointer,
         _ body: (_ key: UnsafeRawBufferPointer, _ keyIsEscaped: Bool, _ value: Range<Int>) throws(EventError) -> Bool
     ) throws(EventError) {
-        var position = EventScanner.skipWhitespace(bytes, from: 0)
+        var position = JSONBytes.skipWhitespace(bytes, from: 0)
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
             throw EventError("Expected a JSON object", offset: position)
         }
-        position = EventScanner.skipWhitespace(bytes, from: position + 1)
+        position = JSONBytes.skipWhitespace(bytes, from: position + 1)
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") { return }
         while true {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -45,21 +45,21 @@ public enum JSONMembers {
                 throw EventError("Unterminated string", offset: position)
             }
             let key = UnsafeRawBufferPointer(rebasing: bytes[(position + 1)..<keyEnd])
-            position = EventScanner.skipWhitespace(bytes, from: keyEnd + 1)
+            position = JSONBytes.skipWhitespace(bytes, from: keyEnd + 1)
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw EventError("Expected ':' after a key", offset: position)
             }
-            let valueStart = EventScanner.skipWhitespace(bytes, from: position + 1)
+            let valueStart = JSONBytes.skipWhitespace(bytes, from: position + 1)
             guard valueStart < bytes.count else { throw EventError("Unexpected end of input", offset: valueStart) }
-            let valueEnd = try EventScanner.skipValue(bytes, from: valueStart, depth: 1)
+            let valueEnd = try JSONBytes.skipValue(bytes, from: valueStart, depth: 1)
             guard try body(key, escaped, valueStart..<valueEnd) else { return }
-            position = EventScanner.skipWhitespace(bytes, from: valueEnd)
+            position = JSONBytes.skipWhitespace(bytes, from: valueEnd)
             guard position < bytes.count else { throw EventError("Unexpected end of input", offset: position) }
             if bytes[position] == UInt8(ascii: "}") { return }
             guard bytes[position] == UInt8(ascii: ",") else {
                 throw EventError("Expected ',' or '}'", offset: position)
             }
-            position = EventScanner.skipWhitespace(bytes, from: position + 1)
+            position = JSONBytes.skipWhitespace(bytes, from: position + 1)
         }
     }
 
