@@ -100,14 +100,11 @@ extension LogFileReader {
         var isControl = false
         var owner: String?
         var logEvents: Range<Int>?
-        var scratch: [UInt8] = []
         try? JSONMembers.forEach(in: object) { key, _, value in
             if JSONBytes.equals(key, "messageType") {
                 isControl = object[value].elementsEqual("\"CONTROL_MESSAGE\"".utf8)
-            } else if JSONBytes.equals(key, "owner"), object[value.lowerBound] == UInt8(ascii: "\"") {
-                JSONString.unescape(UnsafeRawBufferPointer(rebasing: object[(value.lowerBound + 1)..<(value.upperBound - 1)]),
-                                    into: &scratch)
-                owner = String(decoding: scratch, as: UTF8.self)
+            } else if JSONBytes.equals(key, "owner"), let text = JSONMembers.string(at: value, in: object) {
+                owner = text
             } else if JSONBytes.equals(key, "logEvents"), object[value.lowerBound] == UInt8(ascii: "[") {
                 logEvents = value
             }

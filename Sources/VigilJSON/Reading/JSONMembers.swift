@@ -73,4 +73,24 @@ public enum JSONMembers {
         let special = JSONString.nextQuoteOrBackslash(in: bytes, from: contents.lowerBound) ?? contents.upperBound
         return (contents, special < contents.upperBound)
     }
+
+    /// The string value at `range`, unescaped, or nil when the value is not a string.
+    public static func string(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard let (contents, isEscaped) = stringContents(of: range, in: bytes) else { return nil }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[contents])
+        guard isEscaped else { return String(decoding: raw, as: UTF8.self) }
+        var unescaped: [UInt8] = []
+        JSONString.unescape(raw, into: &unescaped)
+        return String(decoding: unescaped, as: UTF8.self)
+    }
+
+    /// The value at `range` as JSON text: a string's unescaped contents, any other value's own
+    /// bytes (how the AWS APIs carry a pattern or an event: as an object, or as a string holding
+    /// its JSON text).
+    public static func jsonText(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        guard let (contents, _) = stringContents(of: range, in: bytes) else { return Array(bytes[range]) }
+        var unescaped: [UInt8] = []
+        JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[contents]), into: &unescaped)
+        return unescaped
+    }
 }
