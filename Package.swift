@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
+        .library(name: "VigilJSON", targets: ["VigilJSON"]),
         .library(name: "VigilPattern", targets: ["VigilPattern"]),
         .library(name: "VigilIngest", targets: ["VigilIngest"]),
     ],
@@ -21,9 +22,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
+        // The byte-level JSON toolkit that ingest, alerts and patterns share: validation, member index, strings, JSON text.
+        .target(
+            name: "VigilJSON",
+            // As in VigilPattern: the member index, a class, is read and noted per member of every record.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
         // Pattern parsing, validation, compilation and byte-level matching. No Foundation on the hot path.
         .target(
             name: "VigilPattern",
+            dependencies: ["VigilJSON"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         // zlib from Debian's zlib1g-dev (libz-dev).
@@ -39,12 +47,13 @@ let package = Package(
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
         .target(
             name: "VigilIngest",
-            dependencies: ["CZlib", "CIsal", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CIsal", "VigilJSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Rule files, alert building and sinks.
         .target(
             name: "VigilAlerts",
             dependencies: [
+                "VigilJSON",
                 "VigilPattern",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -60,7 +69,7 @@ let package = Package(
         .target(
             name: "VigilPipeline",
             dependencies: [
-                "VigilIngest", "VigilAlerts", "VigilPattern", "VigilAWS", "VigilMetrics",
+                "VigilIngest", "VigilAlerts", "VigilPattern", "VigilJSON", "VigilAWS", "VigilMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -91,16 +100,20 @@ let package = Package(
             path: "Benchmarks/PatternBenchmark"
         ),
         .testTarget(
+            name: "VigilJSONTests",
+            dependencies: ["VigilJSON"]
+        ),
+        .testTarget(
             name: "VigilPatternTests",
-            dependencies: ["VigilPattern"]
+            dependencies: ["VigilPattern", "VigilJSON"]
         ),
         .testTarget(
             name: "VigilIngestTests",
-            dependencies: ["VigilIngest", "VigilPattern", "CZlib"]
+            dependencies: ["VigilIngest", "VigilJSON", "VigilPattern", "CZlib"]
         ),
         .testTarget(
             name: "VigilAlertsTests",
-            dependencies: ["VigilAlerts", "VigilPattern", "VigilTestSupport"]
+            dependencies: ["VigilAlerts", "VigilJSON", "VigilPattern", "VigilTestSupport"]
         ),
         // What several test targets share: a fault-injecting HTTP server, a seeded generator, polling
         // for what another thread or process does, and a moto server (S3, SQS and STS) with its boto3

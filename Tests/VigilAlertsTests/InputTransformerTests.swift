@@ -1,6 +1,6 @@
 import Testing
 import VigilAlerts
-import VigilPattern
+import VigilJSON
 
 @Suite struct InputTransformerTests {
     /// The example EC2 event of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html

@@ -26,6 +26,25 @@ struct RuleLoaderTests {
         #expect(result.problems.first?.reason.contains("Consecutive wildcard characters at pos 2") == true)
     }
 
+    /// A rule whose pattern is `detail` with the fields `f0`… in `branches`, each branch an `$or`
+    /// alternative (one branch: no `$or`).
+    static func rule(named name: String, fieldsPerBranch branches: [Range<Int>]) -> String {
+        let objects = branches.map { fields in "{" + fields.map { "\"f\($0)\":[1]" }.joined(separator: ",") + "}" }
+        let detail = objects.count == 1 ? objects[0] : "{\"$or\":[" + objects.joined(separator: ",") + "]}"
+        return #"{"name":"\#(name)","severity":"low","eventPattern":{"detail":\#(detail)}}"#
+    }
+
+    @Test func aPatternNamingMoreThan256FieldsIsRefusedWithEventBridgesWords() throws {
+        let result = try load(Self.rule(named: "wide", fieldsPerBranch: [0..<257]))
+        #expect(result.rules.map(\.name) == [])
+        #expect(result.problems.map(\.reason) == ["Invalid eventPattern: Size of rule 'wide' exceeds max value of 256"])
+        // Fields count once however many $or branches name them; every field named counts.
+        #expect(try load(Self.rule(named: "r", fieldsPerBranch: [0..<256])).problems.isEmpty)
+        #expect(try load(Self.rule(named: "r", fieldsPerBranch: [0..<256, 0..<256, 100..<200])).problems.isEmpty)
+        let split = try load(Self.rule(named: "split", fieldsPerBranch: [0..<129, 129..<257]))
+        #expect(split.problems.map(\.reason) == ["Invalid eventPattern: Size of rule 'split' exceeds max value of 256"])
+    }
+
     @Test func aPatternGivenAsAStringIsAccepted() throws {
         let result = try load(#"{"name":"r1","severity":"low","eventPattern":"{\"source\":[\"aws.rds\"]}"}"#)
         #expect(result.problems.isEmpty)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VigilIngest
-import VigilPattern
+import VigilJSON
 
 /// AWS's own flow log examples (`../shared/corpus/vpcflow/aws-docs/flow-logs-records-examples.txt`,
 /// copied from the "Flow log record examples" page), read at test time.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import VigilIngest
-import VigilPattern
+import VigilJSON
 
 // `LogFileReader` over generated inputs: every format it recognizes by content, and bad input of
 // each kind DESIGN.md's "Bad input and faults" names, each reported with where and skipped while

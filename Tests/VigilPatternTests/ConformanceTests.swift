@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilJSON
 @testable import VigilPattern
 
 /// Every case of `../shared/conformance/pattern-cases.jsonl`, with the verdicts of AWS's own

@@ -1,4 +1,5 @@
 import Testing
+import VigilJSON
 @testable import VigilPattern
 
 /// One pattern that must be refused, and the words of event-ruler's message.
@@ -250,13 +251,6 @@ struct PatternErrorTests {
         #expect(throws: EventError.self) { try matcher.match(Array(unnamed.utf8)) }
         // The matcher still works afterwards.
         #expect(try matcher.match(Array(#"{"a":1}"#.utf8)) == [0])
-    }
-
-    @Test("JSONValidator accepts well-formed JSON values", arguments: [
-        #"{}"#, #"[]"#, #"{"a":[1,-0.5e+3,true,false,null,"\u00e9\n"]}"#, "  {\"a\" : { } }  ", #""x""#, "0",
-    ])
-    func validatorAccepts(_ text: String) {
-        #expect(throws: Never.self) { try JSONValidator.validate(Array(text.utf8)) }
     }
 
     // MARK: test-pattern --batch

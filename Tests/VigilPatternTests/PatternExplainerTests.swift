@@ -1,4 +1,5 @@
 import Testing
+import VigilJSON
 @testable import VigilPattern
 
 /// `PatternExplainer`: the first field that failed, what the pattern wanted there and what the

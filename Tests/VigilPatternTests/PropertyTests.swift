@@ -1,4 +1,5 @@
 import Testing
+import VigilJSON
 @testable import VigilPattern
 
 // Seeded, deterministic random testing of the pattern engine. Patterns and events are drawn from

@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// The alerting stage (DESIGN.md's Alerter): turns a rule's match into an alert, or into nothing
 /// when the rule's `dedup` or `threshold` holds it back, and shapes the webhook payload with the

@@ -1,11 +1,9 @@
 import Crypto
-import VigilPattern
+import VigilJSON
 
 /// Writes alerts in DESIGN.md's shape, one JSON object per line:
 /// `{"id":…,"rule":…,"severity":…,"time":…,"source":{"file":…,"record":N},"event":{…}}`.
 public enum AlertWriter {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// The alert id: 32 hex digits of SHA-256 over the rule name and the event's identity, so the
     /// same input always gives the same ids and sinks can drop repeats.
     public static func alertID(rule: String, eventIdentity: UnsafeRawBufferPointer) -> [UInt8] {
@@ -16,8 +14,7 @@ public enum AlertWriter {
         var id: [UInt8] = []
         id.reserveCapacity(32)
         for byte in hasher.finalize().prefix(16) {
-            id.append(hexDigits[Int(byte >> 4)])
-            id.append(hexDigits[Int(byte & 0xF)])
+            HexDigits.appendLowercase(byte, to: &id)
         }
         return id
     }

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 // Reading an input transformer's template: which kind it is, where its placeholders are, and
 // whether it is what EventBridge accepts (see `InputTransformer` for the rules).

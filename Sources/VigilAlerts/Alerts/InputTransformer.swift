@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// A rule's `inputTransformer`: EventBridge's `InputPathsMap` and `InputTemplate`, which turn a matched
 /// event into the payload a webhook posts instead of the alert object.
@@ -143,7 +143,7 @@ public struct InputTransformer: Sendable {
         }
         let variables = try Self.readVariables(json, pathsMap)
         guard let templateValue else { throw .missingTemplate }
-        guard let template = Self.string(json, templateValue) else { throw .templateNotAString }
+        guard let template = JSONMembers.string(at: templateValue, in: json) else { throw .templateNotAString }
         guard !template.isEmpty else { throw .emptyTemplate }
         let length = template.utf16.count
         guard length <= Self.maximumTemplateLength else { throw .templateTooLong(length: length) }
@@ -222,7 +222,7 @@ extension InputTransformer {
             }
             guard isValidName(name) else { throw .invalidVariableName(name) }
             guard seen.insert(name).inserted else { throw .duplicateVariable(name) }
-            guard let text = string(object, member.value) else { throw .pathNotAString(variable: name) }
+            guard let text = JSONMembers.string(at: member.value, in: object) else { throw .pathNotAString(variable: name) }
             let length = text.utf16.count
             guard length <= maximumPathLength else { throw .pathTooLong(variable: name, length: length) }
             do throws(EventPath.SyntaxError) {
@@ -240,16 +240,6 @@ extension InputTransformer {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
-    }
-
-    /// The string value at `range`, unescaped, or nil when it is not a string.
-    private static func string(_ json: UnsafeRawBufferPointer, _ range: Range<Int>) -> String? {
-        guard let string = JSONMembers.stringContents(of: range, in: json) else { return nil }
-        let raw = UnsafeRawBufferPointer(rebasing: json[string.contents])
-        guard string.isEscaped else { return String(decoding: raw, as: UTF8.self) }
-        var unescaped: [UInt8] = []
-        JSONString.unescape(raw, into: &unescaped)
-        return String(decoding: unescaped, as: UTF8.self)
     }
 }
 
@@ -272,7 +262,7 @@ extension InputTransformer {
             } else if isContainer {
                 scratch.removeAll(keepingCapacity: true)
                 JSONText.appendCompacted(value, to: &scratch)
-                scratch.withUnsafeBytes { appendEscaped($0, to: &output) }
+                scratch.withUnsafeBytes { JSONText.appendEscaped($0, to: &output) }
             } else {
                 output.append(contentsOf: value)  // a number, true, false or null: nothing to escape
             }
@@ -298,18 +288,10 @@ extension InputTransformer {
             let bytes = UnsafeRawBufferPointer(utf8)
             switch context {
             case .jsonValue: JSONText.appendQuoted(bytes, to: &output)
-            case .jsonString: appendEscaped(bytes, to: &output)
+            case .jsonString: JSONText.appendEscaped(bytes, to: &output)
             case .text: output.append(contentsOf: bytes)
             }
         }
-    }
-
-    /// Appends `bytes` escaped as the contents of a JSON string, without the quotes.
-    private static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        let mark = output.count
-        JSONText.appendQuoted(bytes, to: &output)
-        output.remove(at: mark)
-        output.removeLast()
     }
 
     /// Appends the event object without its `detail` member, minified; false if it is not an object.

@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// Walks a configuration document and checks every setting, collecting every problem with its key
 /// path instead of stopping at the first, so that one run of `vigil` shows all that is wrong.
@@ -33,7 +33,7 @@ struct ConfigurationReader {
 
     /// The settings of `json`, or nil with `problems` saying why not.
     mutating func read(_ json: [UInt8]) -> Read? {
-        // VigilPattern's validator first: Foundation's decoder only says the data is not JSON,
+        // VigilJSON's validator first: Foundation's decoder only says the data is not JSON,
         // while this one says what is wrong and where.
         do {
             try JSONValidator.validate(json)

@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// An alert that could not be delivered, as one line of the dead-letter file:
 ///
@@ -161,15 +161,11 @@ public struct DeadLetter: Sendable, Equatable {
     /// ISO-8601 in UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`.
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    /// The unescaped contents of a JSON string literal, or nil when `value` is not one.
+    /// The unescaped contents of a JSON string value, or nil when `value` is not one.
     private static func stringValue(_ value: ArraySlice<UInt8>) -> String? {
-        guard value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") else { return nil }
-        let contents = value.dropFirst().dropLast()
-        guard contents.contains(UInt8(ascii: "\\")) else { return String(decoding: contents, as: UTF8.self) }
-        var unescaped: [UInt8] = []
-        Array(contents).withUnsafeBytes { JSONString.unescape($0, into: &unescaped) }
-        return String(decoding: unescaped, as: UTF8.self)
+        Array(value).withUnsafeBytes { JSONMembers.string(at: 0..<$0.count, in: $0) }
     }
+
 }
 
 /// A dead-letter line or file that cannot be read or written.

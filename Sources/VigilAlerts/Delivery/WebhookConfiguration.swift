@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// How a webhook sink delivers: where to, how it signs, how long it waits, how it retries.
 ///

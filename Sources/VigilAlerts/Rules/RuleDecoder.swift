@@ -1,4 +1,5 @@
 import Foundation
+import VigilJSON
 import VigilPattern
 
 /// Turns one rule object of a rule file into a `Rule`, or into the problems that stop it.
@@ -99,7 +100,12 @@ struct RuleDecoder {
         var pattern: EventPattern?
         if let range = fields["eventPattern"] {
             do {
-                pattern = try EventPattern(json: document.jsonOrEmbeddedJSON(range))
+                let parsed = try EventPattern(json: document.jsonOrEmbeddedJSON(range))
+                if parsed.fieldPaths.count > EventPattern.maximumFields {
+                    problems.append("Invalid eventPattern: " + EventPattern.ruleSizeMessage(ruleName: name ?? ruleLabel ?? ""))
+                } else {
+                    pattern = parsed
+                }
             } catch {
                 problems.append("Invalid eventPattern: Event pattern is not valid: \(error.message)")
             }

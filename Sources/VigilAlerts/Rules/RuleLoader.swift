@@ -1,5 +1,5 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// Reads rule files: Vigil's own (DESIGN.md: a JSON object holding one rule, or an array of them)
 /// and EventBridge rules as AWS exports them (`aws events describe-rule` and `list-rules` output,
@@ -135,20 +135,13 @@ struct RuleDocument {
     func isArray(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "[") }
 
     func string(_ range: Range<Int>) -> String? {
-        guard let (contents, _) = JSONMembers.stringContents(of: range, in: bytes) else { return nil }
-        var output: [UInt8] = []
-        JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[contents]), into: &output)
-        return String(decoding: output, as: UTF8.self)
+        JSONMembers.string(at: range, in: bytes)
     }
 
     /// The value's text when it is a JSON string, else its JSON bytes (how the AWS APIs and
     /// CloudFormation carry a pattern: as an object, or as a string holding JSON text).
     func jsonOrEmbeddedJSON(_ range: Range<Int>) -> [UInt8] {
-        guard bytes[range.lowerBound] == UInt8(ascii: "\"") else { return Array(bytes[range]) }
-        var unescaped: [UInt8] = []
-        JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]),
-                            into: &unescaped)
-        return unescaped
+        JSONMembers.jsonText(at: range, in: bytes)
     }
 
     func elements(_ range: Range<Int>) -> [Range<Int>] {

@@ -1,3 +1,4 @@
+import VigilJSON
 import VigilPattern
 
 /// Runs rules' inline tests (`vigil rules test`): each test event against its rule's pattern,

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// The fields of a flow log file, in order: from its header line, or AWS's default v2 format.
 ///
 /// A VPC flow log record is a line of space-separated values whose meaning is given only by their
@@ -139,25 +141,8 @@ public struct FlowLogFormat: Sendable, Equatable {
 
     /// Appends `"name":` as UTF-8, with the name escaped as a JSON string.
     private static func appendKey(_ name: String, to key: inout [UInt8]) {
-        key.append(UInt8(ascii: "\""))
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                key.append(UInt8(ascii: "\\"))
-                key.append(byte)
-            case 0..<0x20:
-                key.append(contentsOf: Array("\\u00".utf8))
-                key.append(hexDigit(byte >> 4))
-                key.append(hexDigit(byte & 0xF))
-            default:
-                key.append(byte)
-            }
-        }
-        key.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-    }
-
-    static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        JSONText.appendQuoted(Array(name.utf8), to: &key)
+        key.append(UInt8(ascii: ":"))
     }
 
     private static func isLowercaseLetter(_ byte: UInt8) -> Bool {

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// What the envelope needs from one flow record, as byte ranges into the line.
 public struct FlowRecordFacts: Sendable, Equatable {
@@ -235,7 +235,9 @@ public struct FlowLogLineWriter: Sendable {
     }
 
     private static func hex(_ byte: UInt8) -> String {
-        String(decoding: [FlowLogFormat.hexDigit(byte >> 4), FlowLogFormat.hexDigit(byte & 0xF)], as: UTF8.self)
+        var digits: [UInt8] = []
+        HexDigits.appendLowercase(byte, to: &digits)
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// A field's value for a message: quoted, at most 40 bytes, invalid UTF-8 replaced.

@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// Writes an envelope as the EventBridge event's JSON, on one line: for `vigil normalize`, and
 /// for alerts, the only places where the whole event is materialized.

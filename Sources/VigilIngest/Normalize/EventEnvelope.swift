@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// A record turned into an EventBridge event, without building the event's JSON.
 ///

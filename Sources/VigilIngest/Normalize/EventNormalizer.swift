@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// Turns each record into an EventBridge event, as DESIGN.md specifies per source.
 ///

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Many named event patterns compiled together for matching.
 ///
 /// The structure follows event-ruler and Quamina: a trie of the field paths any pattern names

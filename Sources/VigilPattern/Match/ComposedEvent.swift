@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Matching an event given in parts: top-level string values plus nested JSON objects.
 ///
 /// Readers of AWS logs derive an event's envelope (`source`, `detail-type`, `account`, `time`,

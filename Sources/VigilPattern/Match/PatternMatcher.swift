@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Matches events against a `CompiledPatternSet`; one per thread.
 ///
 /// A matcher owns all per-event working memory (leaf records, counters, the lazily built DFAs of

@@ -7,6 +7,18 @@ public struct EventPattern: Hashable, Sendable {
     /// The most branches one pattern may expand to through `$or`.
     public static let maximumCombinations = 1000
 
+    /// The most fields the pattern of a rule may name (`fieldPaths`). EventBridge refuses a rule
+    /// beyond it when the rule is put, with `ruleSizeMessage`: a check of the service, not of
+    /// event-ruler, which has no such limit and accepts the pattern; so Vigil applies it where
+    /// patterns become rules, not to `test-pattern`. AWS does not document how it counts; here a
+    /// field is a path the pattern tests, counted once however many `$or` branches name it.
+    public static let maximumFields = 256
+
+    /// EventBridge's words for a rule whose pattern names more than `maximumFields` fields.
+    public static func ruleSizeMessage(ruleName: String) -> String {
+        "Size of rule '\(ruleName)' exceeds max value of \(maximumFields)"
+    }
+
     /// The alternatives; the pattern matches when any branch does.
     public let branches: [PatternBranch]
 

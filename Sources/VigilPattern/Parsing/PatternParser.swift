@@ -33,8 +33,10 @@ enum PatternParser {
         "in-date-range", "ip-address-in-range", "ip-address-not-in-range",
     ]
 
-    /// One pass over the text, in one of event-ruler's two modes.
-    private struct Attempt {
+    /// One pass over the text, in one of event-ruler's two modes. Objects, `$or`, value lists
+    /// and the simple match expressions are read here; as event-ruler has a parser per operator,
+    /// the larger operators have files of their own (`NumericExpressionParser`, `AnythingButParser`).
+    struct Attempt {
         var tokens: PatternTokenizer
         let orIsOperator: Bool
         var path: [String] = []
@@ -53,11 +55,11 @@ enum PatternParser {
             return branches
         }
 
-        private func fail(_ message: String) -> PatternError {
+        func fail(_ message: String) -> PatternError {
             tokens.error(message)
         }
 
-        private mutating func nextToken() throws(PatternError) -> PatternTokenizer.Token {
+        mutating func nextToken() throws(PatternError) -> PatternTokenizer.Token {
             // Inside a container the tokenizer throws at end of input, so a token is always there.
             guard let token = try tokens.next() else { throw fail("Unexpected end-of-input") }
             return token
@@ -164,7 +166,7 @@ enum PatternParser {
             if try nextToken() != .endObject { throw fail("Only one key allowed in match expression") }
         }
 
-        private mutating func expectEndOfNumericExpression() throws(PatternError) {
+        mutating func expectEndOfNumericExpression() throws(PatternError) {
             // event-ruler reports every surplus key after `numeric` and `anything-but` this way.
             if try nextToken() != .endObject { throw fail("Too many elements in numeric expression") }
         }
@@ -242,171 +244,6 @@ enum PatternParser {
             try expectEndOfExpression()
             try expectEndOfExpression()
             return value
-        }
-
-        // MARK: numeric
-
-        private mutating func comparable(_ text: String) throws(PatternError) -> Double {
-            guard let value = ComparableNumber.value(of: text) else {
-                throw fail("Cannot compare number : \(text)")
-            }
-            return value
-        }
-
-        private mutating func parseNumericExpression() throws(PatternError) -> ValueMatcher {
-            let first = try nextToken()
-            guard case .string(let operation) = first else {
-                throw fail("Invalid member in numeric match: \(first.text)")
-            }
-            let operand = try nextToken()
-            guard ["=", ">=", ">", "<=", "<"].contains(operation) else {
-                throw fail("Unrecognized numeric range operator: \(operation)")
-            }
-            guard case .number(let text) = operand else {
-                throw fail(operation == "=" ? "Value of equals must be numeric" : "Value of \(operation) must be numeric")
-            }
-            switch operation {
-            case "=":
-                if try nextToken() != .endArray { throw fail("Too many elements in numeric expression") }
-                return .numericEquals(try comparable(text))
-            case "<", "<=":
-                if try nextToken() != .endArray { throw fail("Too many elements in numeric expression") }
-                return .numericRange(NumericRange(upper: try comparable(text), upperInclusive: operation == "<="))
-            default:
-                let lowerInclusive = operation == ">="
-                let next = try nextToken()
-                if next == .endArray {
-                    return .numericRange(NumericRange(lower: try comparable(text), lowerInclusive: lowerInclusive))
-                }
-                guard case .string(let upperOperation) = next else {
-                    throw fail("Bad value in numeric range: \(next.text)")
-                }
-                guard upperOperation == "<" || upperOperation == "<=" else {
-                    throw fail("Bad numeric range operator: \(upperOperation)")
-                }
-                guard case .number(let upperText) = try nextToken() else {
-                    throw fail("Value of \(upperOperation) must be numeric")
-                }
-                if try nextToken() != .endArray { throw fail("Too many terms in numeric range expression") }
-                let lower = try comparable(text)
-                let upper = try comparable(upperText)
-                guard lower < upper else { throw fail("Bottom must be less than top") }
-                return .numericRange(NumericRange(
-                    lower: lower, lowerInclusive: lowerInclusive, upper: upper, upperInclusive: upperOperation == "<="))
-            }
-        }
-
-        // MARK: anything-but
-
-        private enum AnythingButKind { case values, prefix, suffix, ignoreCase, wildcard }
-
-        private mutating func parseAnythingBut() throws(PatternError) -> ValueMatcher {
-            var kind = AnythingButKind.values
-            var token = try nextToken()
-            if token == .startObject {
-                guard case .fieldName(let inner) = try nextToken() else {
-                    throw fail("Anything-But expression name not found")
-                }
-                switch inner {
-                case "equals-ignore-case": kind = .ignoreCase
-                case "prefix": kind = .prefix
-                case "suffix": kind = .suffix
-                case "wildcard": kind = .wildcard
-                default: throw fail("Unsupported anything-but pattern: \(inner)")
-                }
-                token = try nextToken()
-            }
-            switch token {
-            case .startArray, .string, .number: break
-            default: throw fail("Value of anything-but must be an array or single string/number value.")
-            }
-            let result: AnythingBut
-            if kind == .values {
-                result = token == .startArray ? try parseAnythingButList() : try anythingButSingle(token)
-            } else {
-                var values: [String] = []
-                if token == .startArray {
-                    while true {
-                        let element = try nextToken()
-                        if element == .endArray { break }
-                        values.append(try anythingButSetValue(element, kind: kind))
-                    }
-                } else {
-                    values.append(try anythingButSetValue(token, kind: kind))
-                }
-                result = try anythingButSet(values, kind: kind)
-            }
-            try expectEndOfNumericExpression()
-            if kind != .values { try expectEndOfNumericExpression() }
-            return .anythingBut(result)
-        }
-
-        private mutating func parseAnythingButList() throws(PatternError) -> AnythingBut {
-            var strings: [String] = []
-            var numbers: [Double] = []
-            while true {
-                let token = try nextToken()
-                switch token {
-                case .endArray:
-                    if strings.isEmpty == numbers.isEmpty {
-                        throw fail("Inside anything but list, either all values are number or string, mixed type is not supported")
-                    }
-                    return strings.isEmpty ? .numbers(numbers) : .strings(strings)
-                case .string(let value): strings.append(value)
-                case .number(let text): numbers.append(try comparable(text))
-                default: throw fail("Inside anything but list, start|null|boolean is not supported.")
-                }
-            }
-        }
-
-        private mutating func anythingButSingle(_ token: PatternTokenizer.Token) throws(PatternError) -> AnythingBut {
-            switch token {
-            case .string(let value):
-                return .strings([value])
-            case .number(let text):
-                // A single number is converted outside event-ruler's parser, so its failure is not
-                // a parse error and is not retried with the legacy compiler.
-                guard let value = ComparableNumber.value(of: text) else {
-                    throw PatternError("Cannot compare number : \(text)", kind: .invalidValue)
-                }
-                return .numbers([value])
-            default:
-                throw fail("Inside anything-but list, start|null|boolean is not supported.")
-            }
-        }
-
-        private func anythingButSetValue(_ token: PatternTokenizer.Token, kind: AnythingButKind) throws(PatternError) -> String {
-            guard case .string(let value) = token else {
-                switch kind {
-                case .ignoreCase:
-                    throw fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.")
-                case .wildcard:
-                    throw fail("wildcard match pattern must be a string")
-                default:
-                    throw fail("prefix/suffix match pattern must be a string")
-                }
-            }
-            if (kind == .prefix || kind == .suffix) && value.isEmpty {
-                throw fail("Null prefix/suffix not allowed")
-            }
-            return value
-        }
-
-        private func anythingButSet(_ values: [String], kind: AnythingButKind) throws(PatternError) -> AnythingBut {
-            let distinct = Array(Set(values)).sorted()
-            switch kind {
-            case .prefix: return .prefixes(distinct)
-            case .suffix: return .suffixes(distinct)
-            case .ignoreCase: return .equalsIgnoreCase(distinct)
-            case .wildcard:
-                var patterns: [WildcardPattern] = []
-                for value in distinct {
-                    do { patterns.append(try WildcardPattern(value)) } catch { throw fail(error.message) }
-                }
-                return .wildcards(patterns)
-            case .values:
-                return .strings(distinct)
-            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Walks an event's JSON bytes once and hands the matcher each leaf value of a field some pattern
 /// names, with the arrays that enclose it.
 ///
@@ -9,10 +11,12 @@
 ///
 /// It checks structure as far as it walks (keys, colons, commas, brackets, string and literal
 /// boundaries) but a skipped subtree is only checked for balanced brackets and closed strings:
-/// full validation is `JSONValidator`'s job where an input must be proven well-formed.
+/// full validation is `JSONValidator`'s job where an input must be proven well-formed. The byte
+/// primitives it walks with (`JSONBytes`, `JSONString`) are VigilJSON's, inlined here.
 struct EventScanner {
-    /// Deepest nesting of objects and arrays accepted in an event.
-    static let maximumDepth = 1000
+    /// Deepest nesting of objects and arrays accepted in an event: the same as where the scanner
+    /// skips a subtree by its brackets (`JSONBytes.skipValue`).
+    static var maximumDepth: Int { JSONBytes.maximumDepth }
 
     private var frameNode: [Int32] = []
     private var frameIsArray: [Bool] = []
@@ -39,7 +43,7 @@ struct EventScanner {
         frameNode.removeAll(keepingCapacity: true)
         frameIsArray.removeAll(keepingCapacity: true)
         arrayPath.removeAll(keepingCapacity: true)
-        let objectStart = Self.skipWhitespace(event, from: 0)
+        let objectStart = JSONBytes.skipWhitespace(event, from: 0)
         guard objectStart < event.count, event[objectStart] == UInt8(ascii: "{") else {
             throw EventError("An event must be a JSON object", offset: objectStart)
         }
@@ -72,7 +76,7 @@ struct EventScanner {
         var expectingValue = true
 
         while true {
-            position = Self.skipWhitespace(event, from: position)
+            position = JSONBytes.skipWhitespace(event, from: position)
             guard position < count else {
                 throw EventError("Unexpected end of the event inside an object or array", offset: position)
             }
@@ -127,11 +131,11 @@ struct EventScanner {
                 }
                 let key = UnsafeRawBufferPointer(rebasing: event[(position + 1)..<keyEnd])
                 valueNode = childNode(trie, of: frameNode[frameNode.count - 1], key: key, isEscaped: escaped)
-                position = Self.skipWhitespace(event, from: keyEnd + 1)
+                position = JSONBytes.skipWhitespace(event, from: keyEnd + 1)
                 guard position < count, event[position] == UInt8(ascii: ":") else {
                     throw EventError("Expected ':' after a key", offset: position)
                 }
-                position = Self.skipWhitespace(event, from: position + 1)
+                position = JSONBytes.skipWhitespace(event, from: position + 1)
                 guard position < count else {
                     throw EventError("Unexpected end of the event after a key", offset: position)
                 }
@@ -139,7 +143,7 @@ struct EventScanner {
 
             expectingValue = false
             if valueNode == PathTrie.none {
-                position = try Self.skipValue(event, from: position, depth: frameNode.count)
+                position = try JSONBytes.skipValue(event, from: position, depth: frameNode.count)
                 continue
             }
             switch event[position] {
@@ -150,7 +154,7 @@ struct EventScanner {
                     first = true
                     expectingValue = true
                 } else {
-                    position = try Self.skipValue(event, from: position, depth: frameNode.count)
+                    position = try JSONBytes.skipValue(event, from: position, depth: frameNode.count)
                 }
             case UInt8(ascii: "["):
                 try enter(node: valueNode, isArray: true, offset: position)
@@ -169,7 +173,7 @@ struct EventScanner {
         switch event[position] {
         case UInt8(ascii: "{"):
             guard trie.hasChildren(node) else {
-                return try Self.skipValue(event, from: position, depth: frameNode.count)
+                return try JSONBytes.skipValue(event, from: position, depth: frameNode.count)
             }
             return try walkContainer(event, from: position + 1, node: node, isArray: false, trie: trie, into: matcher)
         case UInt8(ascii: "["):
@@ -199,7 +203,7 @@ struct EventScanner {
             }
             return end + 1
         }
-        let end = try Self.scalarEnd(event, from: position)
+        let end = try JSONBytes.scalarEnd(event, from: position)
         if field >= 0 {
             let isNumber = valueByte == UInt8(ascii: "-") || (valueByte >= UInt8(ascii: "0") && valueByte <= UInt8(ascii: "9"))
             let spelling = UnsafeRawBufferPointer(rebasing: event[position..<end])
@@ -239,100 +243,5 @@ struct EventScanner {
         if frameIsArray.removeLast() {
             arrayPath.removeLast(2)
         }
-    }
-
-    // MARK: - Byte helpers shared with other JSON walkers
-
-    @inline(__always)
-    static func skipWhitespace(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
-        var position = start
-        let count = bytes.count
-        while position < count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return position
-            }
-        }
-        return position
-    }
-
-    /// The end of a number, `true`, `false` or `null` starting at `start`; other bytes are refused.
-    @inline(__always)
-    static func scalarEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(EventError) -> Int {
-        let first = bytes[start]
-        var position = start
-        let count = bytes.count
-        switch first {
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            position += 1
-            while position < count {
-                switch bytes[position] {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
-                     UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
-                    position += 1
-                default:
-                    return position
-                }
-            }
-            return position
-        case UInt8(ascii: "t"): return try expectWord("true", in: bytes, at: start)
-        case UInt8(ascii: "f"): return try expectWord("false", in: bytes, at: start)
-        case UInt8(ascii: "n"): return try expectWord("null", in: bytes, at: start)
-        default:
-            throw EventError("Unexpected character '\(Character(Unicode.Scalar(first)))' where a value was expected", offset: start)
-        }
-    }
-
-    private static func expectWord(_ word: StaticString, in bytes: UnsafeRawBufferPointer, at start: Int) throws(EventError) -> Int {
-        let length = word.utf8CodeUnitCount
-        guard start + length <= bytes.count else {
-            throw EventError("Invalid literal where a value was expected", offset: start)
-        }
-        let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: length)
-        for index in 0..<length where bytes[start + index] != expected[index] {
-            throw EventError("Invalid literal where a value was expected", offset: start)
-        }
-        return start + length
-    }
-
-    /// The offset just past the value starting at `start`, skipped without decoding.
-    static func skipValue(_ bytes: UnsafeRawBufferPointer, from start: Int, depth: Int) throws(EventError) -> Int {
-        let first = bytes[start]
-        if first == UInt8(ascii: "\"") {
-            var escaped = false
-            guard let end = JSONString.end(in: bytes, from: start + 1, escaped: &escaped) else {
-                throw EventError("Unterminated string", offset: start)
-            }
-            return end + 1
-        }
-        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
-            return try scalarEnd(bytes, from: start)
-        }
-        var nesting = 0
-        var position = start
-        let count = bytes.count
-        while position < count {
-            switch bytes[position] {
-            case UInt8(ascii: "\""):
-                var escaped = false
-                guard let end = JSONString.end(in: bytes, from: position + 1, escaped: &escaped) else {
-                    throw EventError("Unterminated string", offset: position)
-                }
-                position = end + 1
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                nesting += 1
-                if depth + nesting > maximumDepth {
-                    throw EventError("The event nests deeper than \(maximumDepth) levels", offset: position, kind: .tooDeep)
-                }
-                position += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                nesting -= 1
-                position += 1
-                if nesting == 0 { return position }
-            default:
-                position += 1
-            }
-        }
-        throw EventError("Unexpected end of the event inside an object or array", offset: count)
     }
 }

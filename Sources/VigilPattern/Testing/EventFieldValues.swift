@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// The values an event holds at the paths a compiled pattern set names, with their text, so that an
 /// explanation can quote them.
 ///

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Explains why an event does not match a pattern: the first field that failed.
 ///
 /// The explanation must never disagree with the engine, so it does not judge values itself. It

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// One pattern tried against one event: the logic behind `vigil test-pattern`.
 public enum PatternTester {
     /// The verdict for one pattern and one event.
@@ -67,11 +69,7 @@ public enum PatternTester {
                     guard let member = members.last(where: { $0.key == name }) else {
                         throw EventError("The line has no \"\(name)\" member", offset: 0)
                     }
-                    let raw = UnsafeRawBufferPointer(rebasing: bytes[member.value])
-                    guard raw.first == UInt8(ascii: "\"") else { return Array(raw) }
-                    var contents: [UInt8] = []
-                    JSONString.unescape(UnsafeRawBufferPointer(rebasing: raw[1..<(raw.count - 1)]), into: &contents)
-                    return contents
+                    return JSONMembers.jsonText(at: member.value, in: bytes)
                 }
                 outcome = .success((try text("pattern"), try text("event")))
             } catch {

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// Field conditions written back as pattern text, so that an explanation quotes the pattern in the
 /// words its author used: `[true]`, `[{"prefix":"Delete"}]`, `[{"numeric":[">",0,"<=",5]}]`.
 ///

@@ -7,7 +7,7 @@
 /// sign. A character outside the Basic Multilingual Plane is two lone surrogates to Java, each
 /// encoded as `?`; we keep that quirk so that verdicts agree. Swift's Unicode tables are newer than
 /// Java 17's (Unicode 13); `JavaCaseMappings` holds the 26 characters where that changes the
-/// answer, measured by comparing the two over every BMP code unit.
+/// answer, found by `Scripts/make-java-case-mappings.py` comparing the two over every BMP code unit.
 enum CaseFolding {
     /// For each character of `text`, the UTF-8 spellings it accepts (one or two, never empty).
     static func alternatives(for text: String) -> [[[UInt8]]] {

@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// An IPv4 or IPv6 address, read the way EventBridge reads addresses in patterns and events.
 ///
 /// event-ruler decides that a string is an address with two loose shapes (four dot-separated

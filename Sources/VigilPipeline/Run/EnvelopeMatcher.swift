@@ -1,4 +1,5 @@
 import VigilIngest
+import VigilJSON
 import VigilPattern
 
 /// Matches normalized events against a pattern set without materializing them: the envelope's

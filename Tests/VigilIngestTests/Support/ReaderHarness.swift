@@ -2,7 +2,7 @@ import CZlib
 import Foundation
 import Testing
 @testable import VigilIngest
-import VigilPattern
+import VigilJSON
 
 // What the reader tests share: a visitor that keeps what a reader hands it, ways to run a reader
 // over bytes or files, normalization of what was kept, and fixture helpers (temporary directories,

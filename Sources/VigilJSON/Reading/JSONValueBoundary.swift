@@ -1,20 +1,20 @@
-import VigilPattern
-
 /// Finds where a JSON object or array ends, in input that arrives in pieces.
 ///
 /// It follows only what decides the boundary (strings, escapes and brackets), so it can resume
 /// where it stopped when the window ends mid-record, and it keeps working through a record too
 /// large to hold, whose bytes are dropped as they are passed. Whether the record is well-formed
 /// is decided afterwards, by `JSONValidator`, on the bytes it delimits.
-struct JSONValueBoundary {
+public struct JSONValueBoundary {
     private var depth = 0
     private var inString = false
     private var afterBackslash = false
     /// The deepest nesting seen in the current value.
-    private(set) var deepest = 0
+    public private(set) var deepest = 0
+
+    public init() {}
 
     /// Prepares to find the end of a new value that starts with `{` or `[`.
-    mutating func reset() {
+    public mutating func reset() {
         depth = 0
         inString = false
         afterBackslash = false
@@ -23,7 +23,7 @@ struct JSONValueBoundary {
 
     /// Prepares to find the end of a value whose first `openBrackets` brackets have already been
     /// passed (the rest of an object after the array of records it holds).
-    mutating func reset(openBrackets: Int) {
+    public mutating func reset(openBrackets: Int) {
         reset()
         depth = openBrackets
         deepest = openBrackets
@@ -32,7 +32,7 @@ struct JSONValueBoundary {
     /// Scans `bytes[position..<bytes.count]`, where `position` is the value's first byte (after a
     /// `reset`) or where the last call stopped. Returns the offset just past the value's closing
     /// bracket, or nil when all bytes were scanned without reaching it.
-    mutating func scan(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var position = start
         let count = bytes.count
         while position < count {

@@ -1,7 +1,5 @@
 /// Writing JSON text: string literals and compacted values.
 public enum JSONText {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `text` as a JSON string literal, quotes included.
     public static func quoted(_ text: String) -> String {
         var output: [UInt8] = []
@@ -13,19 +11,30 @@ public enum JSONText {
     /// Appends the UTF-8 `bytes` as a JSON string literal, quotes included: `"` and `\` escaped,
     /// control characters as `\n`-style or `\u00XX` escapes, everything else as it is.
     public static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        _ = appendQuoted(bytes, to: &output, checkingUTF8: false)
+        output.append(UInt8(ascii: "\""))
+        _ = appendEscaped(bytes, to: &output, checkingUTF8: false)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the UTF-8 `bytes` escaped as the contents of a JSON string, without the quotes
+    /// (text placed inside a string literal that is already open).
+    public static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        _ = appendEscaped(bytes, to: &output, checkingUTF8: false)
     }
 
     /// Like `appendQuoted`, but only for well-formed UTF-8: returns the offset in `bytes` of the
     /// first byte that is not (the literal is then left unfinished), nil when all was written.
     public static func appendQuotedUTF8(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Int? {
-        appendQuoted(bytes, to: &output, checkingUTF8: true)
+        output.append(UInt8(ascii: "\""))
+        if let invalid = appendEscaped(bytes, to: &output, checkingUTF8: true) { return invalid }
+        output.append(UInt8(ascii: "\""))
+        return nil
     }
 
-    /// Copies runs of plain bytes at once, with escapes between them.
-    private static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8],
-                                     checkingUTF8: Bool) -> Int? {
-        output.append(UInt8(ascii: "\""))
+    /// Copies runs of plain bytes at once, with escapes between them. With `checkingUTF8`,
+    /// stops at the first byte that is not well-formed UTF-8 and returns its offset.
+    private static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8],
+                                      checkingUTF8: Bool) -> Int? {
         var runStart = 0
         var index = 0
         let count = bytes.count
@@ -55,14 +64,13 @@ public enum JSONText {
             case 0x0D: output.append(UInt8(ascii: "r"))
             case 0x09: output.append(UInt8(ascii: "t"))
             default:
-                output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                HexDigits.appendLowercase(byte, to: &output)
             }
             index += 1
             runStart = index
         }
         output.append(contentsOf: bytes[runStart..<count])
-        output.append(UInt8(ascii: "\""))
         return nil
     }
 

@@ -3,7 +3,7 @@ public enum UTF8Sequence {
     /// The length of the well-formed multi-byte sequence starting at `start` (a byte ≥ 0x80), or
     /// 0 when it is not one. Unicode's table 3-7 (RFC 3629): no overlong forms, no surrogates,
     /// nothing above U+10FFFF.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func length(in bytes: UnsafeRawBufferPointer, at start: Int) -> Int {
         let length: Int
         var lowest: UInt8 = 0x80

@@ -10,10 +10,10 @@
 /// byte by byte once however many passes look at it.
 public enum JSONValidator {
     /// Throws the first problem found, with its byte offset.
-    public static func validate(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = 1000,
+    public static func validate(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = JSONBytes.maximumDepth,
                                 members: ObjectMemberIndex? = nil) throws(EventError) {
         let end = try validateValue(bytes, from: 0, maximumDepth: maximumDepth, members: members)
-        let position = EventScanner.skipWhitespace(bytes, from: end)
+        let position = JSONBytes.skipWhitespace(bytes, from: end)
         guard position == bytes.count else {
             throw EventError("Unexpected content after the JSON value", offset: position)
         }
@@ -33,7 +33,7 @@ public enum JSONValidator {
     ///
     /// - Parameter members: when given and the value is an object, filled with where its
     ///   top-level members lie, relative to the object's first byte.
-    public static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int = 1000,
+    public static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int = JSONBytes.maximumDepth,
                                      members: ObjectMemberIndex? = nil) throws(EventError) -> Int {
         guard let members else {
             var unused = ObjectMemberIndex.Notes()
@@ -47,7 +47,7 @@ public enum JSONValidator {
     private static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int,
                                       noting: Bool, into notes: inout ObjectMemberIndex.Notes) throws(EventError) -> Int {
         var nesting = NestingStack()
-        var position = EventScanner.skipWhitespace(bytes, from: start)
+        var position = JSONBytes.skipWhitespace(bytes, from: start)
         let count = bytes.count
         guard position < count else { throw EventError("Empty input where JSON was expected", offset: position) }
         let objectStart = position
@@ -59,7 +59,7 @@ public enum JSONValidator {
         var memberValueStart = 0
         while true {
             if nesting.depth == 0 && !expectingValue { return position }
-            position = EventScanner.skipWhitespace(bytes, from: position)
+            position = JSONBytes.skipWhitespace(bytes, from: position)
             guard position < count else { throw EventError("Unexpected end of input", offset: position) }
             let byte = bytes[position]
             if !expectingValue {
@@ -103,11 +103,11 @@ public enum JSONValidator {
                         memberKey = (keyStart - objectStart)..<(position - 1 - objectStart)
                         memberKeyIsEscaped = escaped
                     }
-                    position = EventScanner.skipWhitespace(bytes, from: position)
+                    position = JSONBytes.skipWhitespace(bytes, from: position)
                     guard position < count, bytes[position] == UInt8(ascii: ":") else {
                         throw EventError("Expected ':' after a key", offset: position)
                     }
-                    position = EventScanner.skipWhitespace(bytes, from: position + 1)
+                    position = JSONBytes.skipWhitespace(bytes, from: position + 1)
                     guard position < count else { throw EventError("Unexpected end of input", offset: position) }
                     if nesting.depth == 1 { memberValueStart = position }
                 }
@@ -128,13 +128,13 @@ public enum JSONValidator {
                 var escaped = false
                 position = try validateString(bytes, from: position, escaped: &escaped)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let end = try EventScanner.scalarEnd(bytes, from: position)
+                let end = try JSONBytes.scalarEnd(bytes, from: position)
                 guard isValidNumber(UnsafeRawBufferPointer(rebasing: bytes[position..<end])) else {
                     throw EventError("Invalid number", offset: position)
                 }
                 position = end
             default:
-                position = try EventScanner.scalarEnd(bytes, from: position)
+                position = try JSONBytes.scalarEnd(bytes, from: position)
             }
             if nesting.depth == 1, noting, !nesting.innermostIsArray {
                 // A scalar value of the top-level object has ended.

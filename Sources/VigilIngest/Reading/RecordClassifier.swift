@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// Decides what a JSON object found in a log is, from its top-level keys.
 ///
@@ -7,13 +7,13 @@ import VigilPattern
 /// `lookup-events` entry, a CloudWatch Logs subscription payload), and each object is looked at
 /// on its own.
 enum RecordClassifier {
-    enum Classification: Equatable {
+    enum Classification {
         case cloudTrail
         case guardDutyFinding
         case eventBridgeEvent
         case cloudTrailDigest
-        /// `{"Records"|"Events"|"Findings"|"logEvents": [...]}` held in memory: the array's range.
-        case container(ContainerKind, elements: Range<Int>)
+        /// An object holding an array of records (a `RecordContainer`) held in memory: the array's range.
+        case container(elements: Range<Int>)
         /// A `lookup-events` entry: the range of the `CloudTrailEvent` string value.
         case lookupEventsEntry(cloudTrailEvent: Range<Int>)
         /// `{"awslogs":{"data":"…"}}`: the range of the `awslogs` object.
@@ -23,27 +23,10 @@ enum RecordClassifier {
         case unknown
     }
 
-    /// The arrays whose elements are records, by the key that holds them.
-    enum ContainerKind: String {
-        /// CloudTrail log files in S3.
-        case records = "Records"
-        /// `aws cloudtrail lookup-events` output.
-        case events = "Events"
-        /// `aws guardduty get-findings` output.
-        case findings = "Findings"
-
-        init?(key: UnsafeRawBufferPointer) {
-            if JSONBytes.equals(key, "Records") { self = .records }
-            else if JSONBytes.equals(key, "Events") { self = .events }
-            else if JSONBytes.equals(key, "Findings") { self = .findings }
-            else { return nil }
-        }
-    }
-
     /// Classifies a well-formed JSON object.
     static func classify(_ object: UnsafeRawBufferPointer) -> Classification {
         var keys = KeysSeen()
-        var container: (ContainerKind, Range<Int>)?
+        var container: Range<Int>?
         var cloudTrailEvent: Range<Int>?
         var awslogs: Range<Int>?
         do {
@@ -71,8 +54,8 @@ enum RecordClassifier {
                 case 15 where JSONBytes.equals(key, "CloudTrailEvent"):
                     if first == UInt8(ascii: "\"") { cloudTrailEvent = value }
                 default:
-                    if container == nil, first == UInt8(ascii: "["), let kind = ContainerKind(key: key) {
-                        container = (kind, value)
+                    if container == nil, first == UInt8(ascii: "["), RecordContainer(key: key) != nil {
+                        container = value
                     }
                 }
                 return true
@@ -89,7 +72,7 @@ enum RecordClassifier {
         }
         if keys.digestStartTime { return .cloudTrailDigest }
         if let cloudTrailEvent { return .lookupEventsEntry(cloudTrailEvent: cloudTrailEvent) }
-        if let container { return .container(container.0, elements: container.1) }
+        if let container { return .container(elements: container) }
         if let awslogs { return .cloudWatchLogsWrapper(awslogs: awslogs) }
         if keys.messageType && keys.logEvents { return .cloudWatchLogsPayload }
         return .unknown

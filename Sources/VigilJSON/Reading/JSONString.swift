@@ -1,17 +1,22 @@
 /// Byte-level helpers for JSON strings: finding their end fast and unescaping them.
+///
+/// `nextQuoteOrBackslash` and `end` are `@inlinable` because the event scanner (in VigilPattern)
+/// and the readers (in VigilIngest) call them for every string they pass; across a module
+/// boundary only an inlinable body can still be inlined.
 public enum JSONString {
-    private static let quotes: UInt64 = 0x2222_2222_2222_2222
-    private static let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
-
     /// The offset of the first `"` or `\` at or after `start`, or nil if there is none.
     ///
     /// Eight bytes are tested at a time (the classic "has zero byte" trick on `word ^ pattern`,
     /// whose lowest flagged byte is always exact), which makes skipping long strings — most of a
     /// CloudTrail record — several times faster than a byte loop.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func nextQuoteOrBackslash(in buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        // Written here rather than as stored constants, which inlined code would have to reach
+        // through their global's accessor.
+        let quotes: UInt64 = 0x2222_2222_2222_2222
+        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         var position = start
         let count = buffer.count
         while position + 8 <= count {
@@ -32,8 +37,8 @@ public enum JSONString {
 
     /// The offset of the closing quote of the string whose contents start at `start`, or nil if
     /// the string is not closed. `escaped` becomes true if a backslash was seen.
-    @inline(__always)
-    static func end(in buffer: UnsafeRawBufferPointer, from start: Int, escaped: inout Bool) -> Int? {
+    @inlinable @inline(__always)
+    public static func end(in buffer: UnsafeRawBufferPointer, from start: Int, escaped: inout Bool) -> Int? {
         var position = start
         while let special = nextQuoteOrBackslash(in: buffer, from: position) {
             if buffer[special] == UInt8(ascii: "\"") { return special }

@@ -30,11 +30,11 @@ public enum JSONMembers {
         in bytes: UnsafeRawBufferPointer,
         _ body: (_ key: UnsafeRawBufferPointer, _ keyIsEscaped: Bool, _ value: Range<Int>) throws(EventError) -> Bool
     ) throws(EventError) {
-        var position = EventScanner.skipWhitespace(bytes, from: 0)
+        var position = JSONBytes.skipWhitespace(bytes, from: 0)
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
             throw EventError("Expected a JSON object", offset: position)
         }
-        position = EventScanner.skipWhitespace(bytes, from: position + 1)
+        position = JSONBytes.skipWhitespace(bytes, from: position + 1)
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") { return }
         while true {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -45,21 +45,21 @@ public enum JSONMembers {
                 throw EventError("Unterminated string", offset: position)
             }
             let key = UnsafeRawBufferPointer(rebasing: bytes[(position + 1)..<keyEnd])
-            position = EventScanner.skipWhitespace(bytes, from: keyEnd + 1)
+            position = JSONBytes.skipWhitespace(bytes, from: keyEnd + 1)
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw EventError("Expected ':' after a key", offset: position)
             }
-            let valueStart = EventScanner.skipWhitespace(bytes, from: position + 1)
+            let valueStart = JSONBytes.skipWhitespace(bytes, from: position + 1)
             guard valueStart < bytes.count else { throw EventError("Unexpected end of input", offset: valueStart) }
-            let valueEnd = try EventScanner.skipValue(bytes, from: valueStart, depth: 1)
+            let valueEnd = try JSONBytes.skipValue(bytes, from: valueStart, depth: 1)
             guard try body(key, escaped, valueStart..<valueEnd) else { return }
-            position = EventScanner.skipWhitespace(bytes, from: valueEnd)
+            position = JSONBytes.skipWhitespace(bytes, from: valueEnd)
             guard position < bytes.count else { throw EventError("Unexpected end of input", offset: position) }
             if bytes[position] == UInt8(ascii: "}") { return }
             guard bytes[position] == UInt8(ascii: ",") else {
                 throw EventError("Expected ',' or '}'", offset: position)
             }
-            position = EventScanner.skipWhitespace(bytes, from: position + 1)
+            position = JSONBytes.skipWhitespace(bytes, from: position + 1)
         }
     }
 
@@ -72,5 +72,25 @@ public enum JSONMembers {
         // The first quote or backslash from the start: the closing quote unless there is an escape.
         let special = JSONString.nextQuoteOrBackslash(in: bytes, from: contents.lowerBound) ?? contents.upperBound
         return (contents, special < contents.upperBound)
+    }
+
+    /// The string value at `range`, unescaped, or nil when the value is not a string.
+    public static func string(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard let (contents, isEscaped) = stringContents(of: range, in: bytes) else { return nil }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[contents])
+        guard isEscaped else { return String(decoding: raw, as: UTF8.self) }
+        var unescaped: [UInt8] = []
+        JSONString.unescape(raw, into: &unescaped)
+        return String(decoding: unescaped, as: UTF8.self)
+    }
+
+    /// The value at `range` as JSON text: a string's unescaped contents, any other value's own
+    /// bytes (how the AWS APIs carry a pattern or an event: as an object, or as a string holding
+    /// its JSON text).
+    public static func jsonText(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        guard let (contents, _) = stringContents(of: range, in: bytes) else { return Array(bytes[range]) }
+        var unescaped: [UInt8] = []
+        JSONString.unescape(UnsafeRawBufferPointer(rebasing: bytes[contents]), into: &unescaped)
+        return unescaped
     }
 }

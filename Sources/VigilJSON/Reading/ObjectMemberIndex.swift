@@ -9,13 +9,18 @@
 /// One index is reused record after record by its owner (a reader, or a writer of objects such
 /// as a flow record's `detail`); what it holds describes the object last validated or written
 /// into it, with offsets relative to that object's first byte.
+///
+/// `count`, `key`, `value` and noting are `@inlinable`: the event scanner (in VigilPattern) and
+/// the normalizer (in VigilIngest) read them for every member of every record, and the flow log
+/// writer notes every field, each from outside this module.
 public final class ObjectMemberIndex {
     /// The members as they are noted, in order.
     ///
     /// Four offsets per member: key start, key end (the key's contents, without quotes), value
     /// start, value end. A key containing a backslash has its end stored negated, minus one.
     public struct Notes {
-        fileprivate private(set) var values: [Int] = []
+        @usableFromInline
+        internal var values: [Int] = []
 
         mutating func removeAll() {
             values.removeAll(keepingCapacity: true)
@@ -23,7 +28,7 @@ public final class ObjectMemberIndex {
 
         /// Notes the next member: its key's contents (between the quotes; `keyIsEscaped` when
         /// they hold a backslash) and its value, as offsets from the object's first byte.
-        @inline(__always)
+        @inlinable @inline(__always)
         public mutating func append(key: Range<Int>, keyIsEscaped: Bool, value: Range<Int>) {
             values.append(key.lowerBound)
             values.append(keyIsEscaped ? -key.upperBound - 1 : key.upperBound)
@@ -32,11 +37,13 @@ public final class ObjectMemberIndex {
         }
     }
 
-    private var offsets = Notes()
+    @usableFromInline
+    internal var offsets = Notes()
 
     public init() {}
 
     /// How many members the object has.
+    @inlinable
     public var count: Int { offsets.values.count / 4 }
 
     /// Emptied, then lent to `body` to note the members of a new object. The notes are lent
@@ -48,14 +55,14 @@ public final class ObjectMemberIndex {
     }
 
     /// The contents of member `index`'s key (between its quotes, still escaped when `isEscaped`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func key(_ index: Int) -> (range: Range<Int>, isEscaped: Bool) {
         let end = offsets.values[4 * index + 1]
         return end < 0 ? (offsets.values[4 * index]..<(-end - 1), true) : (offsets.values[4 * index]..<end, false)
     }
 
     /// The bytes of member `index`'s value.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func value(_ index: Int) -> Range<Int> {
         offsets.values[4 * index + 2]..<offsets.values[4 * index + 3]
     }

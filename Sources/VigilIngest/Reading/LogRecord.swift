@@ -1,4 +1,4 @@
-import VigilPattern
+import VigilJSON
 
 /// One record of a log file, as a byte range of the decoded input: the unit readers hand on.
 ///

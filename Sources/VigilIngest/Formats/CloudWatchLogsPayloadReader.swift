@@ -1,23 +1,33 @@
 import Foundation
-import VigilPattern
+import VigilJSON
 
 /// CloudWatch Logs subscription payloads: what a subscription filter sends to Lambda, Kinesis or
 /// Firehose — base64 of gzip of `{"messageType":…,"owner":…,"logEvents":[{"message":…}…]}` —
 /// carrying CloudTrail records or flow log lines as the events' messages.
 ///
-/// They come as a file of base64 lines, as Lambda's `{"awslogs":{"data":"…"}}`, or decoded. Control
-/// messages (CloudWatch Logs checking that the destination is reachable) are dropped and counted.
+/// They come as a file of base64 lines (this reader's form), as Lambda's `{"awslogs":{"data":"…"}}`,
+/// or decoded (objects the classifier recognizes in any JSON form). Control messages (CloudWatch
+/// Logs checking that the destination is reachable) are dropped and counted.
+enum CloudWatchLogsPayloadReader: LogFormatReader {
+    /// Base64 of gzip: a gzip stream's magic bytes and method (`1f 8b 08`) encode as `H4sI`.
+    static func recognizes(_ reader: LogFileReader) -> Bool {
+        reader.window.bytes[reader.position] == UInt8(ascii: "H") && reader.ensure(4)
+            && reader.window.bytes[reader.position..<(reader.position + 4)].elementsEqual("H4sI".utf8)
+    }
+
+    /// A file of base64 payloads, one per line.
+    static func read<Visitor: RecordVisitor>(_ reader: LogFileReader, into visitor: inout Visitor) {
+        while let line = reader.nextTrimmedLine(into: &visitor) {
+            guard let (text, lineStart) = line else { continue }
+            reader.handleBase64Payload(Array(reader.window.bytes[text]), decodedOffset: reader.window.decodedOffset(of: lineStart),
+                                       into: &visitor)
+        }
+    }
+}
+
 extension LogFileReader {
     /// Largest decoded payload accepted; CloudWatch Logs sends at most about 1 MB per batch.
     static let maximumPayloadSize = 64 << 20
-
-    /// A file of base64 payloads, one per line.
-    func readBase64Payload<Visitor: RecordVisitor>(into visitor: inout Visitor) {
-        while let line = readLineForPayload(into: &visitor) {
-            guard let (text, offset) = line else { continue }
-            handleBase64Payload(text, decodedOffset: offset, into: &visitor)
-        }
-    }
 
     /// `{"awslogs":{"data":"<base64>"}}`, as Lambda receives it.
     func handleCloudWatchLogsWrapper<Visitor: RecordVisitor>(_ object: UnsafeRawBufferPointer, awslogs: Range<Int>,
@@ -37,7 +47,7 @@ extension LogFileReader {
         handleBase64Payload(text, decodedOffset: decodedOffset + awslogs.lowerBound + data.lowerBound, into: &visitor)
     }
 
-    private func handleBase64Payload<Visitor: RecordVisitor>(_ text: [UInt8], decodedOffset: Int,
+    fileprivate func handleBase64Payload<Visitor: RecordVisitor>(_ text: [UInt8], decodedOffset: Int,
                                                              into visitor: inout Visitor) {
         guard let compressed = Data(base64Encoded: Data(text), options: .ignoreUnknownCharacters) else {
             reportRecordProblem(.malformedRecord, offset: decodedOffset,
@@ -100,14 +110,11 @@ extension LogFileReader {
         var isControl = false
         var owner: String?
         var logEvents: Range<Int>?
-        var scratch: [UInt8] = []
         try? JSONMembers.forEach(in: object) { key, _, value in
             if JSONBytes.equals(key, "messageType") {
                 isControl = object[value].elementsEqual("\"CONTROL_MESSAGE\"".utf8)
-            } else if JSONBytes.equals(key, "owner"), object[value.lowerBound] == UInt8(ascii: "\"") {
-                JSONString.unescape(UnsafeRawBufferPointer(rebasing: object[(value.lowerBound + 1)..<(value.upperBound - 1)]),
-                                    into: &scratch)
-                owner = String(decoding: scratch, as: UTF8.self)
+            } else if JSONBytes.equals(key, "owner"), let text = JSONMembers.string(at: value, in: object) {
+                owner = text
             } else if JSONBytes.equals(key, "logEvents"), object[value.lowerBound] == UInt8(ascii: "[") {
                 logEvents = value
             }
@@ -141,9 +148,10 @@ extension LogFileReader {
             message.withUnsafeBytes { text in
                 let start = JSONBytes.skipWhitespace(text, from: 0)
                 if start < text.count, text[start] == UInt8(ascii: "{") {
-                    handleObjectFromPayload(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
-                } else if Self.looksLikeDefaultFlowRecord(text) {
-                    visitFlowLine(text, decodedOffset: offset, ownerAccount: owner, into: &visitor)
+                    handleObject(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
+                } else if FlowLogReader.looksLikeDefaultFlowRecord(text) {
+                    // A flow log line carried in a message has no header: the default format.
+                    visit(.flowLog, text, decodedOffset: offset, flowFormat: .defaultV2, ownerAccount: owner, into: &visitor)
                 } else {
                     reportRecordProblem(.unrecognizedRecord, offset: offset,
                                         reason: "A log event message that is neither JSON nor a default-format flow log record",
@@ -151,18 +159,5 @@ extension LogFileReader {
                 }
             }
         }
-    }
-
-    /// The next non-blank line's bytes and decoded offset; `.some(nil)` for a skipped line.
-    private func readLineForPayload<Visitor: RecordVisitor>(into visitor: inout Visitor) -> ([UInt8], Int)?? {
-        guard let line = nextLine(into: &visitor) else { return nil }
-        guard let (range, offset) = line else { return .some(nil) }
-        let bytes = window.bytes
-        var start = range.lowerBound
-        var end = range.upperBound
-        while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
-        while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
-        if start == end { return .some(nil) }
-        return .some((Array(bytes[start..<end]), offset))
     }
 }

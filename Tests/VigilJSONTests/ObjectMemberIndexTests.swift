@@ -1,8 +1,7 @@
 import Testing
-@testable import VigilPattern
+import VigilJSON
 
-/// Validation that also finds where a value ends and notes where an object's members lie, and
-/// scanning that goes from member to member.
+/// Validation that also finds where a value ends and notes where an object's members lie.
 @Suite("Member index")
 struct MemberIndexTests {
     /// The members of `json` as the validator noted them: key as written, value text.
@@ -53,27 +52,5 @@ struct MemberIndexTests {
         #expect(throws: EventError.self) {
             try Array(text.utf8).withUnsafeBytes { _ = try JSONValidator.validateValue($0, from: 0) }
         }
-    }
-
-    @Test("a record validated into an index matches the same fields as one walked whole", arguments: [
-        (#"{"detail":{"eventName":"DeleteDBInstance","n":[1,2]}}"#, #"{"eventName":["DeleteDBInstance"]}"#),
-        (#"{"eventName":"x","requestParameters":{"dBInstanceIdentifier":"prod"},"z":[{"a":1}]}"#,
-         #"{"requestParameters":{"dBInstanceIdentifier":["prod"]}}"#),
-        (#"{"list":[{"a":1},{"a":2,"b":3}]}"#, #"{"list":{"a":[2],"b":[3]}}"#),
-        (#"{"list":[{"a":1},{"a":2,"b":3}]}"#, #"{"list":{"a":[1],"b":[3]}}"#),
-        (#"{"k\u0065y":"v"}"#, #"{"key":["v"]}"#),
-        (#"{"a":{"b":{"c":null}}}"#, #"{"a":{"b":{"c":[null]}}}"#),
-        (#"{"a":1}"#, #"{"b":[{"exists":false}]}"#),
-    ])
-    func memberScanAgreesWithWalk(_ event: String, _ pattern: String) throws {
-        let set = CompiledPatternSet([(name: "p", pattern: try EventPattern(json: Array(pattern.utf8)))])
-        let bytes = Array(event.utf8)
-        let walked = try set.makeMatcher().match(bytes)
-        let members = ObjectMemberIndex()
-        let indexed = try bytes.withUnsafeBytes { buffer in
-            try JSONValidator.validate(buffer, members: members)
-            return try set.makeMatcher().match(buffer, members: members)
-        }
-        #expect(indexed == walked)
     }
 }

@@ -1,0 +1,184 @@
+import VigilJSON
+
+/// Arrays of records, streamed element by element so that a file of hundreds of megabytes is
+/// never held whole: a bare array `[…]`, or an object whose first member holds the array — a
+/// `RecordContainer` such as a CloudTrail log file's `{"Records":[…]}` —, which more may follow
+/// (`cat` of two log files, pages of `lookup-events` output), read then as a stream of values.
+enum RecordArrayReader: LogFormatReader {
+    static func recognizes(_ reader: LogFileReader) -> Bool {
+        switch reader.window.bytes[reader.position] {
+        case UInt8(ascii: "["): return true
+        case UInt8(ascii: "{"): return reader.containerAhead() != nil
+        default: return false
+        }
+    }
+
+    static func read<Visitor: RecordVisitor>(_ reader: LogFileReader, into visitor: inout Visitor) {
+        guard reader.window.bytes[reader.position] == UInt8(ascii: "{"), let (container, elements) = reader.containerAhead() else {
+            reader.position += 1  // past the bare array's `[`
+            reader.readArrayElements(container: nil, into: &visitor)
+            return
+        }
+        reader.position = elements
+        guard reader.readArrayElements(container: container, into: &visitor), reader.finishContainer(into: &visitor) else {
+            return
+        }
+        JSONValueStreamReader.read(reader, into: &visitor)
+    }
+}
+
+extension LogFileReader {
+    /// If the object at `position` starts with a container's key holding an array: the container,
+    /// and the offset just past the array's `[`.
+    func containerAhead() -> (container: RecordContainer, elements: Int)? {
+        // The first key and the first byte of its value must fit in a small prefix.
+        _ = ensure(4096)
+        let bytes = window.bytes
+        var offset = JSONBytes.skipWhitespace(bytes, from: position + 1)
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+        guard let keyEnd = JSONString.nextQuoteOrBackslash(in: bytes, from: offset + 1),
+              bytes[keyEnd] == UInt8(ascii: "\"") else { return nil }
+        let key = UnsafeRawBufferPointer(rebasing: bytes[(offset + 1)..<keyEnd])
+        guard let container = RecordContainer(key: key) else { return nil }
+        offset = JSONBytes.skipWhitespace(bytes, from: keyEnd + 1)
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { return nil }
+        offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "[") else { return nil }
+        return (container, offset + 1)
+    }
+
+    /// Reads the elements of an array whose `[` has been consumed, each a record; `container`
+    /// says what the enclosing object's key promised. Returns true when the array's `]` was read,
+    /// false when the input ended first.
+    @discardableResult
+    func readArrayElements<Visitor: RecordVisitor>(container: RecordContainer?, into visitor: inout Visitor) -> Bool {
+        var expectingElement = true
+        var first = true
+        while true {
+            guard skipWhitespace() else {
+                reportEnd(problem(.malformedRecord, at: position, reason: "The input ends inside the array of records"), into: &visitor)
+                return false
+            }
+            let byte = window.bytes[position]
+            if byte == UInt8(ascii: "]") && (!expectingElement || first) {
+                position += 1
+                return true
+            }
+            if byte == UInt8(ascii: ",") && !expectingElement {
+                position += 1
+                expectingElement = true
+                continue
+            }
+            if !expectingElement || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
+                visitor.report(problem(.malformedRecord, at: position, record: ordinal,
+                                       reason: "Expected a record or ',' in the array of records"))
+                // Go on at the next record, or end at the array's close; the problem is reported once.
+                guard resynchronize(into: &visitor) else {
+                    // The array is still open; a final read has said what it had to say.
+                    _ = endIsNotFinal()
+                    return false
+                }
+                if window.bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return true
+                }
+                expectingElement = true
+                first = false
+                continue
+            }
+            first = false
+            expectingElement = false
+            guard byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") else {
+                visitor.report(problem(.unrecognizedRecord, at: position, record: ordinal,
+                                       reason: "An element of the array of records is not a JSON object"))
+                ordinal += 1
+                guard skipScalarElement() else {
+                    _ = endIsNotFinal()
+                    return false
+                }
+                continue
+            }
+            guard let value = readValue(into: &visitor) else {
+                if window.inputProblem == nil {
+                    reportEnd(problem(.malformedRecord, at: position, record: ordinal,
+                                      reason: "The input ends inside a record"), into: &visitor)
+                }
+                return false
+            }
+            if let value {
+                // An array element is skipped whole: its own commas and brackets are not the array's.
+                guard byte == UInt8(ascii: "{") else {
+                    visitor.report(problem(.unrecognizedRecord, at: value.lowerBound, record: ordinal,
+                                           reason: "An element of the array of records is not a JSON object"))
+                    ordinal += 1
+                    continue
+                }
+                let bytes = UnsafeRawBufferPointer(rebasing: window.bytes[value])
+                handleObject(bytes, decodedOffset: window.decodedOffset(of: value.lowerBound),
+                             container: container, isValidated: lastValueIsValidated, into: &visitor)
+            }
+        }
+    }
+
+    /// After a container's array: skips the rest of the container object (a `NextToken`, say),
+    /// which holds no records, without keeping its bytes. False when the input ends first.
+    func finishContainer<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Bool {
+        boundary.reset(openBrackets: 1)
+        while true {
+            if let end = boundary.scan(window.bytes, from: position) {
+                position = end
+                return true
+            }
+            position = window.end
+            guard readMore() else {
+                if window.inputProblem == nil {
+                    reportEnd(problem(.malformedRecord, at: window.end,
+                                      reason: "The input ends inside the object holding the records"), into: &visitor)
+                }
+                return false
+            }
+        }
+    }
+
+    /// After a structural error in an array of records, skips to the next `{` at the top of the
+    /// array. Returns false at the end of the input.
+    private func resynchronize<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Bool {
+        // The byte that was unexpected is passed over first, unless it starts a record or ends the array.
+        if window.bytes[position] != UInt8(ascii: "{") && window.bytes[position] != UInt8(ascii: "]") { position += 1 }
+        while skipWhitespace() {
+            let byte = window.bytes[position]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "]") { return true }
+            position += 1
+        }
+        return false
+    }
+
+    /// Skips a non-object array element (a string, number or literal). False at the end of input.
+    private func skipScalarElement() -> Bool {
+        while skipWhitespace() {
+            let byte = window.bytes[position]
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { return true }
+            if byte == UInt8(ascii: "\"") {
+                mark = position
+                defer { mark = nil }
+                var from = position + 1
+                while true {
+                    if let special = JSONString.nextQuoteOrBackslash(in: window.bytes, from: from) {
+                        if window.bytes[special] == UInt8(ascii: "\"") {
+                            position = special + 1
+                            break
+                        }
+                        from = special + 2
+                        if from <= window.end { continue }
+                    }
+                    let offset = from - mark!
+                    guard readMore() else { return false }
+                    from = min(mark! + offset, window.end)
+                }
+                continue
+            }
+            position += 1
+        }
+        return false
+    }
+}
