@@ -39,11 +39,14 @@ let package = Package(
             name: "VigilIngest",
             dependencies: ["CZlib", "CIsal", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // One way to talk HTTP for webhooks and AWS: the blocking exchange (redirects refused) and the backoff.
+        .target(name: "VigilHTTP"),
         // Rule files, alert building and sinks.
         .target(
             name: "VigilAlerts",
             dependencies: [
                 "VigilPattern",
+                "VigilHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -51,7 +54,7 @@ let package = Package(
         // AWS access: Signature Version 4, credentials and region from the standard places.
         .target(
             name: "VigilAWS",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VigilHTTP", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
         // its progress in the state database.
@@ -112,6 +115,10 @@ let package = Package(
             dependencies: ["VigilAWS", "VigilTestSupport"],
             // Run by the tests with python3 (botocore's signatures), not compiled.
             exclude: ["Support/botocore_sign.py"]
+        ),
+        .testTarget(
+            name: "VigilHTTPTests",
+            dependencies: ["VigilHTTP", "VigilTestSupport"]
         ),
         .testTarget(
             name: "VigilMetricsTests",
