@@ -34,10 +34,12 @@ let package = Package(
             name: "CIsal",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // Where AWS delivers logs: the AWSLogs/ path layout and the UTC calendar of its date folders.
+        .target(name: "VigilLayout"),
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
         .target(
             name: "VigilIngest",
-            dependencies: ["CZlib", "CIsal", "VigilPattern", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CIsal", "VigilPattern", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // One way to talk HTTP for webhooks and AWS: the blocking exchange (redirects refused) and the backoff.
         .target(name: "VigilHTTP"),
@@ -54,7 +56,7 @@ let package = Package(
         // AWS access: Signature Version 4, credentials and region from the standard places.
         .target(
             name: "VigilAWS",
-            dependencies: ["VigilHTTP", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VigilHTTP", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
         // its progress in the state database.
@@ -115,6 +117,10 @@ let package = Package(
             dependencies: ["VigilAWS", "VigilTestSupport"],
             // Run by the tests with python3 (botocore's signatures), not compiled.
             exclude: ["Support/botocore_sign.py"]
+        ),
+        .testTarget(
+            name: "VigilLayoutTests",
+            dependencies: ["VigilLayout"]
         ),
         .testTarget(
             name: "VigilHTTPTests",

@@ -319,6 +319,16 @@ struct TimestampAndContextTests {
         #expect(context.identityPath.hasPrefix("AWSLogs/o-abc123/"))
     }
 
+    @Test("A copy of a bucket in a folder named AWSLogs: the last AWSLogs folder is the layout's")
+    func twoAWSLogsFolders() {
+        let context = LogFileContext(path: "/home/me/AWSLogs/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz")
+        #expect(context.account == "111122223333" && context.service == "vpcflowlogs" && context.region == "us-east-1")
+        #expect(context.folderDay == Timestamps.parse("2026-11-20"))
+        #expect(context.identityPath == "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz")
+        #expect(LogFileContext(path: "s3://bucket/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz").identityPath
+            == context.identityPath, "the same identity as the object in S3")
+    }
+
     @Test("Other layouts: digest, flow logs with an hour folder, names with seconds, and paths outside AWSLogs")
     func otherLayouts() {
         let digest = LogFileContext(path: "b/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T100512Z.json.gz")
