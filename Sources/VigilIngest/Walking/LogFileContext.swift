@@ -7,10 +7,10 @@ import VigilLayout
 /// The account and region fill in a flow record that lacks them; the folder date and the file
 /// name's time let a replay skip files that cannot hold events in the time range asked for.
 public struct LogFileContext: Sendable, Hashable {
-    /// The path as given or found.
+    /// The path as given or found (what alerts show as `source.file`).
     public let path: String
-    /// The path from `AWSLogs/` on (the S3 key), else the whole path: what alert ids and flow
-    /// event ids are derived from, so that they do not depend on where the archive was copied.
+    /// What flow event ids, and so alert ids, are derived from: one name for the file however its
+    /// path is spelled (see ``identityPath(of:layout:)``).
     public let identityPath: String
     public let account: String?
     /// `CloudTrail`, `CloudTrail-Digest`, `CloudTrail-Insight`, `vpcflowlogs`, `GuardDuty`, …
@@ -24,7 +24,7 @@ public struct LogFileContext: Sendable, Hashable {
     public init(path: String) {
         self.path = path
         let layout = AWSLogsPath(path: path)
-        identityPath = layout?.fromRoot ?? path
+        identityPath = Self.identityPath(of: path, layout: layout)
         if let layout, let account = layout.account, AWSLogsPath.isAccountID(account) {
             self.account = account
             service = layout.service
@@ -37,6 +37,20 @@ public struct LogFileContext: Sendable, Hashable {
             folderDay = nil
         }
         deliveredAt = Self.fileNameTime(path.split(separator: "/").last ?? "")
+    }
+
+    /// The one name of the file `path` names, computed once per file:
+    /// - in the `AWSLogs/` layout, the path from `AWSLogs/` on (the S3 key below the bucket's own
+    ///   prefix), so that an object gives the same ids from S3 as from any copy of the bucket;
+    /// - else, for a local file, its canonical path (`realpath`), so that `a.log`, `./a.log`,
+    ///   `$PWD/a.log` and a link to it give the same ids — or, when that path is in the layout
+    ///   (a link into a copy of the bucket), the path from `AWSLogs/` on;
+    /// - else (an `s3://` object outside the layout) the URL.
+    static func identityPath(of path: String, layout: AWSLogsPath?) -> String {
+        if let layout { return layout.fromRoot }
+        if path.isEmpty || path.hasPrefix("s3://") { return path }
+        let canonical = CanonicalPath.of(path)
+        return AWSLogsPath(path: canonical)?.fromRoot ?? canonical
     }
 
     /// The `YYYYMMDDTHHmmZ` (or `YYYYMMDDTHHmmssZ`) time in a file name, as seconds since 1970.
