@@ -44,17 +44,22 @@ let package = Package(
             name: "CIsal",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // Where AWS delivers logs: the AWSLogs/ path layout and the UTC calendar of its date folders.
+        .target(name: "VigilLayout"),
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
         .target(
             name: "VigilIngest",
-            dependencies: ["CZlib", "CIsal", "VigilJSON", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CIsal", "VigilJSON", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // One way to talk HTTP for webhooks and AWS: the blocking exchange (redirects refused) and the backoff.
+        .target(name: "VigilHTTP"),
         // Rule files, alert building and sinks.
         .target(
             name: "VigilAlerts",
             dependencies: [
                 "VigilJSON",
                 "VigilPattern",
+                "VigilHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -62,7 +67,7 @@ let package = Package(
         // AWS access: Signature Version 4, credentials and region from the standard places.
         .target(
             name: "VigilAWS",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VigilHTTP", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
         // its progress in the state database.
@@ -128,6 +133,14 @@ let package = Package(
             dependencies: ["VigilAWS", "VigilTestSupport"],
             // Run by the tests with python3 (botocore's signatures), not compiled.
             exclude: ["Support/botocore_sign.py"]
+        ),
+        .testTarget(
+            name: "VigilLayoutTests",
+            dependencies: ["VigilLayout"]
+        ),
+        .testTarget(
+            name: "VigilHTTPTests",
+            dependencies: ["VigilHTTP", "VigilTestSupport"]
         ),
         .testTarget(
             name: "VigilMetricsTests",

@@ -147,6 +147,25 @@ struct AWSLogsPrefixPlannerTests {
         #expect(bucket.calls.isEmpty)
     }
 
+    @Test func withTwoAWSLogsFoldersTheLastIsTheLayouts() throws {
+        // A trail whose S3 key prefix is `AWSLogs` writes `AWSLogs/AWSLogs/ACCOUNT/…`: the first
+        // `AWSLogs` is the prefix, and the layout starts at the last (as AWSLogsPath reads it).
+        let m = Self.management
+        let bucket = FakeBucket([
+            "AWSLogs/AWSLogs/\(m)/CloudTrail/us-east-1/2026/11/20/\(m)_CloudTrail_us-east-1_20261120T0005Z_t1.json.gz",
+            "AWSLogs/AWSLogs/\(m)/CloudTrail-Digest/us-east-1/2026/11/20/\(m)_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T010000Z.json.gz",
+        ])
+        let region = "AWSLogs/AWSLogs/\(m)/CloudTrail/us-east-1/"
+        let atRegion = try Self.planner("s3://logs/" + region, from: "2026-11-20", to: "2026-11-21")
+        #expect(try Self.plan(atRegion, over: bucket) == Self.days(region, "2026/11/20", "2026/11/21"))
+        #expect(bucket.calls.isEmpty)
+
+        let atRoot = try Self.planner("s3://logs/AWSLogs/AWSLogs/", from: "2026-11-20", to: "2026-11-20",
+                                      accounts: [m], regions: ["us-east-1"])
+        #expect(try Self.plan(atRoot, over: bucket) == Self.days(region, "2026/11/20"))
+        #expect(bucket.calls == ["AWSLogs/AWSLogs/", "AWSLogs/AWSLogs/\(m)/"])
+    }
+
     @Test(arguments: ["s3://logs/logs/", "s3://logs/logs"])
     func prefixBeforeAWSLogsIsSearched(url: String) throws {
         let bucket = FakeBucket(Self.keys)

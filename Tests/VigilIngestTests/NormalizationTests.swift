@@ -356,6 +356,50 @@ struct TimestampAndContextTests {
         #expect(context.identityPath.hasPrefix("AWSLogs/o-abc123/"))
     }
 
+    @Test("A local file outside AWSLogs has one identity however its path is spelled")
+    func identityIgnoresTheSpelling() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-identity-\(UUID().uuidString)")
+        let tree = directory.appendingPathComponent("copy/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("a.log").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let link = directory.appendingPathComponent("link.log").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        let working = FileManager.default.currentDirectoryPath.split(separator: "/").count
+        let relative = String(repeating: "../", count: working) + file.dropFirst()
+
+        let canonical = LogFileContext(path: file).identityPath
+        #expect(canonical.hasPrefix("/") && canonical.hasSuffix("/a.log"))
+        for spelling in [relative, "./" + relative, link, directory.appendingPathComponent("copy/../a.log").path] {
+            let context = LogFileContext(path: spelling)
+            #expect(context.identityPath == canonical, "\(spelling)")
+            #expect(context.path == spelling, "the path as typed is kept for alerts")
+        }
+
+        // A link into a copy of the bucket is named as the object is in S3.
+        let inTree = tree.appendingPathComponent("f.log.gz").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: inTree))
+        let treeLink = directory.appendingPathComponent("tree-link.log.gz").path
+        try FileManager.default.createSymbolicLink(atPath: treeLink, withDestinationPath: inTree)
+        #expect(LogFileContext(path: treeLink).identityPath == "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/f.log.gz")
+
+        // A file that is gone is named by its absolute path, `.` and `..` removed; an S3 object
+        // outside the layout by its URL.
+        #expect(LogFileContext(path: "/tmp/./gone/../x.log").identityPath == "/tmp/x.log")
+        #expect(LogFileContext(path: "s3://bucket/exports/x.log").identityPath == "s3://bucket/exports/x.log")
+    }
+
+    @Test("A copy of a bucket in a folder named AWSLogs: the last AWSLogs folder is the layout's")
+    func twoAWSLogsFolders() {
+        let context = LogFileContext(path: "/home/me/AWSLogs/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz")
+        #expect(context.account == "111122223333" && context.service == "vpcflowlogs" && context.region == "us-east-1")
+        #expect(context.folderDay == Timestamps.parse("2026-11-20"))
+        #expect(context.identityPath == "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz")
+        #expect(LogFileContext(path: "s3://bucket/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/x.log.gz").identityPath
+            == context.identityPath, "the same identity as the object in S3")
+    }
+
     @Test("Other layouts: digest, flow logs with an hour folder, names with seconds, and paths outside AWSLogs")
     func otherLayouts() {
         let digest = LogFileContext(path: "b/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T100512Z.json.gz")

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import VigilHTTP
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -58,16 +58,10 @@ public final class URLSessionTransport: AWSHTTPTransport {
 
     /// - Parameter maximumConnectionsPerHost: connections kept to one host, for parallel downloads.
     public init(maximumConnectionsPerHost: Int = 16) {
-        let settings = URLSessionConfiguration.ephemeral
-        settings.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
-        settings.requestCachePolicy = .reloadIgnoringLocalCacheData
-        settings.urlCache = nil
-        settings.httpCookieStorage = nil
-        settings.httpShouldSetCookies = false
         // The caller's wait bounds each request; these only back it up.
-        settings.timeoutIntervalForRequest = 3600
-        settings.timeoutIntervalForResource = 24 * 3600
-        session = URLSession(configuration: settings, delegate: RedirectRefusal(), delegateQueue: nil)
+        let settings = URLSessionConfiguration.singlePeerClient(maximumConnectionsPerHost: maximumConnectionsPerHost,
+                                                                requestTimeout: 3600, resourceTimeout: 24 * 3600)
+        session = URLSession.refusingRedirects(settings)
         streamingSession = URLSession(configuration: settings, delegate: StreamingDelegate(streams), delegateQueue: nil)
     }
 
@@ -97,7 +91,7 @@ public final class URLSessionTransport: AWSHTTPTransport {
             throw AWSTransportError(.connectionFailed, "\(request.scheme)://\(request.host) is not a valid URL")
         }
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
-                                    timeoutInterval: timeout.rounded(.up) + 1)
+                                    timeoutInterval: HTTPExchange.backstop(timeout))
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers where name.lowercased() != "host" {
             urlRequest.setValue(value, forHTTPHeaderField: name)
@@ -110,79 +104,27 @@ public final class URLSessionTransport: AWSHTTPTransport {
 
     public func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse {
         let urlRequest = try Self.urlRequest(request, timeout: timeout)
-        let exchange = Exchange()
-        let task = session.dataTask(with: urlRequest) { data, response, error in
-            exchange.complete(data: data, response: response, error: error)
-        }
-        task.resume()
-        guard let answer = exchange.wait(seconds: timeout) else {
-            task.cancel()
+        guard let answer = HTTPExchange.send(urlRequest, on: session, timeout: timeout) else {
             throw AWSTransportError(.timedOut, "No answer from \(request.host) within \(Int(timeout.rounded())) s")
         }
         switch answer {
-        case .answered(let response):
-            return response
+        case .answered(let answer):
+            return AWSResponse(status: answer.status, headers: answer.headers, body: [UInt8](answer.body))
+        case .notHTTP:
+            throw Self.failure(.badServerResponse, host: request.host)
         case .failed(let code):
             throw Self.failure(code, host: request.host)
         }
     }
 
-    /// A sentence from the error code alone: URLSession's descriptions repeat the whole URL.
+    /// The error for a request to `host` that failed with `code`, in `HTTPFailure`'s words.
     fileprivate static func failure(_ code: URLError.Code?, host: String) -> AWSTransportError {
-        switch code {
-        case .timedOut?: AWSTransportError(.timedOut, "No answer from \(host) in time")
-        case .cancelled?: AWSTransportError(.cancelled, "The request to \(host) was cancelled")
-        case .cannotConnectToHost?: AWSTransportError(.connectionFailed, "\(host) refused the connection")
-        case .networkConnectionLost?: AWSTransportError(.connectionFailed, "\(host) closed the connection before answering")
-        case .cannotFindHost?, .dnsLookupFailed?: AWSTransportError(.connectionFailed, "The host name \(host) could not be resolved")
-        case .notConnectedToInternet?: AWSTransportError(.connectionFailed, "There is no network route to \(host)")
-        case .secureConnectionFailed?, .serverCertificateUntrusted?, .serverCertificateHasBadDate?,
-             .serverCertificateHasUnknownRoot?, .serverCertificateNotYetValid?:
-            AWSTransportError(.connectionFailed, "The TLS connection to \(host) failed")
-        case let code?: AWSTransportError(.connectionFailed, "The request to \(host) failed (URLError \(code.rawValue))")
-        case nil: AWSTransportError(.connectionFailed, "The request to \(host) failed")
+        let kind: AWSTransportError.Kind = switch code {
+        case .timedOut?: .timedOut
+        case .cancelled?: .cancelled
+        default: .connectionFailed
         }
-    }
-}
-
-/// Hands a data task's answer from URLSession's callback thread to the waiting caller.
-private final class Exchange: Sendable {
-    enum Answer: Sendable {
-        case answered(AWSResponse)
-        case failed(URLError.Code?)
-    }
-
-    private let answer = Mutex<Answer?>(nil)
-    private let done = DispatchSemaphore(value: 0)
-
-    func complete(data: Data?, response: URLResponse?, error: (any Error)?) {
-        let result: Answer
-        if let error {
-            result = .failed((error as? URLError)?.code)
-        } else if let response = response as? HTTPURLResponse {
-            var headers: [String: String] = [:]
-            for (name, value) in response.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name] = value }
-            }
-            result = .answered(AWSResponse(status: response.statusCode, headers: headers, body: data.map { [UInt8]($0) } ?? []))
-        } else {
-            result = .failed(.badServerResponse)
-        }
-        answer.withLock { $0 = result }
-        done.signal()
-    }
-
-    func wait(seconds: Double) -> Answer? {
-        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return answer.withLock { $0 }
-    }
-}
-
-/// Declines every redirect, so the 3xx answer itself reaches the caller.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
+        return AWSTransportError(kind, HTTPFailure.sentence(code, endpoint: host))
     }
 }
 
@@ -277,6 +219,8 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
         }
     }
 
+    /// Declines every redirect, as `RedirectRefusal` does for whole answers (which this delegate
+    /// cannot inherit from: see there).
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
         completionHandler(nil)

@@ -1,10 +1,11 @@
 import Foundation
+import VigilHTTP
 
 /// How often and how long `AWSClient` tries a call that failed in a way that may pass: throttling,
 /// a 5xx, a connection failure or a timeout.
 ///
-/// Exponential backoff with full jitter (AWS's recommendation for many clients hitting one
-/// service): the delay before retry n is uniform in 0…min(maximumDelay, firstDelay × 2ⁿ⁻¹).
+/// Exponential backoff with full jitter (`ExponentialBackoff`, AWS's recommendation for many
+/// clients hitting one service): the delay before retry n is uniform in 0…min(maximumDelay, firstDelay × 2ⁿ⁻¹).
 public struct AWSRetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maximumAttempts: Int
@@ -19,7 +20,6 @@ public struct AWSRetryPolicy: Sendable {
 
     /// The delay before retry `retry` (1 for the first), with `random` in 0..<1.
     public func delay(beforeRetry retry: Int, random: Double = Double.random(in: 0..<1)) -> Double {
-        let ceiling = min(maximumDelay, firstDelay * pow(2, Double(max(0, retry - 1))))
-        return ceiling * random
+        ExponentialBackoff(base: firstDelay, cap: maximumDelay).delay(beforeRetry: retry, fraction: random)
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
+import VigilLayout
 
 /// Plans the S3 prefixes a backfill (`vigil replay s3://bucket/prefix --from --to --account --region`)
 /// must list, so that it reads the days asked for and never walks the whole bucket.
 ///
-/// AWS writes CloudTrail, VPC flow logs and GuardDuty exports under one layout:
+/// AWS writes CloudTrail, VPC flow logs and GuardDuty exports under one layout, `AWSLogsPath`'s:
 ///
 ///     [prefix/]AWSLogs/[o-ORGID/]ACCOUNT/SERVICE/REGION/YYYY/MM/DD/…
 ///
 /// (organization trails add the `o-…` folder; flow logs may add an `HH/` folder under the day, which
-/// a day prefix covers). The planner finds where the given prefix sits in that layout, discovers the
+/// a day prefix covers; in a prefix with two `AWSLogs` folders the last counts, as `AWSLogsPath`
+/// explains). The planner finds where the given prefix sits in that layout, discovers the
 /// folders it was not given — organization folders, accounts, services, regions — with one
 /// delimiter listing per folder, and computes the day folders without listing them:
 /// `…/CloudTrail/us-east-1/2026/11/20/`, one per UTC day of the range and region.
@@ -35,6 +37,9 @@ import Foundation
 /// day's folder. Callers that need every event of a range filter events by their own time.
 /// Hive-compatible flow log prefixes (`aws-account-id=…/aws-service=…`) are not recognized.
 public struct AWSLogsPrefixPlanner: Sendable {
+    /// A calendar day in UTC, as the layout's `YYYY/MM/DD/` folders name it.
+    public typealias Day = CalendarDay
+
     /// The services whose folders follow the `REGION/YYYY/MM/DD/` layout and hold events Vigil reads.
     public static let defaultServices: Set<String> = ["CloudTrail", "CloudTrail-Insight", "vpcflowlogs", "GuardDuty"]
     /// The most days a plan may cover (about ten years); more is almost certainly a typo in a date.
@@ -79,7 +84,7 @@ public struct AWSLogsPrefixPlanner: Sendable {
         case (nil, let to?):
             throw PlanError.toWithoutFrom(to: to)
         case (let from?, let givenTo):
-            let to = givenTo ?? Day(containing: now)
+            let to = givenTo ?? Day(secondsSince1970: Int64(now.timeIntervalSince1970.rounded(.down)))
             guard from <= to else { throw PlanError.fromAfterTo(from: from, to: to, toIsToday: givenTo == nil) }
             let count = to.ordinal - from.ordinal + 1
             guard count <= Self.maximumDays else { throw PlanError.tooManyDays(count: count, limit: Self.maximumDays) }
@@ -188,8 +193,8 @@ public struct AWSLogsPrefixPlanner: Sendable {
         let segments = key.split(separator: "/", omittingEmptySubsequences: false)
         if segments.count >= 3 {
             for index in 0...(segments.count - 3) {
-                if let year = number(segments[index], digits: 4), let month = number(segments[index + 1], digits: 2),
-                   let day = number(segments[index + 2], digits: 2), let found = Day(year: year, month: month, day: day)
+                if let year = Day.digits(segments[index], count: 4), let month = Day.digits(segments[index + 1], count: 2),
+                   let day = Day.digits(segments[index + 2], count: 2), let found = Day(year: year, month: month, day: day)
                 {
                     return found
                 }
@@ -265,21 +270,14 @@ public struct AWSLogsPrefixPlanner: Sendable {
         }
         func folder(_ count: Int) -> String { segments.prefix(count).map { $0 + "/" }.joined() }
 
-        guard let awsLogs = segments.firstIndex(of: "AWSLogs") else {
+        guard let layout = AWSLogsPath(folders: segments) else {
             return .folders([.search(folder(segments.count), depth: 0)])
         }
-        var index = awsLogs + 1
-        func take() -> String? {
-            guard index < segments.count else { return nil }
-            defer { index += 1 }
-            return segments[index]
-        }
-        var organization: String?
-        if index < segments.count, segments[index].hasPrefix("o-") { organization = take() }
-        let account = take(), service = take(), region = take()
-        let dateStart = index
-        let yearText = take(), monthText = take(), dayText = take()
-        let deeper = index < segments.count
+        let account = layout.account, service = layout.service, region = layout.region
+        let date = layout.dateFolders
+        let yearText = date.first, monthText = date.dropFirst().first, dayText = date.dropFirst(2).first
+        let dateEnd = date.endIndex
+        let deeper = dateEnd < segments.count
 
         if let account, !accounts.isEmpty, !accounts.contains(account) {
             throw PlanError.prefixOutsideAccounts(location: location.description, account: account, wanted: accounts.sorted())
@@ -289,35 +287,34 @@ public struct AWSLogsPrefixPlanner: Sendable {
         }
 
         guard let yearText else {
-            let levels = awsLogs + 1 + (organization == nil ? 0 : 1)
             if region != nil {
-                return .folders([.region(folder(dateStart))])
+                return .folders([.region(folder(layout.dateIndex))])
             } else if service != nil {
-                return .folders([.service(folder(levels + 2))])
+                return .folders([.service(folder(layout.accountIndex + 2))])
             } else if account != nil {
-                return .folders([.account(folder(levels + 1))])
-            } else if organization != nil {
-                return .folders([.organization(folder(levels))])
+                return .folders([.account(folder(layout.accountIndex + 1))])
+            } else if layout.organization != nil {
+                return .folders([.organization(folder(layout.accountIndex))])
             }
-            return .folders([.awsLogs(folder(awsLogs + 1))])
+            return .folders([.awsLogs(folder(layout.root + 1))])
         }
 
         // Below the region: dates, computed rather than listed. A date that is not `YYYY/MM/DD` (a
         // partial `2026/1`, or another service's unpadded `2026/1/5`) is not the layout.
-        guard let year = Self.number(yearText, digits: 4) else { return .asGiven }
-        let month = monthText.map { Self.number($0, digits: 2) }
-        let day = dayText.map { Self.number($0, digits: 2) }
+        guard let year = Day.digits(yearText, count: 4) else { return .asGiven }
+        let month = monthText.map { Day.digits($0, count: 2) }
+        let day = dayText.map { Day.digits($0, count: 2) }
         if month == .some(nil) || day == .some(nil) { return .asGiven }
         guard let span = Self.span(year: year, month: month ?? nil, day: day ?? nil) else { return .asGiven }
 
         let isDayOrDeeper = dayText != nil
-        let exact = isDayOrDeeper && (deeper || !endsAtFolder) ? raw : folder(index)
+        let exact = isDayOrDeeper && (deeper || !endsAtFolder) ? raw : folder(dateEnd)
         guard let days else { return .exactly(exact) }
         guard let wanted = Self.intersection(days, span) else {
             throw PlanError.prefixOutsideDays(location: location.description, prefixDays: span, days: days)
         }
         if isDayOrDeeper { return .exactly(exact) }
-        return .days(regionPrefix: folder(dateStart), wanted: wanted)
+        return .days(regionPrefix: folder(layout.dateIndex), wanted: wanted)
     }
 
     /// The folders directly under `prefix`, as `listing` gives them: full prefix and last name.
@@ -330,13 +327,6 @@ public struct AWSLogsPrefixPlanner: Sendable {
             let name = String(child.dropFirst(prefix.count).dropLast())
             return name.contains("/") ? nil : (child, name)
         }
-    }
-
-    private static func number(_ text: some StringProtocol, digits: Int) -> Int? {
-        guard text.utf8.count == digits, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return nil
-        }
-        return Int(text)
     }
 
     /// The days a year, month or day folder covers; nil for a date that does not exist.
@@ -359,94 +349,6 @@ public struct AWSLogsPrefixPlanner: Sendable {
 }
 
 extension AWSLogsPrefixPlanner {
-    /// A calendar day in UTC, as the layout's `YYYY/MM/DD/` folders name it.
-    public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
-        /// The year, 1 to 9999 (four digits in keys).
-        public let year: Int
-        /// The month, 1 to 12.
-        public let month: Int
-        /// The day of the month, from 1.
-        public let day: Int
-
-        /// A day; nil when it does not exist (`2026-02-30`) or the year is not 1 to 9999.
-        public init?(year: Int, month: Int, day: Int) {
-            guard (1...9999).contains(year), (1...12).contains(month),
-                  (1...Self.daysIn(month: month, year: year)).contains(day)
-            else { return nil }
-            self.year = year
-            self.month = month
-            self.day = day
-        }
-
-        /// Parses `YYYY-MM-DD`, as `--from` and `--to` give days.
-        public init?(_ text: String) {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, let year = AWSLogsPrefixPlanner.number(parts[0], digits: 4),
-                  let month = AWSLogsPrefixPlanner.number(parts[1], digits: 2),
-                  let day = AWSLogsPrefixPlanner.number(parts[2], digits: 2)
-            else { return nil }
-            self.init(year: year, month: month, day: day)
-        }
-
-        /// The UTC day holding `date`.
-        public init(containing date: Date) {
-            self.init(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
-        }
-
-        /// The UTC day holding the instant `seconds` after 1970-01-01T00:00:00Z (negative before it).
-        public init(secondsSince1970 seconds: Int64) {
-            let (quotient, remainder) = seconds.quotientAndRemainder(dividingBy: 86_400)
-            self.init(ordinal: Int(remainder < 0 ? quotient - 1 : quotient))
-        }
-
-        /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`): day arithmetic without a calendar.
-        var ordinal: Int {
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yearOfEra = y - era * 400
-            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            return era * 146_097 + dayOfEra - 719_468
-        }
-
-        /// The day `ordinal` days after 1970-01-01 (Hinnant's `civil_from_days`).
-        init(ordinal: Int) {
-            let z = ordinal + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let shiftedMonth = (5 * dayOfYear + 2) / 153
-            day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-            month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        }
-
-        static func daysIn(month: Int, year: Int) -> Int {
-            switch month {
-            case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-            case 4, 6, 9, 11: return 30
-            default: return 31
-            }
-        }
-
-        /// `2026/11/20/`, the day's folder under a region folder.
-        public var folderPath: String { "\(Self.pad(year, 4))/\(Self.pad(month, 2))/\(Self.pad(day, 2))/" }
-
-        /// `2026-11-20`.
-        public var description: String { "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))" }
-
-        /// Calendar order.
-        public static func < (lhs: Day, rhs: Day) -> Bool {
-            (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-        }
-
-        private static func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-    }
-
     /// Why a plan cannot be made; each description is a sentence for the person who typed the command.
     public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
         /// `--to` was given without `--from`.

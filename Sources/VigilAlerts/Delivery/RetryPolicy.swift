@@ -1,4 +1,5 @@
 import Foundation
+import VigilHTTP
 
 /// When a failed delivery is tried again, and when it is given up.
 ///
@@ -65,8 +66,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The jittered delay before retry number `retry` (1 for the first retry).
     public func backoffDelay<Random: RandomNumberGenerator>(beforeRetry retry: Int, using random: inout Random)
         -> TimeInterval {
-        let ceiling = min(maximumRetryDelay, firstRetryDelay * pow(2, Double(max(0, retry - 1))))
-        return Double.random(in: 0...ceiling, using: &random)
+        ExponentialBackoff(base: firstRetryDelay, cap: maximumRetryDelay).delay(beforeRetry: retry, using: &random)
     }
 
     /// When an alert spooled at `enqueuedAt` is too old to try.

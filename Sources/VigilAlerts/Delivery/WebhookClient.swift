@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import VigilHTTP
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -28,15 +28,9 @@ final class WebhookClient: Sendable {
         headers = configuration.headers
         self.signer = signer
         timeout = configuration.timeout
-        let settings = URLSessionConfiguration.ephemeral
-        settings.timeoutIntervalForRequest = Self.sessionTimeout(configuration.timeout)
-        settings.timeoutIntervalForResource = Self.sessionTimeout(configuration.timeout)
-        settings.httpMaximumConnectionsPerHost = configuration.concurrency
-        settings.requestCachePolicy = .reloadIgnoringLocalCacheData
-        settings.urlCache = nil
-        settings.httpCookieStorage = nil
-        settings.httpShouldSetCookies = false
-        session = URLSession(configuration: settings, delegate: RedirectRefusal(), delegateQueue: nil)
+        let backstop = HTTPExchange.backstop(configuration.timeout)
+        session = URLSession.refusingRedirects(.singlePeerClient(maximumConnectionsPerHost: configuration.concurrency,
+                                                                 requestTimeout: backstop, resourceTimeout: backstop))
     }
 
     /// Ends the session; pending requests are cancelled.
@@ -46,8 +40,7 @@ final class WebhookClient: Sendable {
 
     /// One attempt at delivering `delivery`, signed at `now`.
     func post(_ delivery: SpooledDelivery, now: Date) -> DeliveryOutcome {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
-                                 timeoutInterval: Self.sessionTimeout(timeout))
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
         request.httpMethod = "POST"
         for (name, value) in headers {
             request.setValue(value, forHTTPHeaderField: name)
@@ -66,26 +59,12 @@ final class WebhookClient: Sendable {
         }
         request.httpBody = Data(delivery.body)
 
-        let exchange = Exchange()
-        let task = session.dataTask(with: request) { data, response, error in
-            exchange.complete(data: data, response: response, error: error)
-        }
-        task.resume()
-        // This wait is the timeout: it bounds the whole request, where URLSession's measure idle
-        // time, so a receiver that trickles bytes cannot hold a worker (and the row's lease).
-        guard let answer = exchange.wait(seconds: timeout) else {
-            task.cancel()
+        // The exchange's wait bounds the whole request, so a receiver that trickles bytes cannot
+        // hold a worker (and the row's lease).
+        guard let answer = HTTPExchange.send(request, on: session, timeout: timeout) else {
             return .timeout(message: timeoutMessage)
         }
         return outcome(of: answer)
-    }
-
-    /// The timeout handed to URLSession, which only backs up the worker's own wait: whole seconds
-    /// and one more, because swift-corelibs-foundation truncates a request's timeout to whole
-    /// seconds (0.2 s becomes 0, which timed out requests the receiver had answered, as the
-    /// delivery tests showed) and so must never fire before the wait does.
-    private static func sessionTimeout(_ timeout: TimeInterval) -> TimeInterval {
-        timeout.rounded(.up) + 1
     }
 
     private var timeoutMessage: String {
@@ -98,37 +77,19 @@ final class WebhookClient: Sendable {
         return url.port.map { "\(host):\($0)" } ?? host
     }
 
-    private func outcome(of answer: Exchange.Answer) -> DeliveryOutcome {
+    private func outcome(of answer: HTTPExchange.Answer) -> DeliveryOutcome {
         switch answer {
         case .failed(let code):
             if code == .timedOut { return .timeout(message: timeoutMessage) }
-            return .connectionError(message: connectionFailure(code))
+            return .connectionError(message: HTTPFailure.sentence(code, endpoint: endpoint) + ".")
         case .notHTTP:
             return .connectionError(message: "\(endpoint) answered with something that is not HTTP.")
-        case .answered(let status, let retryAfter, let body):
+        case .answered(let answer):
+            let status = answer.status
             if (200...299).contains(status) { return .accepted(status: status) }
             var message = "\(endpoint) answered HTTP \(status)."
-            if let excerpt = Self.excerpt(body) { message += " Its body began: \(excerpt)" }
-            return .httpError(status: status, retryAfter: retryAfter, message: message)
-        }
-    }
-
-    /// A sentence for a failed connection, made from the error code alone: URLSession's own
-    /// descriptions repeat the full URL, whose query may hold a token.
-    private func connectionFailure(_ code: URLError.Code?) -> String {
-        switch code {
-        case .cannotConnectToHost?: "\(endpoint) refused the connection."
-        case .networkConnectionLost?: "\(endpoint) closed the connection before answering."
-        case .cannotFindHost?, .dnsLookupFailed?: "The host name of \(endpoint) could not be resolved."
-        case .notConnectedToInternet?: "There is no network route to \(endpoint)."
-        case .secureConnectionFailed?, .serverCertificateUntrusted?, .serverCertificateHasBadDate?,
-             .serverCertificateHasUnknownRoot?, .serverCertificateNotYetValid?:
-            "The TLS connection to \(endpoint) failed: its certificate is not trusted or the handshake failed."
-        case .badServerResponse?, .zeroByteResource?, .cannotParseResponse?:
-            "\(endpoint) closed the connection without a valid HTTP answer."
-        case .cancelled?: "The request to \(endpoint) was cancelled."
-        case let code?: "The request to \(endpoint) failed (URLError \(code.rawValue))."
-        case nil: "The request to \(endpoint) failed."
+            if let excerpt = Self.excerpt(answer.body) { message += " Its body began: \(excerpt)" }
+            return .httpError(status: status, retryAfter: answer.header("Retry-After"), message: message)
         }
     }
 
@@ -142,46 +103,5 @@ final class WebhookClient: Sendable {
 
     private static func seconds(_ interval: TimeInterval) -> String {
         interval >= 1 && interval == interval.rounded() ? "\(Int(interval)) s" : "\(Int((interval * 1000).rounded())) ms"
-    }
-}
-
-/// Hands a data task's answer from URLSession's callback thread to the waiting worker.
-private final class Exchange: Sendable {
-    /// What the task came to, reduced to Sendable values in the callback.
-    enum Answer: Sendable {
-        case answered(status: Int, retryAfter: String?, body: Data?)
-        case notHTTP
-        case failed(URLError.Code?)
-    }
-
-    private let answer = Mutex<Answer?>(nil)
-    private let done = DispatchSemaphore(value: 0)
-
-    func complete(data: Data?, response: URLResponse?, error: (any Error)?) {
-        let result: Answer
-        if let error {
-            result = .failed((error as? URLError)?.code)
-        } else if let response = response as? HTTPURLResponse {
-            result = .answered(status: response.statusCode,
-                               retryAfter: response.value(forHTTPHeaderField: "Retry-After"), body: data)
-        } else {
-            result = .notHTTP
-        }
-        answer.withLock { $0 = result }
-        done.signal()
-    }
-
-    /// The answer, or nil when none came within `seconds`.
-    func wait(seconds: TimeInterval) -> Answer? {
-        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return answer.withLock { $0 }
-    }
-}
-
-/// Declines every redirect, so the 3xx answer itself reaches the completion handler.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
     }
 }

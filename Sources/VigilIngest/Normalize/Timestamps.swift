@@ -1,4 +1,7 @@
-/// ISO-8601 timestamps as AWS logs write them, read and written on bytes.
+import VigilLayout
+
+/// ISO-8601 timestamps as AWS logs write them, read and written on bytes; the day arithmetic is
+/// `CalendarDay`'s.
 public enum Timestamps {
     /// Seconds since 1970 of `2026-11-20T09:03:12Z`, `…12.345Z`, `…12+01:00`, or a date alone
     /// (`2026-11-20`, midnight UTC); nil for anything else. Fractions of a second are dropped.
@@ -17,7 +20,7 @@ public enum Timestamps {
         guard count >= 10, let year = number(0, 4), text[4] == UInt8(ascii: "-"), let month = number(5, 2),
               text[7] == UInt8(ascii: "-"), let day = number(8, 2),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CalendarDay.ordinal(year: year, month: month, day: day)
         if count == 10 { return Int64(days) * 86_400 }
         guard count >= 19, text[10] == UInt8(ascii: "T") || text[10] == UInt8(ascii: " "),
               let hour = number(11, 2), text[13] == UInt8(ascii: ":"), let minute = number(14, 2),
@@ -64,7 +67,7 @@ public enum Timestamps {
     public static func appendISO8601(_ seconds: Int64, to output: inout [UInt8]) {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let (year, month, day) = civilFromDays(days)
+        let (year, month, day) = CalendarDay.civil(ordinal: days)
         func append(_ value: Int, digits: Int) {
             var divisor = 1
             for _ in 1..<digits { divisor *= 10 }
@@ -93,27 +96,5 @@ public enum Timestamps {
         var bytes: [UInt8] = []
         appendISO8601(seconds, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

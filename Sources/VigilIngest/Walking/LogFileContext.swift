@@ -1,14 +1,16 @@
-/// What a file's path says about its contents, in the layout AWS delivers logs to S3:
-/// `AWSLogs/[o-ORGID/]ACCOUNT/SERVICE/REGION/YYYY/MM/DD/[HH/]FILE`, with CloudTrail and flow log
-/// file names carrying their delivery time (`…_20261120T0905Z_…`).
+import VigilLayout
+
+/// What a file's path says about its contents, in the layout AWS delivers logs to
+/// (`AWSLogsPath`: `AWSLogs/[o-ORGID/]ACCOUNT/SERVICE/REGION/YYYY/MM/DD/[HH/]FILE`), with CloudTrail
+/// and flow log file names carrying their delivery time (`…_20261120T0905Z_…`).
 ///
 /// The account and region fill in a flow record that lacks them; the folder date and the file
 /// name's time let a replay skip files that cannot hold events in the time range asked for.
 public struct LogFileContext: Sendable, Hashable {
-    /// The path as given or found.
+    /// The path as given or found (what alerts show as `source.file`).
     public let path: String
-    /// The path from `AWSLogs/` on (the S3 key), else the whole path: what alert ids and flow
-    /// event ids are derived from, so that they do not depend on where the archive was copied.
+    /// What flow event ids, and so alert ids, are derived from: one name for the file however its
+    /// path is spelled (see ``identityPath(of:layout:)``).
     public let identityPath: String
     public let account: String?
     /// `CloudTrail`, `CloudTrail-Digest`, `CloudTrail-Insight`, `vpcflowlogs`, `GuardDuty`, …
@@ -21,37 +23,38 @@ public struct LogFileContext: Sendable, Hashable {
 
     public init(path: String) {
         self.path = path
-        let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard let root = components.lastIndex(of: "AWSLogs") else {
-            identityPath = path
+        let layout = AWSLogsPath(path: path)
+        identityPath = Self.identityPath(of: path, layout: layout)
+        if let layout, let account = layout.account, AWSLogsPath.isAccountID(account) {
+            self.account = account
+            service = layout.service
+            region = layout.region
+            folderDay = layout.day?.secondsSince1970
+        } else {
             account = nil
             service = nil
             region = nil
             folderDay = nil
-            deliveredAt = Self.fileNameTime(components.last ?? "")
-            return
         }
-        identityPath = components[root...].joined(separator: "/")
-        var index = root + 1
-        if index < components.count, components[index].hasPrefix("o-") { index += 1 }
-        func component(_ offset: Int) -> String? {
-            index + offset < components.count - 1 ? components[index + offset] : nil
-        }
-        let accountText = component(0)
-        account = accountText.flatMap { $0.count == 12 && $0.allSatisfy(\.isASCIIDigit) ? $0 : nil }
-        service = account == nil ? nil : component(1)
-        region = account == nil ? nil : component(2)
-        if account != nil, let year = component(3).flatMap({ Int($0) }), let month = component(4).flatMap({ Int($0) }),
-           let day = component(5).flatMap({ Int($0) }), (1...12).contains(month), (1...31).contains(day) {
-            folderDay = Int64(Timestamps.daysFromCivil(year: year, month: month, day: day)) * 86_400
-        } else {
-            folderDay = nil
-        }
-        deliveredAt = Self.fileNameTime(components.last ?? "")
+        deliveredAt = Self.fileNameTime(path.split(separator: "/").last ?? "")
+    }
+
+    /// The one name of the file `path` names, computed once per file:
+    /// - in the `AWSLogs/` layout, the path from `AWSLogs/` on (the S3 key below the bucket's own
+    ///   prefix), so that an object gives the same ids from S3 as from any copy of the bucket;
+    /// - else, for a local file, its canonical path (`realpath`), so that `a.log`, `./a.log`,
+    ///   `$PWD/a.log` and a link to it give the same ids — or, when that path is in the layout
+    ///   (a link into a copy of the bucket), the path from `AWSLogs/` on;
+    /// - else (an `s3://` object outside the layout) the URL.
+    static func identityPath(of path: String, layout: AWSLogsPath?) -> String {
+        if let layout { return layout.fromRoot }
+        if path.isEmpty || path.hasPrefix("s3://") { return path }
+        let canonical = CanonicalPath.of(path)
+        return AWSLogsPath(path: canonical)?.fromRoot ?? canonical
     }
 
     /// The `YYYYMMDDTHHmmZ` (or `YYYYMMDDTHHmmssZ`) time in a file name, as seconds since 1970.
-    static func fileNameTime(_ name: String) -> Int64? {
+    static func fileNameTime(_ name: some StringProtocol) -> Int64? {
         let bytes = Array(name.utf8)
         var index = 0
         while index + 14 <= bytes.count {
@@ -70,7 +73,7 @@ public struct LogFileContext: Sendable, Hashable {
                     guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
                         return nil
                     }
-                    let days = Int64(Timestamps.daysFromCivil(year: year, month: month, day: day))
+                    let days = Int64(CalendarDay.ordinal(year: year, month: month, day: day))
                     return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
                 }
             }
@@ -82,8 +85,4 @@ public struct LogFileContext: Sendable, Hashable {
 
 private extension UInt8 {
     var isDigit: Bool { self >= 48 && self <= 57 }
-}
-
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
