@@ -16,7 +16,7 @@ Standard library only. The output is byte-for-byte the same on every run: a fixe
 gzip with mtime 0, compact JSON in a fixed key order.
 
 --check builds the EventBridge envelope of every record under SampleLogs/ the way
-../shared/DESIGN.md ("Normalized event") describes, runs every (rule, event) pair through
+ARCHITECTURE.md ("Normalized event") describes, runs every (rule, event) pair through
 `vigil test-pattern --batch`, applies each rule's threshold and dedup (below), prints the alert
 count of every rule and compares it with EXPECTED_ALERTS; it also checks the rule-file format
 (every rule needs at least one "match" and one "no-match" inline test), runs every inline test,
@@ -1179,7 +1179,7 @@ def gd_envelope(finding):
 
 
 def read_events(sample_dir):
-    """(identity, label, envelope) for every record under sample_dir, as DESIGN.md normalizes them."""
+    """(identity, label, envelope) for every record under sample_dir, as ARCHITECTURE.md normalizes them."""
     events, skipped = [], []
     for root, _, names in sorted(os.walk(sample_dir)):
         for name in sorted(names):

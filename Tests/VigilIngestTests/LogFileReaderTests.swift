@@ -4,7 +4,7 @@ import Testing
 import VigilJSON
 
 // `LogFileReader` over generated inputs: every format it recognizes by content, and bad input of
-// each kind DESIGN.md's "Bad input and faults" names, each reported with where and skipped while
+// each kind ARCHITECTURE.md's "Bad input and faults" names, each reported with where and skipped while
 // the records around it still come through.
 
 /// The UTF-8 offset of the first occurrence of `needle` in `text` (at or after `from`).

@@ -4,7 +4,7 @@ import VigilIngest
 import VigilPattern
 
 // `EventNormalizer` and `EnvelopeWriter`: each kind of record becomes the EventBridge event
-// DESIGN.md ("Normalized event") specifies; every envelope written is checked to be valid JSON by
+// ARCHITECTURE.md ("Normalized event") specifies; every envelope written is checked to be valid JSON by
 // the harness. Also `Timestamps` and `LogFileContext`, which the envelope's time, account and
 // region depend on.
 

@@ -1,7 +1,7 @@
 import Foundation
 import VigilJSON
 
-/// The alerting stage (DESIGN.md's Alerter): turns a rule's match into an alert, or into nothing
+/// The alerting stage (ARCHITECTURE.md's Alerter): turns a rule's match into an alert, or into nothing
 /// when the rule's `dedup` or `threshold` holds it back, and shapes the webhook payload with the
 /// rule's input transformer.
 ///
@@ -26,7 +26,7 @@ public final class Alerter {
     public struct Match: Sendable {
         /// The normalized event's JSON (the envelope).
         public var event: [UInt8]
-        /// The event's identity (DESIGN.md), e.g. `cloudtrail:<eventID>@<account>`.
+        /// The event's identity (ARCHITECTURE.md), e.g. `cloudtrail:<eventID>@<account>`.
         public var identity: [UInt8]
         /// The event's `time` as written in the envelope.
         public var time: [UInt8]

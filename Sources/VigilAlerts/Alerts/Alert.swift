@@ -1,6 +1,6 @@
 /// One alert on its way to the sinks.
 ///
-/// `line` is the alert as DESIGN.md shapes it (one JSON object and a newline), which stdout and
+/// `line` is the alert as ARCHITECTURE.md shapes it (one JSON object and a newline), which stdout and
 /// files take as it is. A webhook posts `body`: the same object, unless the rule has an input
 /// transformer, whose output it is then.
 public struct Alert: Sendable {

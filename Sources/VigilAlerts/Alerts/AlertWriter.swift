@@ -1,7 +1,7 @@
 import Crypto
 import VigilJSON
 
-/// Writes alerts in DESIGN.md's shape, one JSON object per line:
+/// Writes alerts in ARCHITECTURE.md's shape, one JSON object per line:
 /// `{"id":…,"rule":…,"severity":…,"time":…,"source":{"file":…,"record":N},"event":{…}}`.
 public enum AlertWriter {
     /// The alert id: 32 hex digits of SHA-256 over the rule name and the event's identity, so the

@@ -1,7 +1,7 @@
 import Foundation
 import VigilJSON
 
-/// Reads rule files: Vigil's own (DESIGN.md: a JSON object holding one rule, or an array of them)
+/// Reads rule files: Vigil's own (ARCHITECTURE.md: a JSON object holding one rule, or an array of them)
 /// and EventBridge rules as AWS exports them (`aws events describe-rule` and `list-rules` output,
 /// `AWS::Events::Rule` resources of a CloudFormation JSON template), from files and directories.
 ///

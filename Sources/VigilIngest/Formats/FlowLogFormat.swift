@@ -113,7 +113,7 @@ public struct FlowLogFormat: Sendable, Equatable {
         lhs.fieldNames == rhs.fieldNames
     }
 
-    /// Fields written as JSON numbers (DESIGN.md, "Normalized event").
+    /// Fields written as JSON numbers (ARCHITECTURE.md, "Normalized event").
     static let numericFieldNames: Set<String> = [
         "version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp-flags", "traffic-path",
     ]

@@ -2,7 +2,7 @@ import VigilJSON
 
 /// A record turned into an EventBridge event, without building the event's JSON.
 ///
-/// The envelope is virtual (DESIGN.md): `source`, `detail-type`, `account`, `region` and `time` are
+/// The envelope is virtual (ARCHITECTURE.md): `source`, `detail-type`, `account`, `region` and `time` are
 /// small byte strings derived from the record, and `detail` is the record itself, so matching
 /// reads the record where the reader found it. `EnvelopeWriter` materializes the whole event only
 /// for output. One envelope is reused for every record a normalizer handles; its byte views are
@@ -19,7 +19,7 @@ public final class EventEnvelope {
     public internal(set) var eventTime: Int64?
     /// What identifies the event across deliveries and replays: CloudTrail `eventID` + account
     /// (`eventID@account`), GuardDuty `id` + `updatedAt`, a flow record's file and ordinal
-    /// (DESIGN.md's event identity). The alert ids and the event's `id` UUID derive from it.
+    /// (ARCHITECTURE.md's event identity). The alert ids and the event's `id` UUID derive from it.
     public internal(set) var identity: [UInt8] = []
     /// An EventBridge event's own `id`; other kinds derive theirs from `identity`.
     var ownID: [UInt8] = []

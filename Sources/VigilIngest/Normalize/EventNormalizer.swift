@@ -1,6 +1,6 @@
 import VigilJSON
 
-/// Turns each record into an EventBridge event, as DESIGN.md specifies per source.
+/// Turns each record into an EventBridge event, as ARCHITECTURE.md specifies per source.
 ///
 /// - CloudTrail: `detail` is the record; `detail-type` from `eventType` (without one, a console
 ///   sign-in for `signin.amazonaws.com`, else an API call); `source` from the service

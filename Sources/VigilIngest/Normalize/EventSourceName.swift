@@ -2,7 +2,7 @@
 /// `eventSource` (`rds.amazonaws.com` → `aws.rds`), as EventBridge names events it receives
 /// through CloudTrail.
 enum EventSourceName {
-    /// Services whose EventBridge source is not their CloudTrail prefix (DESIGN.md).
+    /// Services whose EventBridge source is not their CloudTrail prefix (ARCHITECTURE.md).
     ///
     /// EventBridge's reference pages name nearly every service `aws.<prefix>`; the exception kept
     /// here is CloudWatch, whose API calls (`monitoring.amazonaws.com`) EventBridge has long

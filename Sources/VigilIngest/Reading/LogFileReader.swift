@@ -2,7 +2,7 @@ import VigilJSON
 
 /// Reads one decoded input and hands its records, in order, to a `RecordVisitor`.
 ///
-/// The input's form is recognized by content (DESIGN.md), once, from its first bytes, by
+/// The input's form is recognized by content (ARCHITECTURE.md), once, from its first bytes, by
 /// `LogFormatRecognizer`, which tries each `LogFormatReader` it lists: a CloudTrail log file or
 /// another object holding an array of records (streamed element by element, so a file of hundreds
 /// of megabytes is never held whole), a bare array, JSON Lines, a stream of pretty-printed JSON

@@ -1,4 +1,4 @@
-/// Recognizes the form of an input by its content (DESIGN.md) — never by its name — and reads it
+/// Recognizes the form of an input by its content (ARCHITECTURE.md) — never by its name — and reads it
 /// with that form's reader.
 enum LogFormatRecognizer {
     /// Every form Vigil reads, in the order they are tried: the first that recognizes the input

@@ -2,7 +2,7 @@ import VigilJSON
 
 /// Decides what a JSON object found in a log is, from its top-level keys.
 ///
-/// Files are recognized by content, not by name (DESIGN.md): a JSON Lines file or a bare array may
+/// Files are recognized by content, not by name (ARCHITECTURE.md): a JSON Lines file or a bare array may
 /// hold CloudTrail records, GuardDuty findings, EventBridge events, or wrappers around them (a
 /// `lookup-events` entry, a CloudWatch Logs subscription payload), and each object is looked at
 /// on its own.

@@ -1,7 +1,7 @@
 import VigilAlerts
 import VigilIngest
 
-/// The stages after the matcher (DESIGN.md's Alerter and Router): a match becomes an alert, or
+/// The stages after the matcher (ARCHITECTURE.md's Alerter and Router): a match becomes an alert, or
 /// nothing when a rule's dedup or threshold holds it back, and an alert goes to its rule's sinks.
 ///
 /// Its decisions depend on the order of the matches (windows, ids already sent), so a run has one
