@@ -54,7 +54,7 @@ public enum JSONText {
                 index += 1
                 continue
             }
-            output.append(contentsOf: bytes[runStart..<index])
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
             output.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
@@ -70,7 +70,7 @@ public enum JSONText {
             index += 1
             runStart = index
         }
-        output.append(contentsOf: bytes[runStart..<count])
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<count]))
         return nil
     }
 
@@ -88,7 +88,7 @@ public enum JSONText {
         while position < count {
             switch json[position] {
             case 0x20, 0x0A, 0x0D, 0x09:
-                if runStart < position { output.append(contentsOf: json[runStart..<position]) }
+                if runStart < position { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[runStart..<position])) }
                 position += 1
                 runStart = position
             case UInt8(ascii: "\""):
@@ -99,6 +99,6 @@ public enum JSONText {
                 position += 1
             }
         }
-        if runStart < count { output.append(contentsOf: json[runStart..<count]) }
+        if runStart < count { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[runStart..<count])) }
     }
 }
