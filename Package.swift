@@ -49,7 +49,10 @@ let package = Package(
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
         .target(
             name: "VigilIngest",
-            dependencies: ["CZlib", "CIsal", "VigilJSON", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CIsal", "VigilJSON", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")],
+            // The member index's accessors, inlined from VigilJSON, run per field of every flow record
+            // here; with exclusivity checked they cost a runtime access check each.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         // One way to talk HTTP for webhooks and AWS: the blocking exchange (redirects refused) and the backoff.
         .target(name: "VigilHTTP"),
