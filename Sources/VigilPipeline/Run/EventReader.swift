@@ -24,18 +24,16 @@ public struct EventReader {
     }
 
     /// How a tail reads a file it has read before, or one that is still being written.
-    public struct Continuation {
+    struct Continuation {
         /// Records with a lower ordinal were handled by an earlier read: passed over, and so are
         /// their problems.
-        public var firstOrdinal = 0
+        var firstOrdinal = 0
         /// The input may still grow: an unfinished last record is held back, not reported.
-        public var endIsProvisional = false
+        var endIsProvisional = false
         /// Called after each record handled, with the ordinal after it: the tail's chance to commit
         /// in the middle of a large file. Returning false stops the read there; the records still
         /// to come are passed over.
-        public var afterRecord: ((Int) -> Bool)?
-
-        public init() {}
+        var afterRecord: ((Int) -> Bool)?
     }
 
     public let settings: Settings

@@ -5,7 +5,7 @@ import VigilIngest
 ///
 /// Replay, tail and hunt match it (`MatchingVisitor`); normalize writes it out as JSON. Adding a
 /// command that reads logs means writing one of these, not another copy of the reading loop.
-public protocol EventVisitor {
+protocol EventVisitor {
     /// One event. `envelope` and `record` are valid during the call only. What the visitor does
     /// is counted in `summary` (the input's); a problem it finds with the event (a record the
     /// matcher finds malformed deeper than the validator looked) is thrown, and reported and

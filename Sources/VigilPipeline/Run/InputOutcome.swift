@@ -2,23 +2,23 @@ import VigilIngest
 
 /// What reading one input (or a run of inputs) came to, apart from what its visitor did with the
 /// events.
-public struct InputOutcome: Sendable {
-    public var summary = RunSummary()
+struct InputOutcome: Sendable {
+    var summary = RunSummary()
     /// Problems, in the order found, for the caller to print.
-    public var problems: [InputProblem] = []
+    var problems: [InputProblem] = []
     /// Decoded bytes, for progress.
-    public var decodedBytes = 0
+    var decodedBytes = 0
     /// The read was cancelled before the end of the input.
-    public var wasCancelled = false
+    var wasCancelled = false
     /// The reader held back an unfinished last record (a provisional end: the input may still grow).
-    public var endedEarly = false
+    var endedEarly = false
     /// Records the reader found, handled or not (bad and skipped ones too): where the next read of a
     /// growing input starts when this one went to the end.
-    public var recordsRead = 0
+    var recordsRead = 0
     /// The ordinal after the last record handled: where the next read starts when this one stopped early.
-    public var nextOrdinal = 0
+    var nextOrdinal = 0
 
-    public init() {}
+    init() {}
 
     /// Adds what the next input of a run came to.
     mutating func add(_ other: InputOutcome) {
