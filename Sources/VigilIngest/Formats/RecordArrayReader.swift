@@ -159,8 +159,8 @@ extension LogFileReader {
             let byte = window.bytes[position]
             if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { return true }
             if byte == UInt8(ascii: "\"") {
-                mark = position
-                defer { mark = nil }
+                // The string (reported already) is dropped as it passes, not kept: however long it
+                // is, the window holds no more of it than one read.
                 var from = position + 1
                 while true {
                     if let special = JSONString.nextQuoteOrBackslash(in: window.bytes, from: from) {
@@ -171,9 +171,11 @@ extension LogFileReader {
                         from = special + 2
                         if from <= window.end { continue }
                     }
-                    let offset = from - mark!
+                    // An escape's backslash at the window's end leaves its second byte to pass over.
+                    let escaped = max(0, from - window.end)
+                    position = window.end
                     guard readMore() else { return false }
-                    from = min(mark! + offset, window.end)
+                    from = min(position + escaped, window.end)
                 }
                 continue
             }
