@@ -548,6 +548,11 @@ struct LogFileReaderBadInputTests {
         #expect(trailing.texts == [records[0]])
         #expect(trailing.problems.isEmpty)
 
+        // A second array of records under the same key (or another container's) is read too.
+        let twice = Harness.read(#"{"Records":["# + records[0] + #"], "Records" : ["# + records[1] + #"],"NextToken":"x"}"#)
+        #expect(twice.texts == [records[0], records[1]])
+        #expect(twice.problems.isEmpty)
+
         // Garbage after the container is reported, not silently dropped.
         let garbage = Harness.read(#"{"Records":["# + records[0] + "]} trailing garbage\n")
         #expect(garbage.texts == [records[0]])
