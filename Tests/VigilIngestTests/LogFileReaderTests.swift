@@ -309,6 +309,19 @@ struct LogFileReaderBadInputTests {
         #expect(garbage.problems.map(\.kind) == [.corruptCompression])
     }
 
+    @Test("A failed gzip checksum says that the records decoded before it were read")
+    func checksumFailureSaysRecordsWereRead() throws {
+        let texts = (0..<1500).map { Fixture.cloudTrail($0) }
+        var compressed = Harness.gzip(Array((texts.joined(separator: "\n") + "\n").utf8))
+        compressed[compressed.count - 6] ^= 0x01  // in the trailer's CRC-32
+        let result = Harness.read(compressed, name: "crc.json.gz")
+        #expect(result.texts == texts)
+        let problem = try #require(result.problems.last)
+        #expect(result.problems.count == 1)
+        #expect(problem.kind == .corruptCompression)
+        #expect(problem.reason == "corrupt gzip data: incorrect data check; the 1,500 records before it were read")
+    }
+
     // MARK: Malformed records
 
     @Test("Malformed JSON in one record of a Records array: reported with offset and ordinal; neighbours intact")
