@@ -309,6 +309,19 @@ struct LogFileReaderBadInputTests {
         #expect(garbage.problems.map(\.kind) == [.corruptCompression])
     }
 
+    @Test("A failed gzip checksum says that the records decoded before it were read")
+    func checksumFailureSaysRecordsWereRead() throws {
+        let texts = (0..<1500).map { Fixture.cloudTrail($0) }
+        var compressed = Harness.gzip(Array((texts.joined(separator: "\n") + "\n").utf8))
+        compressed[compressed.count - 6] ^= 0x01  // in the trailer's CRC-32
+        let result = Harness.read(compressed, name: "crc.json.gz")
+        #expect(result.texts == texts)
+        let problem = try #require(result.problems.last)
+        #expect(result.problems.count == 1)
+        #expect(problem.kind == .corruptCompression)
+        #expect(problem.reason == "corrupt gzip data: incorrect data check; the 1,500 records before it were read")
+    }
+
     // MARK: Malformed records
 
     @Test("Malformed JSON in one record of a Records array: reported with offset and ordinal; neighbours intact")
@@ -547,6 +560,11 @@ struct LogFileReaderBadInputTests {
         let trailing = Harness.read(#"{"Records":["# + records[0] + #"],"NextToken":"x","Other":{"a":[1,"]}"]}}"#)
         #expect(trailing.texts == [records[0]])
         #expect(trailing.problems.isEmpty)
+
+        // A second array of records under the same key (or another container's) is read too.
+        let twice = Harness.read(#"{"Records":["# + records[0] + #"], "Records" : ["# + records[1] + #"],"NextToken":"x"}"#)
+        #expect(twice.texts == [records[0], records[1]])
+        #expect(twice.problems.isEmpty)
 
         // Garbage after the container is reported, not silently dropped.
         let garbage = Harness.read(#"{"Records":["# + records[0] + "]} trailing garbage\n")

@@ -173,6 +173,23 @@ struct CloudTrailNormalizationTests {
         let insight = try? Harness.envelope(.cloudTrail, cloudTrail(#""eventType":"AwsCloudTrailInsight","eventID":"i""#))
         #expect(insight?["source"] == "aws.cloudtrail")
     }
+
+    @Test("A record whose eventTime is no date and time is refused as malformed", arguments: [
+        "99999-99-99T99:99:99Z", "2026-13-01T00:00:00Z", "2026-11-20T25:00:00Z", "yesterday",
+    ])
+    func impossibleEventTime(time: String) {
+        let record = Fixture.cloudTrail(1).replacingOccurrences(of: "2026-11-20T09:00:01Z", with: time)
+        #expect(record.contains(time))
+        do {
+            _ = try Harness.envelope(.cloudTrail, record)
+            Issue.record("expected a refusal")
+        } catch let problem as InputProblem {
+            #expect(problem.kind == .malformedRecord)
+            #expect(problem.reason == "A CloudTrail record whose eventTime is not a date and time")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
 }
 
 @Suite("Normalization: flow logs, GuardDuty, EventBridge")

@@ -53,6 +53,9 @@ extension LogFileReader {
                 }
                 if after < bytes.count { return bytes[after] == 0x0A }
                 scanned = after - start
+                // No newline within the limit: not one record per line. Read as a stream of values,
+                // the object is kept and the blanks after it pass without being held.
+                if scanned > limits.maximumRecordSize { return false }
             }
             guard readMore() else {
                 if !valueEnded { _ = endIsNotFinal() }

@@ -28,10 +28,11 @@ enum RecordArrayReader: LogFormatReader {
 }
 
 extension LogFileReader {
-    /// If the object at `position` starts with a container's key holding an array: the container,
-    /// and the offset just past the array's `[`.
+    /// If the member after the `{` or `,` at `position` (the start of an object, or the member
+    /// after a container's array) has a container's key and holds an array: the container, and
+    /// the offset just past the array's `[`.
     func containerAhead() -> (container: RecordContainer, elements: Int)? {
-        // The first key and the first byte of its value must fit in a small prefix.
+        // The key and the first byte of its value must fit in a small prefix.
         _ = ensure(4096)
         let bytes = window.bytes
         var offset = JSONBytes.skipWhitespace(bytes, from: position + 1)
@@ -120,9 +121,19 @@ extension LogFileReader {
         }
     }
 
-    /// After a container's array: skips the rest of the container object (a `NextToken`, say),
+    /// After a container's array: reads the arrays of the members right after it that have a
+    /// container's key as well, then skips the rest of the container object (a `NextToken`, say),
     /// which holds no records, without keeping its bytes. False when the input ends first.
+    ///
+    /// `{"Records":[A],"Records":[B]}` is no file AWS writes, but a JSON parser would see only B
+    /// and a reader stopping at the first array only A: both are read, so that no record in a
+    /// file passes unseen.
     func finishContainer<Visitor: RecordVisitor>(into visitor: inout Visitor) -> Bool {
+        while skipWhitespace(), window.bytes[position] == UInt8(ascii: ","),
+              let (container, elements) = containerAhead() {
+            position = elements
+            guard readArrayElements(container: container, into: &visitor) else { return false }
+        }
         boundary.reset(openBrackets: 1)
         while true {
             if let end = boundary.scan(window.bytes, from: position) {
@@ -159,8 +170,8 @@ extension LogFileReader {
             let byte = window.bytes[position]
             if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { return true }
             if byte == UInt8(ascii: "\"") {
-                mark = position
-                defer { mark = nil }
+                // The string (reported already) is dropped as it passes, not kept: however long it
+                // is, the window holds no more of it than one read.
                 var from = position + 1
                 while true {
                     if let special = JSONString.nextQuoteOrBackslash(in: window.bytes, from: from) {
@@ -171,9 +182,11 @@ extension LogFileReader {
                         from = special + 2
                         if from <= window.end { continue }
                     }
-                    let offset = from - mark!
+                    // An escape's backslash at the window's end leaves its second byte to pass over.
+                    let escaped = max(0, from - window.end)
+                    position = window.end
                     guard readMore() else { return false }
-                    from = min(mark! + offset, window.end)
+                    from = min(position + escaped, window.end)
                 }
                 continue
             }

@@ -62,6 +62,7 @@ final class DecodedWindow {
         } else {
             source = .inline(input)
             storage = .allocate(byteCount: readSize * 2, alignment: 16)
+            largestStorage = storage.count
             start = storage.baseAddress
         }
     }
@@ -83,6 +84,20 @@ final class DecodedWindow {
         case .inline: storage.count
         case .ahead(let ahead): storage.count + ahead.capacity
         }
+    }
+
+    /// The largest `storage` allocated so far: with `capacity`, for tests of bounded memory that
+    /// look between records (a record skipped as too large leaves nothing in the window to see).
+    private var largestStorage = 0
+
+    /// The largest `capacity` reached so far.
+    var largestCapacity: Int { capacity - storage.count + largestStorage }
+
+    /// Puts `buffer` in place of `storage`, freeing the old one.
+    private func replaceStorage(with buffer: UnsafeMutableRawBufferPointer) {
+        storage.deallocate()
+        storage = buffer
+        largestStorage = max(largestStorage, buffer.count)
     }
 
     /// The decoded offset in the whole input of window offset `offset`.
@@ -138,8 +153,7 @@ final class DecodedWindow {
             // A large record made the window grow; give the memory back once it has passed.
             let smaller = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize * 2, alignment: 16)
             if kept > 0 { smaller.baseAddress!.copyMemory(from: storage.baseAddress! + keep, byteCount: kept) }
-            storage.deallocate()
-            storage = smaller
+            replaceStorage(with: smaller)
             start = storage.baseAddress
             shift = keep
             base += keep
@@ -176,8 +190,7 @@ final class DecodedWindow {
         while newCount < count { newCount *= 2 }
         let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: newCount, alignment: 16)
         larger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: end)
-        storage.deallocate()
-        storage = larger
+        replaceStorage(with: larger)
         start = storage.baseAddress
     }
 
@@ -207,8 +220,7 @@ final class DecodedWindow {
             if let held { ahead.giveBack(held) }
             if storage.baseAddress != nil {
                 // A long record has passed: its memory goes back at once.
-                storage.deallocate()
-                storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+                replaceStorage(with: UnsafeMutableRawBufferPointer(start: nil, count: 0))
             }
             held = next
             start = front
@@ -219,8 +231,7 @@ final class DecodedWindow {
                 let combined = UnsafeMutableRawBufferPointer.allocate(
                     byteCount: Self.combinedSize(atLeast: total, from: ahead.layout), alignment: 16)
                 combined.baseAddress!.copyMemory(from: start! + keep, byteCount: kept)
-                storage.deallocate()
-                storage = combined
+                replaceStorage(with: combined)
                 ahead.giveBack(held)
                 self.held = nil
             } else {
@@ -230,8 +241,7 @@ final class DecodedWindow {
                     let larger = UnsafeMutableRawBufferPointer.allocate(
                         byteCount: Self.combinedSize(atLeast: total, from: ahead.layout), alignment: 16)
                     larger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: kept)
-                    storage.deallocate()
-                    storage = larger
+                    replaceStorage(with: larger)
                 }
             }
             (storage.baseAddress! + kept).copyMemory(from: next.payload, byteCount: count)

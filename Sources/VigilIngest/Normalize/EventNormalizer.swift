@@ -39,7 +39,7 @@ public struct EventNormalizer {
             problem.record = record.ordinal
             throw problem
         }
-        if !envelope.time.isEmpty {
+        if envelope.eventTime == nil, !envelope.time.isEmpty {
             envelope.eventTime = envelope.time.withUnsafeBytes { Timestamps.parse($0) }
         }
         return envelope
@@ -92,6 +92,12 @@ public struct EventNormalizer {
         }
         guard !envelope.time.isEmpty else {
             throw InputProblem(.unrecognizedRecord, reason: "A CloudTrail record without eventTime")
+        }
+        // CloudTrail always writes one (`2026-11-20T09:03:12Z`): a record whose eventTime is no
+        // date and time (`99999-99-99…`) is damaged or made up, and would escape --from/--to.
+        envelope.eventTime = envelope.time.withUnsafeBytes { Timestamps.parse($0) }
+        guard envelope.eventTime != nil else {
+            throw InputProblem(.malformedRecord, reason: "A CloudTrail record whose eventTime is not a date and time")
         }
         // detail-type by eventType. A record without one (before eventVersion 1.02, and AWS's own
         // 1.05 sign-in examples) is a console sign-in when signin.amazonaws.com wrote it, as its

@@ -82,10 +82,14 @@ public final class LogFileReader {
         // The input is the caller's again (a decode-ahead thread has ended).
         window.stopDecoding()
         // Damage found before a cancellation is still damage: it is reported either way.
-        if let problem = window.inputProblem {
+        if var problem = window.inputProblem {
             if endIsProvisional && window.endedInsideMember {
                 endedEarly = true
             } else {
+                // The records decoded before the damage went on as they were found: holding them
+                // until a checksum vouched for them would mean holding a whole gzip member (a whole
+                // file, often), so the problem says they were read instead.
+                if ordinal > 0 { problem.reason += "; the \(ListedProblems.grouped(ordinal)) records before it were read" }
                 visitor.report(problem)
             }
         }

@@ -89,7 +89,7 @@ public struct EventReader {
         outcome.summary = pass.summary
         outcome.summary.filesRead = 1
         outcome.summary.decodedBytes = input.decodedOffset
-        outcome.problems = pass.problems
+        outcome.problems = pass.problems.reports(path: input.path)
         outcome.decodedBytes = input.decodedOffset
         outcome.wasCancelled = reader.wasCancelled
         outcome.endedEarly = reader.endedEarly
@@ -110,7 +110,9 @@ private struct EventPass<Visitor: EventVisitor>: RecordVisitor {
     let continuation: EventReader.Continuation
     let progress: ProgressLine?
     var summary = RunSummary()
-    var problems: [InputProblem] = []
+    /// The first problems of the input, and how many more: a file of millions of bad records is
+    /// counted, not held.
+    var problems = ListedProblems()
     /// The ordinal after the last record handled.
     private(set) var nextOrdinal = 0
     /// `afterRecord` returned false.
@@ -157,7 +159,7 @@ private struct EventPass<Visitor: EventVisitor>: RecordVisitor {
         if let ordinal = problem.record, ordinal < continuation.firstOrdinal { return }
         if isStopped { return }
         summary.problems[problem.kind, default: 0] += 1
-        problems.append(problem)
+        problems.add(problem)
     }
 
     mutating func skip(_ reason: SkipReason) {

@@ -4,7 +4,8 @@ import VigilIngest
 /// events.
 struct InputOutcome: Sendable {
     var summary = RunSummary()
-    /// Problems, in the order found, for the caller to print.
+    /// Problems, in the order found, for the caller to print: an input's first
+    /// `ListedProblems.standardLimit`, then one that counts the rest (`summary` counts every one).
     var problems: [InputProblem] = []
     /// Decoded bytes, for progress.
     var decodedBytes = 0

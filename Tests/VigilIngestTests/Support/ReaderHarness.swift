@@ -173,7 +173,7 @@ enum Harness {
         collector.keepsBytes = false
         collector.onVisit = { _ in largest = max(largest, window.capacity) }
         reader.read(into: &collector)
-        return (collector, largest)
+        return (collector, max(largest, window.largestCapacity))
     }
 
     static func withDirectory<Result>(_ body: (URL) throws -> Result) throws -> Result {
