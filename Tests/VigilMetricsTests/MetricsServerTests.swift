@@ -188,12 +188,17 @@ import Darwin
         defer { server.stop() }
         let idle = try (0..<50).map { _ in try HTTPExchange.connection(port: server.port) }
         defer { idle.forEach { close($0) } }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let health = try await HTTPExchange.request("GET", "/healthz", port: server.port)
-        let elapsed = clock.now - started
+        let port = server.port
+        // Timed on a thread of its own, start to end: resuming on the concurrency pool, which
+        // the rest of the suite keeps busy, took up to 21 s in a full run.
+        let (status, elapsed) = try await onThread { () -> (Int, Duration) in
+            let clock = ContinuousClock()
+            let started = clock.now
+            let health = try HTTPExchange.exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", port: port)
+            return (health.status, clock.now - started)
+        }
         print("/healthz with 50 idle clients connected: \(elapsed)")
-        #expect(health.status == 200)
+        #expect(status == 200)
         #expect(elapsed < .seconds(3), "the goal is under 1 s; 3 s keeps a loaded machine from failing this")
     }
 
@@ -298,23 +303,26 @@ enum HTTPExchange {
 
     /// Sends `text` as it is and reads the reply to the end of the connection.
     static func raw(_ text: String, port: Int) async throws -> Reply {
-        try await onThread {
-            let fd = try connection(port: port)
-            defer { close(fd) }
-            let request = Array(text.utf8)
-            guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else {
-                throw Failure(description: "send: \(String(cString: strerror(errno)))")
-            }
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 16_384)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if count == 0 { break }
-                guard count > 0 else { throw Failure(description: "recv: \(String(cString: strerror(errno)))") }
-                received += buffer[..<count]
-            }
-            return try parse(String(decoding: received, as: UTF8.self), isHead: text.hasPrefix("HEAD "))
+        try await onThread { try exchange(text, port: port) }
+    }
+
+    /// `raw`, blocking the calling thread.
+    static func exchange(_ text: String, port: Int) throws -> Reply {
+        let fd = try connection(port: port)
+        defer { close(fd) }
+        let request = Array(text.utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else {
+            throw Failure(description: "send: \(String(cString: strerror(errno)))")
         }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { break }
+            guard count > 0 else { throw Failure(description: "recv: \(String(cString: strerror(errno)))") }
+            received += buffer[..<count]
+        }
+        return try parse(String(decoding: received, as: UTF8.self), isHead: text.hasPrefix("HEAD "))
     }
 
     /// A blocking TCP connection to 127.0.0.1:`port`, with 5 s send and receive timeouts so that
