@@ -21,9 +21,10 @@ import Darwin
 /// ``start()`` binds on the caller's thread (a port in use is an immediate error), a scrape is
 /// answered however busy the pipeline is, and ``start()``/``stop()`` are safe from any thread.
 ///
-/// Connections are served one at a time. A scrape takes well under a millisecond; a client that
-/// sends nothing or reads nothing is cut off after ``clientDeadline``, which bounds how long it can
-/// hold up the next one.
+/// Clients are served concurrently by one poll loop over non-blocking sockets (`ServingLoop`), at
+/// most ``maximumConnections`` at once: a scrape takes well under a millisecond, and a client that
+/// sends nothing or reads nothing costs a slot until its deadline (2 s), never another client's
+/// time. A request head is limited to 8,192 bytes (431 past it).
 public final class MetricsServer: Sendable {
     /// The listen address as given, for messages.
     public let listenAddress: String
@@ -106,8 +107,8 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    /// Stops serving and closes the listening socket, so the port is free when this returns.
-    /// Waits at most for the request in progress (bounded by ``clientDeadline``). Does nothing if
+    /// Stops serving and closes the listening socket and every client, so the port is free when
+    /// this returns. Does nothing if
     /// the server is not running. Callable from any thread.
     public func stop() {
         guard let running = state.withLock({ state -> Running? in
@@ -161,7 +162,9 @@ public final class MetricsServer: Sendable {
         let bound = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
         }
-        guard bound == 0, listen(listener, 64) == 0 else {
+        // A backlog as deep as the connection limit: with 64, a burst of clients while the
+        // serving thread waited for a core overflowed it, and each dropped SYN cost its client 1 s.
+        guard bound == 0, listen(listener, Int32(Self.maximumConnections)) == 0 else {
             let reason = Self.explain(errno)
             close(listener)
             throw MetricsServerError.cannotListen(address: listenAddress, reason: reason)
@@ -180,41 +183,7 @@ public final class MetricsServer: Sendable {
         return (listener, Int(UInt16(bigEndian: networkPort)))
     }
 
-    /// The serving thread: waits for a connection or the wake pipe, answers one connection at a
-    /// time, and on wake closes the listening socket (freeing the port) and returns.
-    private static func serve(listener: Int32, wake: Int32, routes: Routes) {
-        defer {
-            close(listener)
-            close(wake)
-        }
-        var watched = [
-            pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            watched[0].revents = 0
-            watched[1].revents = 0
-            let ready = poll(&watched, nfds_t(watched.count), -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return  // poll itself failing leaves nothing to serve with
-            }
-            if watched[1].revents != 0 { return }
-            guard watched[0].revents != 0 else { continue }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else {
-                // Out of descriptors (EMFILE) would make poll report the listener ready at once,
-                // forever: pause instead of spinning a core.
-                if errno != EINTR && errno != EAGAIN && errno != ECONNABORTED { usleep(10_000) }
-                continue
-            }
-            closeOnExec(client)
-            answer(client, routes: routes)
-            close(client)
-        }
-    }
-
-    private static func closeOnExec(_ descriptor: Int32) {
+    static func closeOnExec(_ descriptor: Int32) {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
     }
 

@@ -115,4 +115,50 @@ import Darwin
             #expect(error.description == "sink archive: Cannot open /nonexistent-directory/alerts.jsonl: No such file or directory.")
         }
     }
+
+    @Test func aSymbolicLinkToAFileIsRefusedAndTheFileLeftAlone() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+        let target = scratch.appending("profile")
+        try Data("export PATH=/usr/bin\n".utf8).write(to: URL(fileURLWithPath: target))
+        let link = scratch.appending("alerts.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        do {
+            let sink = try FileSink(name: "archive", settings: FileSinkSettings(path: link))
+            try sink.send(DeliveryFixtures.alert(1))
+            try sink.flush()
+            Issue.record("a planted link redirected the alerts")
+        } catch {
+            #expect(error.description == "sink archive: Refusing \(link): it is a symbolic link to \(target), "
+                    + "and alerts are not written through links to files; name the file itself.")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "export PATH=/usr/bin\n")
+    }
+
+    @Test func aDanglingSymbolicLinkIsRefusedAndNothingIsCreated() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+        let target = scratch.appending("elsewhere.jsonl")
+        let link = scratch.appending("alerts.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        do {
+            _ = try FileSink(name: "archive", settings: FileSinkSettings(path: link))
+            Issue.record("a dangling link was accepted")
+        } catch {
+            #expect(error.description == "sink archive: Refusing \(link): it is a symbolic link to \(target), which does not exist. "
+                    + "Alerts are not written through links; name the file itself.")
+        }
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    @Test func aSymbolicLinkToADeviceIsAStreamTheUserNamed() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+        let link = scratch.appending("alerts.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/null")
+        let sink = try FileSink(name: "archive", settings: FileSinkSettings(path: link))
+        try sink.send(DeliveryFixtures.alert(1))
+        try sink.flush()
+        #expect(sink.warning == nil)
+    }
 }

@@ -24,6 +24,21 @@ import VigilAlerts
         #expect(throws: WebhookConfigurationError.self) { try WebhookConfiguration(url: url) }
     }
 
+    @Test(arguments: [("http://127.0.0.1:99999/", "99999"), ("https://example.com:0/hook", "0"),
+                      ("https://example.com:65536/", "65536")])
+    func aPortOutsideOneTo65535IsRefusedWithIt(url: String, port: String) {
+        do {
+            _ = try WebhookConfiguration(url: url)
+            Issue.record("\(url) was accepted")
+        } catch {
+            #expect(error.description == "The webhook URL \(url) has port \(port); a port is 1 to 65535.")
+        }
+    }
+
+    @Test func aSinkSpecificationWithAnInvalidPortIsRefused() {
+        #expect(throws: SinkError.self) { try SinkDefinition(specification: "webhook:http://127.0.0.1:99999/") }
+    }
+
     @Test func headersVigilSetsItselfOrThatCouldInjectLinesAreRefused() throws {
         _ = try WebhookConfiguration(url: "https://example.com/", headers: ["Authorization": "Bearer token"])
         for headers in [["webhook-signature": "v1,x"], ["Content-Type": "text/plain"], ["X-Token": "a\r\nHost: evil"],

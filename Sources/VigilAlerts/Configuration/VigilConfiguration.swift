@@ -78,12 +78,23 @@ public struct VigilConfiguration: Sendable {
     }
 
     /// What `name` stands for: the sink of that name in the file, else the specification it is.
+    /// A file sink whose path is a symbolic link it would refuse (`FileSinkOpening`) is an error.
     public func sinkDefinition(named name: String) throws(SinkError) -> SinkDefinition {
-        if let definition = sinks[name] { return definition }
-        guard SinkDefinition.looksLikeSpecification(name) else {
-            throw SinkError(sink: name, reason: sinkNames.problem(with: name) ?? "Unknown sink.")
+        let definition: SinkDefinition
+        if let configured = sinks[name] {
+            definition = configured
+        } else {
+            guard SinkDefinition.looksLikeSpecification(name) else {
+                throw SinkError(sink: name, reason: sinkNames.problem(with: name) ?? "Unknown sink.")
+            }
+            definition = try SinkDefinition(specification: name)
         }
-        return try SinkDefinition(specification: name)
+        // A file sink's path that is a link it would refuse is a problem of the plan, found
+        // before anything runs.
+        if case .file(let settings) = definition, let problem = FileSinkOpening.linkProblem(at: settings.path) {
+            throw SinkError(sink: name, reason: problem)
+        }
+        return definition
     }
 
     /// `path` as seen from the working directory, when it was written relative to `baseDirectory`.

@@ -102,6 +102,10 @@ public struct WebhookConfiguration: Sendable, Equatable {
               let host = url.host, !host.isEmpty else {
             throw WebhookConfigurationError("The webhook URL \(text) is not an absolute http(s) URL.")
         }
+        // URL parses any digits as a port; a delivery to one that cannot exist would fail at every retry.
+        if let port = url.port, !(1...65_535).contains(port) {
+            throw WebhookConfigurationError("The webhook URL \(text) has port \(port); a port is 1 to 65535.")
+        }
         switch scheme {
         case "https":
             return url

@@ -16,6 +16,8 @@ import Darwin
 ///   contents are dropped. Lines are never split across files, and the old file is synced before
 ///   it is renamed and the directory after, so a crash leaves every line in exactly one file.
 ///   A file that is not a regular file (a FIFO, `/dev/stderr`) is neither synced nor rotated.
+/// * The file is never written through a symbolic link to a file, and a dangling link is refused
+///   (`FileSinkOpening` says why).
 /// * After each flush, `checkpoint` says where the synced output ends. A tail saves it with its
 ///   own checkpoint; after a crash, a sink made `resumingAfter` it cuts away a torn last line
 ///   and drops the alerts already written after it when they come again (`FileSinkResume`), so
@@ -58,7 +60,7 @@ public final class FileSink: AlertSink {
         self.settings = settings
         let path = settings.path
         directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let opened = try Self.openForAppending(path, sink: name)
+        let opened = try FileSinkOpening.openForAppending(path, sink: name)
         descriptor = opened.descriptor
         directoryNeedsSync = opened.created
         var status = stat()
@@ -154,7 +156,7 @@ public final class FileSink: AlertSink {
         if let problem = DurableFiles.syncDirectory(directory) {
             throw SinkError(sink: name, reason: "Cannot sync the directory \(directory) after rotating \(path): \(problem).")
         }
-        let opened = try Self.openForAppending(path, sink: name)
+        let opened = try FileSinkOpening.openForAppending(path, sink: name)
         var status = stat()
         guard fstat(opened.descriptor, &status) == 0 else {
             let reason = DurableFiles.lastError()
@@ -175,19 +177,5 @@ public final class FileSink: AlertSink {
         if let problem = DurableFiles.writeAll(buffer, to: descriptor, written: &written) {
             throw SinkError(sink: name, reason: "Cannot write to \(settings.path): \(problem).")
         }
-    }
-
-    /// Opens `path` for appending; creates it 0600 when it does not exist, and says whether it did.
-    private static func openForAppending(_ path: String, sink: String) throws(SinkError) -> (descriptor: Int32, created: Bool) {
-        let flags = O_WRONLY | O_APPEND | O_CLOEXEC
-        while true {
-            let created = open(path, flags | O_CREAT | O_EXCL, 0o600)
-            if created >= 0 { return (created, true) }
-            guard errno == EEXIST else { break }
-            let existing = open(path, flags)
-            if existing >= 0 { return (existing, false) }
-            guard errno == ENOENT else { break }  // removed in between: try creating it again
-        }
-        throw SinkError(sink: sink, reason: "Cannot open \(path): \(DurableFiles.lastError()).")
     }
 }
