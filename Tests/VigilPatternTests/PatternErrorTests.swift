@@ -242,6 +242,30 @@ struct PatternErrorTests {
         #expect(PatternCheck.verdict(#"{"b":[1]}"#, event) == .noMatch)
     }
 
+    /// Objects nested around a value list: `levels` levels in all, counting the list as Jackson does.
+    static func deepPattern(levels: Int, key: String = "a") -> String {
+        String(repeating: "{\"\(key)\":", count: levels - 1) + "[1]" + String(repeating: "}", count: levels - 1)
+    }
+
+    @Test("a pattern nested past 1000 levels is refused in Jackson's words, as text or as an operand of $or")
+    func patternNestingLimit() throws {
+        let accepted = try EventPattern(json: Self.deepPattern(levels: 1000))
+        #expect(accepted.fieldPaths == [Array(repeating: "a", count: 999).joined(separator: ".")])
+        let message = "Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"
+        #expect(PatternCheck.refusal(Self.deepPattern(levels: 1001)) == message)
+        // $or alternatives are objects in an array: two levels each.
+        let ors = String(repeating: #"{"$or":[{"b":[2]},"#, count: 500) + #"{"a":[1]}"# + String(repeating: "]}", count: 500)
+        #expect(PatternCheck.refusal(ors) == message)
+        // The first level past the limit is where it stops, however far the text goes on.
+        do {
+            _ = try EventPattern(json: Self.deepPattern(levels: 100_000))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message == message)
+            #expect(error.line == 1 && error.column == 5_001)
+        }
+    }
+
     @Test("the matcher refuses over-deep events whether or not a pattern names the path")
     func matcherDepthLimit() throws {
         let set = CompiledPatternSet([(name: "p", pattern: try EventPattern(json: #"{"a":[1]}"#))])

@@ -116,6 +116,18 @@ public enum RuleLoader {
 struct RuleDocument {
     let file: String
     let bytes: UnsafeRawBufferPointer
+    /// Where each line starts. Locating a rule is then a binary search, not a scan from the start
+    /// of the file: with one scan per rule, loading a file of 10,000 rules was quadratic (debug
+    /// build: 2,000 rules 3.7 s, 10,000 rules 103 s, 95 % of it counting newlines).
+    private let lineStarts: [Int]
+
+    init(file: String, bytes: UnsafeRawBufferPointer) {
+        self.file = file
+        self.bytes = bytes
+        var lineStarts = [0]
+        for index in bytes.indices where bytes[index] == 0x0A { lineStarts.append(index + 1) }
+        self.lineStarts = lineStarts
+    }
 
     /// The members of the object at `range`, by key (the last wins, as in JSON parsers).
     func fields(of range: Range<Int>) -> [String: Range<Int>] {
@@ -164,7 +176,17 @@ struct RuleDocument {
         Int(String(decoding: bytes[range], as: UTF8.self))
     }
 
-    func lineAndColumn(of offset: Int) -> (line: Int, column: Int) { Self.lineAndColumn(of: offset, in: bytes) }
+    /// 1-based line and column of a byte offset, as `lineAndColumn(of:in:)` gives them.
+    func lineAndColumn(of offset: Int) -> (line: Int, column: Int) {
+        // The number of lines starting at or before `offset`, the first always does.
+        var low = 1
+        var high = lineStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        return (low, offset - lineStarts[low - 1] + 1)
+    }
 
     static func lineAndColumn(of offset: Int, in bytes: UnsafeRawBufferPointer) -> (line: Int, column: Int) {
         var line = 1

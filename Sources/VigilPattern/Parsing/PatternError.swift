@@ -10,7 +10,8 @@ public struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
         case malformed
         /// A value that event-ruler rejects outside its parser (`IllegalArgumentException`), such as a bad CIDR.
         case invalidValue
-        /// A limit Vigil adds on top of event-ruler, such as the number of `$or` combinations.
+        /// A limit on the pattern's size or shape, which event-ruler does not retry: Vigil's own
+        /// (the number of `$or` combinations) or Jackson's (the nesting depth).
         case limit
     }
 

@@ -147,6 +147,13 @@ struct PatternTokenizer {
             throw endOfInputInContainer()
         }
         switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // The parser recurses once per level, so the limit is what keeps its stack bounded.
+            guard containers.count < Self.maximumDepth else { throw tooDeep() }
+        default:
+            break
+        }
+        switch byte {
         case UInt8(ascii: "{"):
             containers.append(.object(start: position))
             position += 1
@@ -196,6 +203,20 @@ struct PatternTokenizer {
     }
 
     // MARK: - Errors
+
+    /// Jackson's default nesting limit (`StreamReadConstraints.DEFAULT_MAX_DEPTH`), which is also
+    /// the limit of every other JSON Vigil reads: a pattern gets the same whether it arrives as an
+    /// object in a rule file (validated with the file) or as JSON text in a string or an argument.
+    static var maximumDepth: Int { JSONBytes.maximumDepth }
+
+    /// Jackson's words for the level past the limit. event-ruler does not retry this error with its
+    /// legacy compiler (a `StreamConstraintsException` is no `JsonParseException`), hence `.limit`.
+    private func tooDeep() -> PatternError {
+        PatternError(
+            "Document nesting depth (\(containers.count + 1)) exceeds the maximum allowed (\(Self.maximumDepth), from `StreamReadConstraints.getMaxNestingDepth()`)",
+            kind: .limit
+        ).located(lineAndColumn(of: position))
+    }
 
     func unrecognizedToken(from start: Int) -> PatternError {
         var end = start
