@@ -98,7 +98,14 @@ struct SQSFleetTests {
 
         let all = ["a", "b", "c"].flatMap { alertIDs(run, $0) }
         #expect(Set(all) == expected)
-        #expect(all.count == Set(all).count, "\(all.count - Set(all).count) alert ids were written twice")
+        // The instances that lived wrote no id twice, between them or within one. The killed one may
+        // share ids with them: killed after its sinks took a message's alerts and before
+        // DeleteMessage returned, its message comes back to the others (at-least-once, the one
+        // window the README names); on a loaded machine that window is wide enough to be hit.
+        let survivors = ["b", "c"].flatMap { alertIDs(run, $0) }
+        #expect(survivors.count == Set(survivors).count, "\(survivors.count - Set(survivors).count) alert ids were written twice")
+        let killed = alertIDs(run, "a")
+        #expect(killed.count == Set(killed).count, "the killed instance wrote an id twice")
         // The alerts name the object they came from.
         let sample = try String(contentsOfFile: run.scratch.appendingPathComponent("b.jsonl").path, encoding: .utf8)
             + (try String(contentsOfFile: run.scratch.appendingPathComponent("c.jsonl").path, encoding: .utf8))
