@@ -248,7 +248,7 @@ struct CorpusTests {
         #expect(result.problems.map(\.kind) == [.unrecognizedRecord, .unrecognizedRecord])
         #expect(result.problems.map(\.record) == [0, 1])
         #expect(result.problems.allSatisfy { $0.path == file.path && $0.offset != nil })
-        #expect(result.problems.first?.reason == "A log event message that is neither JSON nor a default-format flow log record")
+        #expect(result.problems.first?.reason == "A log event message that is neither JSON, a database log line nor a default-format flow log record")
     }
 
     @Test("The decoded docs payload: its three messages are truncated JSON, each reported malformed")

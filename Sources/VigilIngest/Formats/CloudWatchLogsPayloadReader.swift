@@ -3,7 +3,8 @@ import VigilJSON
 
 /// CloudWatch Logs subscription payloads: what a subscription filter sends to Lambda, Kinesis or
 /// Firehose — base64 of gzip of `{"messageType":…,"owner":…,"logEvents":[{"message":…}…]}` —
-/// carrying CloudTrail records or flow log lines as the events' messages.
+/// carrying CloudTrail records, flow log lines or database log lines (RDS's `/aws/rds/…` log
+/// groups: audit, PostgreSQL, error, general and slow query logs) as the events' messages.
 ///
 /// They come as a file of base64 lines (this reader's form), as Lambda's `{"awslogs":{"data":"…"}}`,
 /// or decoded (objects the classifier recognizes in any JSON form). Control messages (CloudWatch
@@ -109,17 +110,26 @@ extension LogFileReader {
                                                              isEncoded: Bool = false, into visitor: inout Visitor) {
         var isControl = false
         var owner: String?
+        var logGroup: String?
+        var logStream: String?
         var logEvents: Range<Int>?
         try? JSONMembers.forEach(in: object) { key, _, value in
             if JSONBytes.equals(key, "messageType") {
                 isControl = object[value].elementsEqual("\"CONTROL_MESSAGE\"".utf8)
             } else if JSONBytes.equals(key, "owner"), let text = JSONMembers.string(at: value, in: object) {
                 owner = text
+            } else if JSONBytes.equals(key, "logGroup"), let text = JSONMembers.string(at: value, in: object) {
+                logGroup = text
+            } else if JSONBytes.equals(key, "logStream"), let text = JSONMembers.string(at: value, in: object) {
+                logStream = text
             } else if JSONBytes.equals(key, "logEvents"), object[value.lowerBound] == UInt8(ascii: "[") {
                 logEvents = value
             }
             return true
         }
+        // RDS's log groups hold database log lines, read as such whatever each line looks like
+        // (a damaged one is reported as a bad audit line); elsewhere a line is looked at on its own.
+        let isRDSLogGroup = logGroup?.hasPrefix("/aws/rds/") ?? false
         if isControl {
             visitor.skip(.controlMessage)
             return
@@ -133,9 +143,17 @@ extension LogFileReader {
         JSONBytes.forEachElement(in: object, arrayAt: logEvents.lowerBound) { element in
             let event = UnsafeRawBufferPointer(rebasing: object[element])
             var messageRange: Range<Int>?
+            var idRange: Range<Int>?
+            var timestamp: Int64?
             try? JSONMembers.forEach(in: event) { key, _, value in
-                if JSONBytes.equals(key, "message"), event[value.lowerBound] == UInt8(ascii: "\"") { messageRange = value }
-                return messageRange == nil
+                if JSONBytes.equals(key, "message"), event[value.lowerBound] == UInt8(ascii: "\"") {
+                    messageRange = value
+                } else if JSONBytes.equals(key, "id"), event[value.lowerBound] == UInt8(ascii: "\""), value.count > 2 {
+                    idRange = (value.lowerBound + 1)..<(value.upperBound - 1)
+                } else if JSONBytes.equals(key, "timestamp") {
+                    timestamp = DatabaseAuditLine.digits(event, value).map(Int64.init)
+                }
+                return true
             }
             let offset = isEncoded ? decodedOffset : decodedOffset + element.lowerBound
             guard let messageRange else {
@@ -149,12 +167,17 @@ extension LogFileReader {
                 let start = JSONBytes.skipWhitespace(text, from: 0)
                 if start < text.count, text[start] == UInt8(ascii: "{") {
                     handleObject(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
+                } else if isRDSLogGroup || DatabaseAuditLine.recognizes(text) {
+                    let origin = CloudWatchLogEvent(logGroup: logGroup, logStream: logStream,
+                                                    id: idRange.map { UnsafeRawBufferPointer(rebasing: event[$0]) },
+                                                    timestamp: timestamp)
+                    visitDatabaseAuditLine(text, decodedOffset: offset, ownerAccount: owner, logEvent: origin, into: &visitor)
                 } else if FlowLogReader.looksLikeDefaultFlowRecord(text) {
                     // A flow log line carried in a message has no header: the default format.
                     visit(.flowLog, text, decodedOffset: offset, flowFormat: .defaultV2, ownerAccount: owner, into: &visitor)
                 } else {
                     reportRecordProblem(.unrecognizedRecord, offset: offset,
-                                        reason: "A log event message that is neither JSON nor a default-format flow log record",
+                                        reason: "A log event message that is neither JSON, a database log line nor a default-format flow log record",
                                         into: &visitor)
                 }
             }

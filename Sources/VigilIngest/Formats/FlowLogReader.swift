@@ -49,7 +49,7 @@ extension LogFileReader {
                 isFirstLine = false
                 guard FlowLogReader.looksLikeDefaultFlowRecord(text) else {
                     visitor.report(InputProblem(.unknownFormat, path: path, offset: window.decodedOffset(of: line.lowerBound),
-                                                reason: "Not a format Vigil reads (CloudTrail, VPC Flow Logs, GuardDuty, EventBridge events, CloudWatch Logs payloads)"))
+                                                reason: "Not a format Vigil reads (CloudTrail, VPC Flow Logs, GuardDuty, EventBridge events, CloudWatch Logs payloads, database audit logs)"))
                     return
                 }
                 format = .defaultV2

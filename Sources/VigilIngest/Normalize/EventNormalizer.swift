@@ -30,7 +30,8 @@ public struct EventNormalizer {
             case .flowLog: try normalizeFlow(record, context: context)
             case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
-            case .config, .databaseAudit, .securityHubFinding:
+            case .databaseAudit: try normalizeDatabaseAudit(record, context: context)
+            case .config, .securityHubFinding:
                 throw InputProblem(.unrecognizedRecord, reason: "\(record.kind.label) records are not read yet")
             }
         } catch {

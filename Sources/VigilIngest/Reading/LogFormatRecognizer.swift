@@ -9,6 +9,7 @@ enum LogFormatRecognizer {
         JSONLinesReader.self,          // `{…}` objects one per line
         JSONValueStreamReader.self,    // `{…}` objects, pretty-printed or not, one after another
         CloudWatchLogsPayloadReader.self,  // base64 lines, `H4sI…`
+        DatabaseAuditLogReader.self,   // MySQL audit or PostgreSQL lines (downloaded, or a CloudWatch Logs export)
         FlowLogReader.self,            // text lines
     ]
 

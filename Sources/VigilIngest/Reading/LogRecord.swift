@@ -50,10 +50,15 @@ public struct LogRecord {
     /// Where the members of a JSON record lie, noted when it was validated (valid, like `bytes`,
     /// only during the visit), so that later passes need not walk the record to find them.
     public let members: ObjectMemberIndex?
+    /// The CloudWatch Logs event that carried the record (its log group, stream, id and time),
+    /// for a line read from a subscription payload; what a database audit event is placed by.
+    public let logEvent: CloudWatchLogEvent?
 
     public init(kind: Kind, bytes: UnsafeRawBufferPointer, ordinal: Int, decodedOffset: Int,
-                flowFormat: FlowLogFormat? = nil, ownerAccount: String? = nil, members: ObjectMemberIndex? = nil) {
+                flowFormat: FlowLogFormat? = nil, ownerAccount: String? = nil, members: ObjectMemberIndex? = nil,
+                logEvent: CloudWatchLogEvent? = nil) {
         self.members = members
+        self.logEvent = logEvent
         self.kind = kind
         self.bytes = bytes
         self.ordinal = ordinal

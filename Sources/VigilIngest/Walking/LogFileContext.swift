@@ -20,6 +20,9 @@ public struct LogFileContext: Sendable, Hashable {
     public let folderDay: Int64?
     /// The delivery time in the file name (seconds since 1970), when present.
     public let deliveredAt: Int64?
+    /// The log stream of a CloudWatch Logs export to S3, from its key `PREFIX/TASK-ID/STREAM/000000.gz`
+    /// (a task id is a UUID; the file a number of six digits), when the path is one.
+    public let exportedLogStream: String?
 
     public init(path: String) {
         self.path = path
@@ -37,6 +40,21 @@ public struct LogFileContext: Sendable, Hashable {
             folderDay = nil
         }
         deliveredAt = Self.fileNameTime(path.split(separator: "/").last ?? "")
+        exportedLogStream = Self.exportedLogStream(path)
+    }
+
+    /// `…/0b8e5c8d-6a52-4bd8-9d7c-2d5b8bd7d2f1/orders-db/000000.gz` → `orders-db`.
+    static func exportedLogStream(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3 else { return nil }
+        var name = parts[parts.count - 1]
+        if name.hasSuffix(".gz") { name = name.dropLast(3) }
+        let task = parts[parts.count - 3]
+        guard name.count == 6, name.allSatisfy({ $0.isASCII && $0.isNumber }), task.utf8.count == 36,
+              task.utf8.enumerated().allSatisfy({ index, byte in
+                  [8, 13, 18, 23].contains(index) ? byte == UInt8(ascii: "-") : byte.isHexDigit
+              }) else { return nil }
+        return String(parts[parts.count - 2])
     }
 
     /// The one name of the file `path` names, computed once per file:
@@ -85,4 +103,5 @@ public struct LogFileContext: Sendable, Hashable {
 
 private extension UInt8 {
     var isDigit: Bool { self >= 48 && self <= 57 }
+    var isHexDigit: Bool { isDigit || (self >= 97 && self <= 102) || (self >= 65 && self <= 70) }
 }

@@ -31,6 +31,13 @@ public enum JSONText {
         return nil
     }
 
+    /// Like `appendEscaped`, but only for well-formed UTF-8: returns the offset in `bytes` of the
+    /// first byte that is not (what came before it is written), nil when all was written. For a
+    /// string written in pieces, such as text whose own quoting is undone on the way.
+    public static func appendEscapedUTF8(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Int? {
+        appendEscaped(bytes, to: &output, checkingUTF8: true)
+    }
+
     /// Copies runs of plain bytes at once, with escapes between them. With `checkingUTF8`,
     /// stops at the first byte that is not well-formed UTF-8 and returns its offset.
     private static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8],
