@@ -81,6 +81,10 @@ TRAIL_BUCKET = f"security-audit-logs-{ACCOUNT}"
 
 VPC_PROD = "vpc-0c1d2e3f4a5b6c7d8"
 VPC_SHARED = "vpc-0a9b8c7d6e5f40312"
+AUDIT_LOG_GROUP = f"/aws/rds/instance/{DB_ID}/audit"   # orders-db's MariaDB audit plugin, via CloudWatch Logs
+AUDIT_FIREHOSE = "rds-audit-to-s3"     # the Firehose delivery stream its subscription filter feeds
+AUDIT_SERVER_HOST = "ip-10-0-12-34"
+CARD_TABLE = "cards"
 FLOW_LOG_PROD = "fl-0a1b2c3d4e5f60718"    # production VPC, default (v2) format
 FLOW_LOG_SHARED = "fl-0f9e8d7c6b5a43210"  # shared-services VPC, custom v5 format
 BASTION = {"eni": "eni-0b45c67d89e0f1a23", "ip": "10.0.1.5", "instance": "i-0b45c67d89e0f1a23",
@@ -112,6 +116,13 @@ EXPECTED_ALERTS = {
     "guardduty-rds-anomalous-login": 1,
     "console-login-without-mfa": 1,
     "root-account-activity": 1,
+    "db-audit-failed-logins-burst": 1,
+    "db-audit-login-from-unexpected-network": 1,
+    "db-audit-audit-logging-disabled-in-session": 1,
+    "db-audit-sensitive-table-read": 1,
+    "db-audit-bulk-export": 1,
+    "db-audit-privilege-change": 0,
+    "db-audit-destructive-ddl": 0,
     "security-group-open-to-world-ipv6-on-db-port": 0,
     "network-acl-entry-changed": 0,
     "rds-db-security-group-open-to-internet": 0,
@@ -896,6 +907,107 @@ def guardduty_findings(c, rng):
 
 
 # ----------------------------------------------------------------------------------------------
+# Database audit log (orders-db's MariaDB audit plugin -> CloudWatch Logs -> Firehose -> S3)
+
+def mysql_quote(sql):
+    """The audit plugin's object: the query in single quotes, with \\ and ' escaped by a backslash."""
+    return "'" + sql.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def audit_line(t, user, host, conn, query_id, operation, database="", obj="", retcode=0):
+    return ",".join([t.strftime("%Y%m%d %H:%M:%S"), AUDIT_SERVER_HOST, user, host, str(conn), str(query_id),
+                     operation, database, obj, str(retcode)])
+
+
+def build_audit(rng):
+    """[(time, line, note or None, incident)] of orders-db's audit log, in time order."""
+    entries = []
+    qid = [40000]
+
+    def add(t, user, host, conn, op, database="", sql=None, retcode=0, note=None, incident=False):
+        if op.startswith("QUERY"):
+            qid[0] += rng.randint(1, 9)
+        entries.append((t, audit_line(t, user, host, conn, qid[0] if op.startswith("QUERY") else 0, op, database,
+                                      mysql_quote(sql) if sql is not None else "", retcode), note, incident))
+
+    # Ordinary: the two app servers' pooled connections, RDS's own health checks, a DBA on the bastion.
+    for i, app in enumerate(APPS):
+        add(at("09:00:03") + dt.timedelta(seconds=i), DB_USER, app["ip"], 3100 + i, "CONNECT", "orders",
+            note=f"orders app ({app['ip']}) connects to orders-db as {DB_USER}" if i == 0 else None)
+    for minute in range(0, 60, 2):
+        for i, app in enumerate(APPS):
+            t = DAY.replace(hour=9, minute=minute, second=10 + 20 * i) + dt.timedelta(seconds=rng.randint(0, 9))
+            customer, order = rng.randint(1000, 9999), rng.randint(90000, 99999)
+            add(t, DB_USER, app["ip"], 3100 + i, "QUERY", "orders",
+                f"SELECT id, status, total FROM orders WHERE customer_id = {customer} ORDER BY created_at DESC LIMIT 20")
+            if minute % 6 == 2 * i:
+                add(t + dt.timedelta(seconds=2), DB_USER, app["ip"], 3100 + i, "QUERY", "orders",
+                    f"UPDATE orders SET status = 'shipped', note = 'carrier\\'s pickup' WHERE id = {order}")
+    for minute in range(0, 60, 5):
+        t = DAY.replace(hour=9, minute=minute, second=30)
+        add(t, "rdsadmin", "localhost", 2, "QUERY", "", "SELECT 1")
+    add(at("09:12:10"), DB_USER, APPS[1]["ip"], 3140, "FAILED_CONNECT", retcode=1045,
+        note="a restarted app worker (10.0.4.22) tries a stale password once")
+    add(at("09:12:14"), DB_USER, APPS[1]["ip"], 3141, "CONNECT", "orders")
+    add(at("09:20:02"), "anaya", BASTION["ip"], 3170, "CONNECT", "orders",
+        note="anaya (DBA) connects from the bastion, looks at grants and adds an index")
+    add(at("09:20:15"), "anaya", BASTION["ip"], 3170, "QUERY", "orders", f"SHOW GRANTS FOR '{DB_USER}'@'%'")
+    add(at("09:20:41"), "anaya", BASTION["ip"], 3170, "QUERY", "orders",
+        "ALTER TABLE order_items ADD INDEX idx_sku (sku)")
+    add(at("09:21:30"), "anaya", BASTION["ip"], 3170, "DISCONNECT", "orders")
+
+    # The incident: guessing from the attacker's address once the security group is open, then the
+    # application's password from the secret read at 09:21.
+    for k, (t, user) in enumerate([("09:26:01", "admin"), ("09:26:03", "admin"), ("09:26:06", "root"),
+                                   ("09:26:09", "root"), ("09:26:13", "admin"), ("09:26:17", DB_USER)]):
+        add(at(t), user, ATTACKER_IP, 5090 + k, "FAILED_CONNECT", retcode=1045,
+            note=f"{ATTACKER_IP}: failed database login as {user} ({k + 1} of 6)", incident=True)
+    conn = 5102
+    add(at("09:26:31"), DB_USER, ATTACKER_IP, conn, "CONNECT", "orders",
+        note=f"{ATTACKER_IP}: database login as {DB_USER} with the application's password", incident=True)
+    add(at("09:26:33"), DB_USER, ATTACKER_IP, conn, "QUERY", "orders", "SHOW DATABASES")
+    add(at("09:26:36"), DB_USER, ATTACKER_IP, conn, "QUERY", "orders", "SHOW TABLES")
+    add(at("09:26:44"), DB_USER, ATTACKER_IP, conn, "QUERY", "orders", "SET GLOBAL server_audit_logging=OFF",
+        retcode=1227, note=f"{ATTACKER_IP}: tries to switch the audit log off (denied)", incident=True)
+    add(at("09:26:52"), DB_USER, ATTACKER_IP, conn, "QUERY", "orders", f"SELECT COUNT(*) FROM {CARD_TABLE}",
+        note=f"{ATTACKER_IP}: reads the card table", incident=True)
+    add(at("09:27:05"), DB_USER, ATTACKER_IP, conn, "QUERY", "orders",
+        f"SELECT * FROM {CARD_TABLE} INTO OUTFILE '/tmp/c.csv' FIELDS TERMINATED BY ','", retcode=1045,
+        note=f"{ATTACKER_IP}: tries to export the card table to a file (denied: no FILE privilege)", incident=True)
+    t = at("09:27:40")
+    offset = 0
+    while t < at("09:35:50"):
+        add(t, DB_USER, ATTACKER_IP, conn, "QUERY", "orders",
+            f"SELECT /*!40001 SQL_NO_CACHE */ * FROM `{CARD_TABLE}` LIMIT {offset}, 5000",
+            note=f"{ATTACKER_IP}: dumps the card table 5,000 rows at a time, to 09:35" if offset == 0 else None,
+            incident=offset == 0)
+        offset += 5000
+        t += dt.timedelta(seconds=rng.randint(25, 35))
+    add(at("09:36:02"), DB_USER, ATTACKER_IP, conn, "DISCONNECT", "orders")
+    entries.sort(key=lambda e: e[0])
+    return entries
+
+
+def audit_event_id(t, n):
+    """A CloudWatch Logs event id: 56 decimal digits, growing with time."""
+    return f"{int(t.timestamp() * 1000):d}{n:024d}".rjust(56, "3")
+
+
+def audit_payloads(entries):
+    """Firehose's S3 objects: per quarter hour, the subscription payloads (one a minute), each gzipped, concatenated."""
+    objects = {}
+    by_minute = {}
+    for n, (t, line, _, _) in enumerate(entries):
+        by_minute.setdefault(t.replace(second=0), []).append(
+            {"id": audit_event_id(t, n), "timestamp": int(t.timestamp() * 1000), "message": line})
+    for minute, events in sorted(by_minute.items()):
+        quarter = minute.replace(minute=minute.minute - minute.minute % 15)
+        payload = {"messageType": "DATA_MESSAGE", "owner": ACCOUNT, "logGroup": AUDIT_LOG_GROUP,
+                   "logStream": DB_ID, "subscriptionFilters": ["rds-audit-to-firehose"], "logEvents": events}
+        objects.setdefault(quarter, []).append(gz(compact(payload).encode()))
+    return objects
+
+# ----------------------------------------------------------------------------------------------
 # Writing SampleLogs/
 
 def gz(data):
@@ -997,6 +1109,16 @@ def generate(corpus_root, out):
             timeline.append((f["createdAt"][:19] + "Z", f"GuardDuty: {f['type']} (severity {f['severity']})",
                              fname, inc))
 
+    # Database audit log: Firehose's S3 objects of CloudWatch Logs payloads (not under AWSLogs/)
+    entries = build_audit(rng)
+    for quarter, members in sorted(audit_payloads(entries).items()):
+        fname = (f"firehose/{AUDIT_FIREHOSE}/2026/11/20/{quarter:%H}/"
+                 f"{AUDIT_FIREHOSE}-1-{quarter:%Y-%m-%d-%H-%M}-00-{uuid.UUID(int=rng.getrandbits(128), version=4)}")
+        files[fname] = b"".join(members)
+        for t, _, note, inc in entries:
+            if note and quarter <= t < quarter + dt.timedelta(minutes=15):
+                timeline.append((iso(t), "audit: " + note, fname, inc))
+
     files["README.md"] = readme(c, timeline, dict(files)).encode()
 
     if os.path.isdir(out):
@@ -1032,12 +1154,16 @@ def readme(c, timeline, files):
       f"Secrets Manager, stops the CloudTrail trail it can see (`{OPS_TRAIL}`; the security team's "
       f"`{TRAIL}` trail, whose files these are, keeps recording), tries to delete both VPCs' flow logs "
       "(a service control policy protects the production VPC's; the shared-services VPC's goes), opens the "
-      "database's security group to the world on 3306, logs in to the database with the application's "
-      "credentials and dumps data, and finally makes the night's manual snapshot "
+      "database's security group to the world on 3306, guesses database passwords (six failed logins as "
+      "`admin`, `root` and the application's user), logs in with the application's credentials, tries to "
+      "switch the audit log off and to export the card table to a file (both refused), and dumps the card "
+      "table 5,000 rows at a time instead, and finally makes the night's manual snapshot "
       f"`{SNAPSHOT_ID}` restorable by every AWS account. GuardDuty's RDS Protection finding at 09:38 "
       "brings the account owner in: at 09:41 they sign in as root, from the office and without MFA (the "
       "break-glass MFA device is in a safe elsewhere), and make the snapshot private again. "
-      "Around it the day is ordinary: a Lambda snapshots the database, the application reads its secret, "
+      "Around it the day is ordinary: a Lambda snapshots the database, the application reads its secret "
+      "and queries its orders from two app servers, RDS checks the database's health, "
+      "a restarted app worker tries a stale database password once, a DBA adds an index from the bastion, "
       "a DBA mistypes her password once and signs in with MFA, engineers start and stop instances, create "
       "an encrypted staging database, "
       "enable deletion protection, delete a test database with a final snapshot, open SSH to the office "
@@ -1049,7 +1175,8 @@ def readme(c, timeline, files):
       f"(`ci-deploy`'s key from `{ATTACKER_IP}`). `192.0.2.0/24`, `198.51.100.0/24` and `203.0.113.0/24` "
       "are documentation ranges.\n\n")
     w("## Timeline\n\n")
-    w("Incident steps are in **bold**. File paths are under `SampleLogs/AWSLogs/111122223333/`.\n\n")
+    w("Incident steps are in **bold**. File paths are under `SampleLogs/AWSLogs/111122223333/`, except the "
+      "database audit log's, under `SampleLogs/`.\n\n")
     w("| time | what happened | file |\n|---|---|---|\n")
     prefix = f"AWSLogs/{ACCOUNT}/"
     for t, what, fname, inc in sorted(timeline, key=lambda x: (x[0], x[2])):
@@ -1058,7 +1185,7 @@ def readme(c, timeline, files):
         w(f"| {t[11:19]} | {'**' + what + '**' if inc else what} | `{shown}` |\n")
     w("\n## Alerts the shipped rules raise\n\n")
     w("Counted once per event identity (CloudTrail `eventID` and account; GuardDuty `id` + `updatedAt`; a flow record's "
-      "file and line), so the StopLogging record delivered twice gives one alert; then each rule's "
+      "file and line; an audit line's log group and CloudWatch Logs event id), so the StopLogging record delivered twice gives one alert; then each rule's "
       "`threshold` (alert on the Nth matching event of a group within the window, then stay silent for the "
       "rest of it) and `dedup` (drop an alert whose keys alerted within the window) apply, so the 25 probes "
       "give one alert, the 12 accepted flow records one, the two root events one. A rule with 0 here "
@@ -1080,7 +1207,17 @@ def readme(c, timeline, files):
           "guardduty-rds-anomalous-login": "the RDS Protection finding at 09:38",
           "console-login-without-mfa": "root signs in without MFA at 09:41:10",
           "root-account-activity": "root's sign-in at 09:41:10; its call at 09:42:05 from the same address is "
-                                   "deduplicated (one alert per account and address an hour)"}
+                                   "deduplicated (one alert per account and address an hour)",
+          "db-audit-failed-logins-burst": f"the 5th failed database login from {ATTACKER_IP}, 09:26:13 (threshold 5 "
+                                          "in 5 minutes per address; the app worker's single failure at 09:12:10 "
+                                          "stays alone)",
+          "db-audit-login-from-unexpected-network": f"{DB_USER} logs in from {ATTACKER_IP} at 09:26:31 (the app "
+                                                    "servers' 10.0.4.x and RDS's localhost are in the list)",
+          "db-audit-audit-logging-disabled-in-session": "SET GLOBAL server_audit_logging=OFF at 09:26:44 (refused, "
+                                                        "retcode 1227)",
+          "db-audit-sensitive-table-read": f"SELECT COUNT(*) FROM {CARD_TABLE} at 09:26:52; the dump's 18 reads "
+                                           "are deduplicated (one alert per user and address an hour)",
+          "db-audit-bulk-export": f"SELECT * FROM {CARD_TABLE} INTO OUTFILE at 09:27:05 (refused, retcode 1045)"}
     for rule, n in EXPECTED_ALERTS.items():
         w(f"| `{rule}` | {n} | {on.get(rule, '')} |\n")
     w("\nNot alerted on purpose: the attacker's reconnaissance (GetCallerIdentity, DescribeSecurityGroups, "
@@ -1091,7 +1228,8 @@ def readme(c, timeline, files):
       "console sign-in, MFA sign-ins, a failed UpdateTrail, a DeleteFlowLogs denied by an SCP, a "
       "DeleteDBInstance with a final snapshot, deletion protection turned on, an encrypted private "
       "CreateDBInstance, a ModifyDBInstance of storage only, a snapshot made private again (valuesToRemove "
-      "all), a manual CreateDBSnapshot.\n\n")
+      "all), a manual CreateDBSnapshot, the application's own database logins from 10.0.4.x, one failed "
+      "database login, SHOW GRANTS, ALTER TABLE … ADD INDEX.\n\n")
     w("## Files\n\n")
     w(f"{len(files)} log files, {total} bytes compressed.\n\n")
     w("- CloudTrail: five delivery files (`{\"Records\":[...]}`, gzip), each covering 5-10 minutes, records "
@@ -1104,7 +1242,14 @@ def readme(c, timeline, files):
     w(f"- vpcflowlogs: `{FLOW_LOG_PROD}` (production VPC, default format, header line "
       f"`{V2_HEADER}`), four 10-minute files; `{FLOW_LOG_SHARED}` (shared-services VPC) in the corpus's "
       "custom v5 format, one file. Aggregation interval one minute.\n")
-    w("- GuardDuty: the S3 export, JSON Lines of raw findings, two files.\n\n")
+    w("- GuardDuty: the S3 export, JSON Lines of raw findings, two files.\n")
+    w(f"- firehose: `{DB_ID}`'s audit log (RDS for MySQL's MariaDB audit plugin, events CONNECT and QUERY: "
+      f"`YYYYMMDD HH:MM:SS,serverhost,user,host,connectionid,queryid,operation,database,'query',retcode`), "
+      f"published to CloudWatch Logs as `{AUDIT_LOG_GROUP}` and sent by a subscription filter to the Firehose "
+      f"stream `{AUDIT_FIREHOSE}`, which writes to S3 what it receives: gzipped subscription payloads (one a "
+      "minute here) one after another, an object every 15 minutes, four objects. Not under `AWSLogs/`: "
+      "Firehose writes under the prefix it is given. The payloads carry the account (`owner`) but no "
+      "region, so these events' `region` is empty.\n\n")
     w("## Credits\n\n")
     w("Every record was derived from the corpus below (see `../shared/corpus/SOURCES.md`) and then re-timed "
       f"to 2026-11-20 and re-homed to account {ACCOUNT} and {REGION}: account IDs, regions, ARNs, times "
@@ -1118,7 +1263,10 @@ def readme(c, timeline, files):
       "into a removal (valuesToRemove all); user agents of the Stratus detonations are replaced by CLI, SDK "
       "and browser ones. "
       "Flow records and GuardDuty findings are written in the formats of the corpus examples with values "
-      "chosen for the story.\n\n")
+      "chosen for the story. The corpus holds no database audit log: its lines are written in the format "
+      "AWS documents for RDS for MySQL's MariaDB audit plugin and MariaDB documents for the plugin's log "
+      "(https://mariadb.com/kb/en/mariadb-audit-plugin-log-format/), in the CloudWatch Logs subscription "
+      "payloads the CloudWatch Logs documentation shows, with values chosen for the story.\n\n")
     w("| corpus origin | path | commit | licence | used for |\n|---|---|---|---|---|\n")
     rows = {}
     for (kind, name), whats in sorted(c.used.items()):
@@ -1178,6 +1326,56 @@ def gd_envelope(finding):
             "time": finding["updatedAt"], "region": finding["region"], "resources": [], "detail": finding}
 
 
+def audit_envelope(line, payload, event):
+    """A MySQL audit plugin line (the form SampleLogs holds) as ARCHITECTURE.md's audit event."""
+    m = re.match(r"^(\d{8} \d\d:\d\d:\d\d),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),"
+                 r"('(?:[^'\\]|\\.)*'|[^,]*),(-?\d+)", line)
+    ts, server, user, host, conn, qid, op, database, obj, ret = m.groups()
+    t = dt.datetime.strptime(ts, "%Y%m%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
+    detail = {"logTime": iso(t)}
+    for key, value in (("serverHost", server), ("dbUserName", user), ("remoteHost", host)):
+        if value:
+            detail[key] = value
+    if database:
+        detail["databaseName"] = database
+    if conn:
+        detail["sessionId"] = conn
+    if qid:
+        detail["statementId"] = int(qid)
+    detail["command"] = op
+    if obj.startswith("'"):
+        detail["commandText"] = re.sub(r"\\(.)", lambda x: {"n": "\n", "r": "\r", "t": "\t", "0": "\0"}.get(
+            x.group(1), x.group(1)), obj[1:-1])
+    elif obj:
+        detail["objectName"] = obj
+        if op in ("READ", "WRITE", "CREATE", "ALTER", "RENAME", "DROP"):
+            detail["objectType"] = "TABLE"
+    detail["exitCode"] = int(ret)
+    detail["engine"] = "mysql"
+    group = payload["logGroup"]
+    detail["dbInstance"] = group.split("/")[4]
+    detail["logGroup"] = group
+    detail["logStream"] = payload["logStream"]
+    detail["message"] = line
+    return {"version": "0", "id": derived_uuid("envelope", group, event["id"]),
+            "detail-type": "RDS Database Activity Event", "source": "aws.rds", "account": payload["owner"],
+            "time": iso(t), "region": "", "resources": [], "detail": detail}
+
+
+def audit_events(text):
+    """(identity, label, envelope) of every log event in concatenated subscription payloads."""
+    events, decoder, position = [], json.JSONDecoder(), 0
+    while position < len(text):
+        payload, position = decoder.raw_decode(text, position)
+        for event in payload["logEvents"]:
+            env = audit_envelope(event["message"], payload, event)
+            d = env["detail"]
+            label = f"{env['time']} {d.get('dbUserName')}@{d.get('remoteHost')} {d['command']} " \
+                    f"{d.get('commandText', '')[:60]}"
+            events.append((("audit", payload["logGroup"], event["id"]), label, env))
+    return events
+
+
 def read_events(sample_dir):
     """(identity, label, envelope) for every record under sample_dir, as ARCHITECTURE.md normalizes them."""
     events, skipped = [], []
@@ -1185,6 +1383,10 @@ def read_events(sample_dir):
         for name in sorted(names):
             path = os.path.join(root, name)
             rel = os.path.relpath(path, sample_dir).replace(os.sep, "/")
+            if rel.startswith("firehose/"):
+                with open(path, "rb") as f:
+                    events += audit_events(gzip.decompress(f.read()).decode())
+                continue
             if not rel.startswith("AWSLogs/"):
                 continue
             with open(path, "rb") as f:
@@ -1461,7 +1663,7 @@ def check(args):
     results = run_batch(vigil, pairs)
     print(f"\nSampleLogs: {len(events)} events ({sum(1 for e in events if e[0][0] == 'ct')} CloudTrail, "
           f"{sum(1 for e in events if e[0][0] == 'flow')} flow, {sum(1 for e in events if e[0][0] == 'gd')} "
-          f"GuardDuty), {len(skipped)} digest file(s) skipped; {len(rules)} rules\n")
+          f"GuardDuty, {sum(1 for e in events if e[0][0] == 'audit')} database audit), {len(skipped)} digest file(s) skipped; {len(rules)} rules\n")
     print(f"{'rule':46} {'matches':>7} {'events':>6} {'alerts':>6} {'expected':>8}  window")
     k = 0
     alerts_by_rule = {}
