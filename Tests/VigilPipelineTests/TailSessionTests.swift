@@ -111,6 +111,31 @@ import Testing
         #expect(harness.problems.isEmpty)
     }
 
+    @Test func aDatabaseLogBeingWrittenIsReadLineByLineAndResumedAfterTheCommit() throws {
+        let harness = try Harness()
+        let line = { (second: Int) in
+            "2026-11-20 09:41:\(10 + second) UTC:198.51.100.23(53422):app@billing:[8812]:FATAL:  password authentication failed for user \"app\"\n"
+        }
+        try harness.write(Array((line(0) + line(1)).utf8), to: "postgresql.log.2026-11-20-09")
+        let session = try harness.session()
+        try session.examine(harness.path("postgresql.log.2026-11-20-09"))
+        #expect(try harness.alertIDs(session).count == 2)
+        harness.time.advance(1)
+        // A statement over several lines arrives whole, then a line without its newline yet.
+        let statement = "2026-11-20 09:41:20 UTC:198.51.100.23(53422):app@billing:[8812]:LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,public.cards,\"SELECT *\n\tFROM cards\",<none>\n"
+        try harness.append(Array((statement + String(line(2).dropLast())).utf8), to: "postgresql.log.2026-11-20-09")
+        try session.examine(harness.path("postgresql.log.2026-11-20-09"))
+        #expect(try harness.alertIDs(session).count == 3, "the unfinished last line waits")
+        try session.commit()
+        let restarted = try harness.session()
+        harness.time.advance(1)
+        try harness.append(Array("\n".utf8), to: "postgresql.log.2026-11-20-09")
+        try restarted.examine(harness.path("postgresql.log.2026-11-20-09"))
+        #expect(try harness.alertIDs(restarted).count == 4)
+        #expect(Set(try harness.alertIDs(restarted)).count == 4)
+        #expect(harness.problems.isEmpty, "\(harness.problems)")
+    }
+
     @Test func anUnfinishedLastRecordWaitsForTheSettleTimeThenIsReportedOnce() throws {
         let harness = try Harness()
         harness.options.settleTime = 10
