@@ -24,12 +24,15 @@ public struct EventNormalizer {
     /// record (file, offset, ordinal), for a record that lacks what its kind requires.
     public mutating func normalize(_ record: LogRecord, context: LogFileContext) throws(InputProblem) -> EventEnvelope {
         envelope.reset(kind: record.kind, record: record.bytes, members: record.members)
-        do {
+        do throws(InputProblem) {
             switch record.kind {
             case .cloudTrail: try normalizeCloudTrail(record.bytes, members: record.members)
             case .flowLog: try normalizeFlow(record, context: context)
             case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
+            case .securityHubFinding: try normalizeSecurityHubFinding(record)
+            case .config, .databaseAudit:
+                throw InputProblem(.unrecognizedRecord, reason: "\(record.kind.label) records are not read yet")
             }
         } catch {
             var problem = error
@@ -147,7 +150,8 @@ public struct EventNormalizer {
     private mutating func normalizeFlow(_ record: LogRecord, context: LogFileContext) throws(InputProblem) {
         let envelope = self.envelope
         let facts = try flowWriter.writeDetail(of: record.bytes, format: record.flowFormat ?? .defaultV2,
-                                               into: &envelope.flowDetail, members: envelope.flowDetailMembers)
+                                               into: &envelope.writtenDetail, members: envelope.writtenDetailMembers)
+        envelope.detailIsWritten = true
         envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
         envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
         if let account = facts.accountID {
@@ -231,7 +235,7 @@ public struct EventNormalizer {
 
     /// Calls `body` with each top-level member's key (as written) and value range: from the
     /// reader's index when it made one, else by reading the record.
-    private static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
+    static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
                                       _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) throws(InputProblem) {
         if let members {
             members.forEach(in: bytes) { key, _, value in
