@@ -20,6 +20,7 @@ struct SampleReplayTests {
         "guardduty-rds-anomalous-login": 1,
         "console-login-without-mfa": 1,
         "root-account-activity": 1,
+        "securityhub-rds-control-failed": 1,
         "db-audit-failed-logins-burst": 1,
         "db-audit-login-from-unexpected-network": 1,
         "db-audit-audit-logging-disabled-in-session": 1,
@@ -41,12 +42,16 @@ struct SampleReplayTests {
         #expect(outcome.problems.isEmpty, "\(outcome.problems)")
         #expect(outcome.summary.problemCount == 0)
         #expect(outcome.summary.skipped[.cloudTrailDigest] == 1)
-        #expect(outcome.summary.filesSkipped["documentation"] == 1)
+        #expect(outcome.summary.filesSkipped == [
+            "documentation": 1,
+            "elasticloadbalancing logs, a service Vigil does not read": 1,
+        ])
         // One CloudTrail record is delivered in two files, as AWS may; it is alerted once.
         #expect(outcome.summary.duplicateAlerts == 1)
         #expect(outcome.summary.eventsByKind[.cloudTrail] == 52)
         #expect(outcome.summary.eventsByKind[.flowLog] == 278)
         #expect(outcome.summary.eventsByKind[.guardDutyFinding] == 4)
+        #expect(outcome.summary.eventsByKind[.securityHubFinding] == 3)
         #expect(outcome.summary.eventsByKind[.databaseAudit] == 130)
     }
 

@@ -30,8 +30,9 @@ public struct EventNormalizer {
             case .flowLog: try normalizeFlow(record, context: context)
             case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
+            case .securityHubFinding: try normalizeSecurityHubFinding(record)
             case .databaseAudit: try normalizeDatabaseAudit(record, context: context)
-            case .config, .securityHubFinding:
+            case .config:
                 throw InputProblem(.unrecognizedRecord, reason: "\(record.kind.label) records are not read yet")
             }
         } catch {
