@@ -1417,7 +1417,7 @@ def flow_envelope(header, values, rel, line_no):
 def gd_envelope(finding):
     return {"version": "0", "id": derived_uuid("envelope", finding["id"], finding["updatedAt"]),
             "detail-type": "GuardDuty Finding", "source": "aws.guardduty", "account": finding["accountId"],
-            "time": finding["updatedAt"], "region": finding["region"], "resources": [], "detail": finding}
+            "time": finding["updatedAt"][:19] + "Z", "region": finding["region"], "resources": [], "detail": finding}
 
 
 def audit_envelope(line, payload, event):

@@ -73,6 +73,22 @@ struct SecurityHubTests {
         #expect(result.kinds == [.guardDutyFinding, .securityHubFinding])
     }
 
+    @Test("Firehose's S3 files of EventBridge events, written back to back without separators, pass through")
+    func firehoseEvents() throws {
+        let control = try Self.controlFindingText()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(control.utf8)) as? [String: Any])
+        let finding = (object["Findings"] as! [Any])[0]
+        let event: [String: Any] = ["version": "0", "id": "8e5622f9-d81c-4d81-612a-9319e7ee2506",
+                                    "detail-type": "Security Hub Findings - Imported", "source": "aws.securityhub",
+                                    "account": "111122223333", "time": "2026-11-20T09:52:45Z", "region": "us-east-1",
+                                    "resources": ["arn:aws:securityhub:us-east-1:111122223333:security-control/RDS.2"],
+                                    "detail": ["findings": [finding]]]
+        let one = String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+        let result = Harness.read(Harness.gzip(Array((one + one + one).utf8)))
+        #expect(result.problems.isEmpty)
+        #expect(result.kinds == [.eventBridgeEvent, .eventBridgeEvent, .eventBridgeEvent])
+    }
+
     @Test("A finding without Region takes the one its ProductArn names")
     func regionFromProductARN() throws {
         let text = #"{"SchemaVersion":"2018-10-08","Id":"f-1","ProductArn":"arn:aws:securityhub:eu-west-3::product/aws/macie","#

@@ -200,11 +200,20 @@ public struct EventNormalizer {
         guard let time = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
         }
-        Self.appendString(bytes, time, to: &envelope.time)
+        // The identity keeps updatedAt as written (`…12.345Z`), so alert ids stay what they were;
+        // `time` is whole seconds in UTC, as EventBridge writes it for every source.
+        var stamp = scratch
+        defer { scratch = stamp }
+        Self.appendString(bytes, time, to: &stamp)
+        guard let seconds = stamp.withUnsafeBytes({ Timestamps.parse($0) }) else {
+            throw InputProblem(.malformedRecord, reason: "A GuardDuty finding whose updatedAt is not a date and time")
+        }
+        envelope.eventTime = seconds
+        Timestamps.appendISO8601(seconds, to: &envelope.time)
         if let findingID {
             Self.appendString(bytes, findingID, to: &envelope.identity)
             envelope.identity.append(UInt8(ascii: "@"))
-            envelope.identity.append(contentsOf: envelope.time)
+            envelope.identity.append(contentsOf: stamp)
         } else {
             Self.appendContentDigest(bytes, to: &envelope.identity)
         }
