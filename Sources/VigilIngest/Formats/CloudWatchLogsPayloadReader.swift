@@ -167,14 +167,14 @@ extension LogFileReader {
                 let start = JSONBytes.skipWhitespace(text, from: 0)
                 if start < text.count, text[start] == UInt8(ascii: "{") {
                     handleObject(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
+                } else if !isRDSLogGroup, FlowLogReader.looksLikeDefaultFlowRecord(text) {
+                    // A flow log line carried in a message has no header: the default format.
+                    visit(.flowLog, text, decodedOffset: offset, flowFormat: .defaultV2, ownerAccount: owner, into: &visitor)
                 } else if isRDSLogGroup || DatabaseAuditLine.recognizes(text) {
                     let origin = CloudWatchLogEvent(logGroup: logGroup, logStream: logStream,
                                                     id: idRange.map { UnsafeRawBufferPointer(rebasing: event[$0]) },
                                                     timestamp: timestamp)
                     visitDatabaseAuditLine(text, decodedOffset: offset, ownerAccount: owner, logEvent: origin, into: &visitor)
-                } else if FlowLogReader.looksLikeDefaultFlowRecord(text) {
-                    // A flow log line carried in a message has no header: the default format.
-                    visit(.flowLog, text, decodedOffset: offset, flowFormat: .defaultV2, ownerAccount: owner, into: &visitor)
                 } else {
                     reportRecordProblem(.unrecognizedRecord, offset: offset,
                                         reason: "A log event message that is neither JSON, a database log line nor a default-format flow log record",
