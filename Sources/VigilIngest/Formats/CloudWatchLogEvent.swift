@@ -12,12 +12,16 @@ public struct CloudWatchLogEvent {
     public let id: UnsafeRawBufferPointer?
     /// The event's `timestamp`, milliseconds since 1970.
     public let timestamp: Int64?
+    /// What the group and stream say of the database, worked out once for the payload.
+    public let placement: DatabaseAuditPlacement
 
-    public init(logGroup: String?, logStream: String?, id: UnsafeRawBufferPointer?, timestamp: Int64?) {
+    public init(logGroup: String?, logStream: String?, id: UnsafeRawBufferPointer?, timestamp: Int64?,
+                placement: DatabaseAuditPlacement? = nil) {
         self.logGroup = logGroup
         self.logStream = logStream
         self.id = id
         self.timestamp = timestamp
+        self.placement = placement ?? DatabaseAuditPlacement(logGroup: logGroup, logStream: logStream)
     }
 
     /// Whether the log group is one RDS publishes a database's logs to (`/aws/rds/…`).

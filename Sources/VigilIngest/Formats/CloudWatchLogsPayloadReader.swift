@@ -130,6 +130,8 @@ extension LogFileReader {
         // RDS's log groups hold database log lines, read as such whatever each line looks like
         // (a damaged one is reported as a bad audit line); elsewhere a line is looked at on its own.
         let isRDSLogGroup = logGroup?.hasPrefix("/aws/rds/") ?? false
+        // Worked out for the payload, not for each of its lines (see DatabaseAuditPlacement).
+        var placement: DatabaseAuditPlacement?
         if isControl {
             visitor.skip(.controlMessage)
             return
@@ -171,9 +173,10 @@ extension LogFileReader {
                     // A flow log line carried in a message has no header: the default format.
                     visit(.flowLog, text, decodedOffset: offset, flowFormat: .defaultV2, ownerAccount: owner, into: &visitor)
                 } else if isRDSLogGroup || DatabaseAuditLine.recognizes(text) {
+                    if placement == nil { placement = DatabaseAuditPlacement(logGroup: logGroup, logStream: logStream) }
                     let origin = CloudWatchLogEvent(logGroup: logGroup, logStream: logStream,
                                                     id: idRange.map { UnsafeRawBufferPointer(rebasing: event[$0]) },
-                                                    timestamp: timestamp)
+                                                    timestamp: timestamp, placement: placement)
                     visitDatabaseAuditLine(text, decodedOffset: offset, ownerAccount: owner, logEvent: origin, into: &visitor)
                 } else {
                     reportRecordProblem(.unrecognizedRecord, offset: offset,

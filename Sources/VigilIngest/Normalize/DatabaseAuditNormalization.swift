@@ -89,41 +89,8 @@ struct DatabaseAuditOrigin {
         ordinal = record.ordinal
     }
 
-    /// The log stream: the payload's, else an export's from its S3 key.
-    var logStream: String? { logEvent?.logStream ?? context.exportedLogStream }
-
-    /// `/aws/rds/instance/NAME/…` names a DB instance, `/aws/rds/cluster/NAME/…` a cluster.
-    /// Scanned in place: a slice of the payload's string, nothing allocated per line.
-    var groupResource: (isCluster: Bool, name: Substring)? {
-        guard let group = logEvent?.logGroup else { return nil }
-        let isCluster: Bool
-        let rest: Substring
-        if group.hasPrefix("/aws/rds/instance/") {
-            isCluster = false
-            rest = group.dropFirst(18)
-        } else if group.hasPrefix("/aws/rds/cluster/") {
-            isCluster = true
-            rest = group.dropFirst(17)
-        } else {
-            return nil
-        }
-        let name = rest.prefix { $0 != "/" }
-        return name.isEmpty ? nil : (isCluster, name)
-    }
-
-    /// The DB instance: the log group's, else the log stream's (RDS names streams after the
-    /// instance; Aurora's audit streams add `.audit.log.…`).
-    var dbInstance: Substring? {
-        if let resource = groupResource, !resource.isCluster { return resource.name }
-        guard let stream = logStream else { return nil }
-        let name = stream.prefix { $0 != "." }
-        return name.isEmpty ? nil : name
-    }
-
-    var dbCluster: Substring? {
-        guard let resource = groupResource, resource.isCluster else { return nil }
-        return resource.name
-    }
+    /// The instance, cluster, group and stream: the payload's, else an export's from its S3 key.
+    var placement: DatabaseAuditPlacement? { logEvent?.placement ?? context.exportedPlacement }
 }
 
 /// Writes a parsed line's `detail` object, noting where each member lies.
@@ -156,24 +123,33 @@ enum DatabaseAuditDetailWriter {
         writer.number("substatementId", fields.substatementID, &detail, &notes)
         if let failure = writer.string("class", fields.auditClass, &detail, &notes) { return failure }
         if let command = fields.connectionCommand {
-            writer.constant("command", command.rawValue, &detail, &notes)
+            let literal: StaticString = switch command {
+            case .connect: #""CONNECT""#
+            case .disconnect: #""DISCONNECT""#
+            case .failedConnect: #""FAILED_CONNECT""#
+            }
+            writer.literal("command", literal, &detail, &notes)
         } else if let failure = writer.string("command", fields.command, &detail, &notes) {
             return failure
         }
         if let failure = writer.string("commandText", fields.commandText, &detail, &notes) { return failure }
         if fields.objectTypeIsTable {
-            writer.constant("objectType", "TABLE", &detail, &notes)
+            writer.literal("objectType", #""TABLE""#, &detail, &notes)
         } else if let failure = writer.string("objectType", fields.objectType, &detail, &notes) {
             return failure
         }
         if let failure = writer.string("objectName", fields.objectName, &detail, &notes) { return failure }
         writer.number("exitCode", fields.exitCode, &detail, &notes)
         if let failure = writer.string("errorMessage", fields.errorMessage, &detail, &notes) { return failure }
-        if engineKnown { writer.constant("engine", fields.engine.rawValue, &detail, &notes) }
-        if let instance = origin.dbInstance { writer.constant("dbInstance", instance, &detail, &notes) }
-        if let cluster = origin.dbCluster { writer.constant("dbCluster", cluster, &detail, &notes) }
-        if let group = origin.logEvent?.logGroup { writer.constant("logGroup", group[...], &detail, &notes) }
-        if let stream = origin.logStream { writer.constant("logStream", stream[...], &detail, &notes) }
+        if engineKnown {
+            writer.literal("engine", fields.engine == .mysql ? #""mysql""# : #""postgres""#, &detail, &notes)
+        }
+        if let placement = origin.placement {
+            writer.literal("dbInstance", placement.dbInstance, &detail, &notes)
+            writer.literal("dbCluster", placement.dbCluster, &detail, &notes)
+            writer.literal("logGroup", placement.logGroup, &detail, &notes)
+            writer.literal("logStream", placement.logStream, &detail, &notes)
+        }
         // The line as written (continuation lines with their tabs), in every case.
         writer.key("message", &detail)
         let messageStart = detail.count
@@ -250,15 +226,22 @@ enum DatabaseAuditDetailWriter {
             noteValue(from: start, &detail, &notes)
         }
 
-        mutating func constant(_ name: StaticString, _ value: some StringProtocol, _ detail: inout [UInt8],
-                               _ notes: inout ObjectMemberIndex.Notes) {
+        /// A value already written as JSON (a placement's literal).
+        mutating func literal(_ name: StaticString, _ value: [UInt8]?, _ detail: inout [UInt8],
+                              _ notes: inout ObjectMemberIndex.Notes) {
+            guard let value else { return }
             key(name, &detail)
             let start = detail.count
-            // Native strings and their slices are contiguous: no copy.
-            let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-                JSONText.appendQuoted(UnsafeRawBufferPointer(utf8), to: &detail)
-            }
-            if written == nil { JSONText.appendQuoted(Array(value.utf8), to: &detail) }
+            detail.append(contentsOf: value)
+            noteValue(from: start, &detail, &notes)
+        }
+
+        /// A JSON literal known at compile time.
+        mutating func literal(_ name: StaticString, _ value: StaticString, _ detail: inout [UInt8],
+                              _ notes: inout ObjectMemberIndex.Notes) {
+            key(name, &detail)
+            let start = detail.count
+            detail.append(contentsOf: UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
             noteValue(from: start, &detail, &notes)
         }
 

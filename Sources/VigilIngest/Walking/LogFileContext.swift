@@ -23,6 +23,8 @@ public struct LogFileContext: Sendable, Hashable {
     /// The log stream of a CloudWatch Logs export to S3, from its key `PREFIX/TASK-ID/STREAM/000000.gz`
     /// (a task id is a UUID; the file a number of six digits), when the path is one.
     public let exportedLogStream: String?
+    /// What an export's log stream says of the database, for its lines' events.
+    public let exportedPlacement: DatabaseAuditPlacement?
 
     public init(path: String) {
         self.path = path
@@ -41,6 +43,7 @@ public struct LogFileContext: Sendable, Hashable {
         }
         deliveredAt = Self.fileNameTime(path.split(separator: "/").last ?? "")
         exportedLogStream = Self.exportedLogStream(path)
+        exportedPlacement = exportedLogStream.map { DatabaseAuditPlacement(logGroup: nil, logStream: $0) }
     }
 
     /// `…/0b8e5c8d-6a52-4bd8-9d7c-2d5b8bd7d2f1/orders-db/000000.gz` → `orders-db`.
