@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import VigilJSON
 
@@ -163,9 +168,9 @@ extension LogFileReader {
                                     into: &visitor)
                 return
             }
-            JSONString.unescape(UnsafeRawBufferPointer(rebasing: event[(messageRange.lowerBound + 1)..<(messageRange.upperBound - 1)]),
-                                into: &message)
-            message.withUnsafeBytes { text in
+            // A message without escapes (most are) is read where it lies in the payload; only an
+            // escaped one is copied out, unescaped.
+            func handleMessage(_ text: UnsafeRawBufferPointer) {
                 let start = JSONBytes.skipWhitespace(text, from: 0)
                 if start < text.count, text[start] == UInt8(ascii: "{") {
                     handleObject(text, decodedOffset: offset, isEncoded: isEncoded, into: &visitor)
@@ -183,6 +188,13 @@ extension LogFileReader {
                                         reason: "A log event message that is neither JSON, a database log line nor a default-format flow log record",
                                         into: &visitor)
                 }
+            }
+            let contents = UnsafeRawBufferPointer(rebasing: event[(messageRange.lowerBound + 1)..<(messageRange.upperBound - 1)])
+            if contents.isEmpty || memchr(contents.baseAddress!, Int32(UInt8(ascii: "\\")), contents.count) == nil {
+                handleMessage(contents)
+            } else {
+                JSONString.unescape(contents, into: &message)
+                message.withUnsafeBytes { handleMessage($0) }
             }
         }
     }
