@@ -200,16 +200,11 @@ public struct EventNormalizer {
         guard let time = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
         }
-        // The identity keeps updatedAt as written (`…12.345Z`), so alert ids stay what they were;
-        // `time` is whole seconds in UTC, as EventBridge writes it for every source.
+        // The identity keeps updatedAt as written (`…12.345Z`), so alert ids stay what they were.
         var stamp = scratch
         defer { scratch = stamp }
-        Self.appendString(bytes, time, to: &stamp)
-        guard let seconds = stamp.withUnsafeBytes({ Timestamps.parse($0) }) else {
-            throw InputProblem(.malformedRecord, reason: "A GuardDuty finding whose updatedAt is not a date and time")
-        }
-        envelope.eventTime = seconds
-        Timestamps.appendISO8601(seconds, to: &envelope.time)
+        try Self.setTime(of: envelope, from: bytes, time, asWritten: &stamp,
+                         otherwise: "A GuardDuty finding whose updatedAt is not a date and time")
         if let findingID {
             Self.appendString(bytes, findingID, to: &envelope.identity)
             envelope.identity.append(UInt8(ascii: "@"))
@@ -262,6 +257,21 @@ public struct EventNormalizer {
         } catch {
             throw InputProblem(.malformedRecord, reason: error.message)
         }
+    }
+
+    /// Sets the envelope's `time` to the timestamp string at `range` in whole seconds in UTC, as
+    /// EventBridge writes `time` for every source, and `eventTime` to its seconds; `stamp` receives
+    /// the text as written (identities keep it, so alert ids do not depend on how it is shown).
+    /// Throws `reason` for a value that is no date and time: it would escape `--from`/`--to`.
+    static func setTime(of envelope: EventEnvelope, from bytes: UnsafeRawBufferPointer, _ range: Range<Int>,
+                        asWritten stamp: inout [UInt8], otherwise reason: String) throws(InputProblem) {
+        appendString(bytes, range, to: &stamp)
+        guard let seconds = stamp.withUnsafeBytes({ Timestamps.parse($0) }) else {
+            throw InputProblem(.malformedRecord, reason: reason)
+        }
+        envelope.eventTime = seconds
+        envelope.time.removeAll(keepingCapacity: true)
+        Timestamps.appendISO8601(seconds, to: &envelope.time)
     }
 
     /// Appends the unescaped contents of the string value at `range` (nothing for non-strings).

@@ -34,15 +34,10 @@ extension EventNormalizer {
         guard let stamp = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A Security Hub finding without UpdatedAt")
         }
-        // ASFF's timestamps carry fractions (`2026-11-20T09:50:03.123Z`); EventBridge's `time` is
-        // whole seconds in UTC.
+        // ASFF's timestamps carry fractions (`2026-11-20T09:50:03.123Z`); the identity keeps them.
         var stampText: [UInt8] = []
-        Self.appendString(bytes, stamp, to: &stampText)
-        guard let seconds = stampText.withUnsafeBytes({ Timestamps.parse($0) }) else {
-            throw InputProblem(.malformedRecord, reason: "A Security Hub finding whose UpdatedAt is not a date and time")
-        }
-        envelope.eventTime = seconds
-        Timestamps.appendISO8601(seconds, to: &envelope.time)
+        try Self.setTime(of: envelope, from: bytes, stamp, asWritten: &stampText,
+                         otherwise: "A Security Hub finding whose UpdatedAt is not a date and time")
         if let region {
             Self.appendString(bytes, region, to: &envelope.region)
         } else if let productARN {
