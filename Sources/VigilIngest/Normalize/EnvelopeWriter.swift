@@ -23,7 +23,14 @@ public enum EnvelopeWriter {
         JSONText.appendQuoted(envelope.time, to: &output)
         output.append(contentsOf: #","region":"#.utf8)
         JSONText.appendQuoted(envelope.region, to: &output)
-        output.append(contentsOf: #","resources":[],"detail":"#.utf8)
+        output.append(contentsOf: #","resources":["#.utf8)
+        var first = true
+        envelope.forEachResource { resource in
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendQuoted(resource, to: &output)
+        }
+        output.append(contentsOf: #"],"detail":"#.utf8)
         envelope.withDetail { JSONText.appendCompacted($0, to: &output) }
         output.append(UInt8(ascii: "}"))
     }

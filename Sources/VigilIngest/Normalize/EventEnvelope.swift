@@ -28,14 +28,43 @@ public final class EventEnvelope {
     public internal(set) var record = UnsafeRawBufferPointer(start: nil, count: 0)
     /// Where the record's members lie, when the reader noted it (see `LogRecord.members`).
     public internal(set) var recordMembers: ObjectMemberIndex?
-    /// A flow record's `detail`, written from its line.
-    var flowDetail: [UInt8] = []
-    /// Where the members of `flowDetail` lie, noted as it was written.
-    let flowDetailMembers = ObjectMemberIndex()
+    /// The `detail` of a kind whose detail is not the record's own bytes (a flow record's, written
+    /// from its line; a Config item's, written around the item), when `detailIsWritten`.
+    var writtenDetail: [UInt8] = []
+    /// Where the members of `writtenDetail` lie, noted as it was written (or by `indexWrittenDetail`).
+    let writtenDetailMembers = ObjectMemberIndex()
+    /// Where a Config item change's `configurationItem` lies in `writtenDetail`; nil for other events.
+    public internal(set) var configItem: ConfigItemLocation?
+    /// `detail` is `writtenDetail`, not the record: set by a normalizer that writes it, reset per record.
+    public internal(set) var detailIsWritten = false
+    /// The `resources` array's strings (UTF-8, unescaped), one after another in one buffer.
+    private var resourceBytes: [UInt8] = []
+    /// Where each resource ends in `resourceBytes`.
+    private var resourceEnds: [Int] = []
 
     /// Where the members of the `detail` object lie, when known (see `withDetail`).
     public var detailMembers: ObjectMemberIndex? {
-        kind == .flowLog ? flowDetailMembers : recordMembers
+        detailIsWritten ? writtenDetailMembers : recordMembers
+    }
+
+    /// How many strings the event's `resources` array holds.
+    public var resourceCount: Int { resourceEnds.count }
+
+    /// Appends a string to the event's `resources` array (UTF-8, unescaped).
+    public func appendResource(_ bytes: some Collection<UInt8>) {
+        resourceBytes.append(contentsOf: bytes)
+        resourceEnds.append(resourceBytes.count)
+    }
+
+    /// Calls `body` with each resource string's bytes, in order.
+    public func forEachResource(_ body: (UnsafeRawBufferPointer) -> Void) {
+        resourceBytes.withUnsafeBytes { all in
+            var start = 0
+            for end in resourceEnds {
+                body(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
     }
 
     public init() {}
@@ -45,8 +74,8 @@ public final class EventEnvelope {
 
     /// Calls `body` with the `detail` object's JSON bytes (not for whole events).
     public func withDetail<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        if kind == .flowLog {
-            return try flowDetail.withUnsafeBytes { try body($0) }
+        if detailIsWritten {
+            return try writtenDetail.withUnsafeBytes { try body($0) }
         }
         return try body(record)
     }
@@ -64,6 +93,34 @@ public final class EventEnvelope {
         name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
     }
 
+    /// A copy that owns its bytes, for an event whose detail is written (a Config item): kept past
+    /// the record's visit, to be diffed and matched in file order on another thread.
+    public func copyOfWrittenEvent() -> EventEnvelope {
+        let copy = EventEnvelope()
+        copy.kind = kind
+        copy.source = source
+        copy.detailType = detailType
+        copy.account = account
+        copy.region = region
+        copy.time = time
+        copy.eventTime = eventTime
+        copy.identity = identity
+        copy.ownID = ownID
+        copy.writtenDetail = writtenDetail
+        copy.detailIsWritten = detailIsWritten
+        copy.configItem = configItem
+        copy.resourceBytes = resourceBytes
+        copy.resourceEnds = resourceEnds
+        let members = writtenDetailMembers
+        copy.writtenDetailMembers.withNotes { notes in
+            for index in 0..<members.count {
+                let key = members.key(index)
+                notes.append(key: key.range, keyIsEscaped: key.isEscaped, value: members.value(index))
+            }
+        }
+        return copy
+    }
+
     func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer, members: ObjectMemberIndex?) {
         self.kind = kind
         self.record = record
@@ -75,6 +132,10 @@ public final class EventEnvelope {
         time.removeAll(keepingCapacity: true)
         identity.removeAll(keepingCapacity: true)
         ownID.removeAll(keepingCapacity: true)
+        resourceBytes.removeAll(keepingCapacity: true)
+        resourceEnds.removeAll(keepingCapacity: true)
+        detailIsWritten = false
+        configItem = nil
         eventTime = nil
     }
 }

@@ -17,6 +17,8 @@ public struct EventNormalizer {
     public let envelope = EventEnvelope()
     private var flowWriter = FlowLogLineWriter()
     private var scratch: [UInt8] = []
+    /// What Config normalization reuses from record to record.
+    var configScratch = ConfigScratch()
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct EventNormalizer {
             case .flowLog: try normalizeFlow(record, context: context)
             case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
+            case .config: try normalizeConfig(record, context: context)
             }
         } catch {
             var problem = error
@@ -147,7 +150,8 @@ public struct EventNormalizer {
     private mutating func normalizeFlow(_ record: LogRecord, context: LogFileContext) throws(InputProblem) {
         let envelope = self.envelope
         let facts = try flowWriter.writeDetail(of: record.bytes, format: record.flowFormat ?? .defaultV2,
-                                               into: &envelope.flowDetail, members: envelope.flowDetailMembers)
+                                               into: &envelope.writtenDetail, members: envelope.writtenDetailMembers)
+        envelope.detailIsWritten = true
         envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
         envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
         if let account = facts.accountID {
@@ -231,7 +235,7 @@ public struct EventNormalizer {
 
     /// Calls `body` with each top-level member's key (as written) and value range: from the
     /// reader's index when it made one, else by reading the record.
-    private static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
+    static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
                                       _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) throws(InputProblem) {
         if let members {
             members.forEach(in: bytes) { key, _, value in

@@ -110,6 +110,7 @@ public struct RunSummary: Sendable {
         case .cloudTrail: "CloudTrail"
         case .flowLog: "VPC Flow Logs"
         case .guardDutyFinding: "GuardDuty"
+        case .config: "AWS Config"
         case .eventBridgeEvent: "EventBridge"
         }
     }
