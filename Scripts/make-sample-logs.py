@@ -136,6 +136,21 @@ EXPECTED_ALERTS = {
     "kms-key-disabled-or-deletion-scheduled": 0,
     "secretsmanager-rotation-cancelled": 0,
     "secretsmanager-secret-deleted": 0,
+    # AWS Config rules: SampleLogs holds no Config files yet.
+    "config-rds-instance-publicly-accessible": 0,
+    "config-rds-instance-made-publicly-accessible": 0,
+    "config-rds-storage-not-encrypted": 0,
+    "config-rds-snapshot-public": 0,
+    "config-rds-snapshot-not-encrypted": 0,
+    "config-rds-deletion-protection-disabled": 0,
+    "config-rds-backup-retention-too-short": 0,
+    "config-rds-iam-authentication-disabled": 0,
+    "config-rds-log-exports-disabled": 0,
+    "config-rds-multi-az-disabled": 0,
+    "config-rds-minor-version-upgrade-disabled": 0,
+    "config-rds-enhanced-monitoring-disabled": 0,
+    "config-security-group-open-to-internet-on-db-port": 0,
+    "config-rds-rule-noncompliant": 0,
 }
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
