@@ -20,6 +20,13 @@ struct SampleReplayTests {
         "guardduty-rds-anomalous-login": 1,
         "console-login-without-mfa": 1,
         "root-account-activity": 1,
+        // AWS Config: drift the day before (orders-db public and unencrypted), the security group
+        // opened, the snapshot shared (and unencrypted: its three items, deduplicated per resource).
+        "config-rds-instance-publicly-accessible": 1,
+        "config-rds-storage-not-encrypted": 1,
+        "config-security-group-open-to-internet-on-db-port": 1,
+        "config-rds-snapshot-public": 1,
+        "config-rds-snapshot-not-encrypted": 1,
     ]
 
     @Test func raisesTheIncidentsAlertsAndNothingElse() throws {
@@ -35,6 +42,7 @@ struct SampleReplayTests {
         #expect(outcome.summary.eventsByKind[.cloudTrail] == 52)
         #expect(outcome.summary.eventsByKind[.flowLog] == 278)
         #expect(outcome.summary.eventsByKind[.guardDutyFinding] == 4)
+        #expect(outcome.summary.eventsByKind[.config] == 6)
     }
 
     @Test func alertsHaveTheDesignedShapeAndStableIDs() throws {
@@ -84,7 +92,7 @@ struct SampleReplayTests {
     @Test func accountAndRegionSelectEvents() throws {
         let other = try PipelineFixtures.replay([PipelineFixtures.sampleLogs], filter: EventFilter(accounts: ["999999999999"]))
         #expect(other.alerts.isEmpty)
-        #expect(other.summary.filesSkipped["another account"] == 13)
+        #expect(other.summary.filesSkipped["another account"] == 16)
         let region = try PipelineFixtures.replay([PipelineFixtures.sampleLogs], filter: EventFilter(regions: ["eu-west-1"]))
         #expect(region.alerts.isEmpty)
         let same = try PipelineFixtures.replay([PipelineFixtures.sampleLogs],
