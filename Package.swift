@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "VigilPipeline",
             dependencies: [
-                "VigilIngest", "VigilAlerts", "VigilPattern", "VigilJSON", "VigilAWS", "VigilMetrics",
+                "VigilIngest", "VigilAlerts", "VigilPattern", "VigilJSON", "VigilLayout", "VigilAWS", "VigilMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

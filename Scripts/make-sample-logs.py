@@ -141,6 +141,9 @@ EXPECTED_ALERTS = {
     "kms-key-disabled-or-deletion-scheduled": 0,
     "secretsmanager-rotation-cancelled": 0,
     "secretsmanager-secret-deleted": 0,
+    "securityhub-rds-control-failed": 1,
+    "securityhub-macie-sensitive-data": 0,
+    "securityhub-high-critical-finding-on-rds": 0,
     # AWS Config: no diff in SampleLogs makes an instance public (orders-db was public already).
     "config-rds-instance-made-publicly-accessible": 0,
     "config-rds-deletion-protection-disabled": 0,
@@ -913,6 +916,71 @@ def guardduty_findings(c, rng):
 # ----------------------------------------------------------------------------------------------
 # Writing SampleLogs/
 
+# ----------------------------------------------------------------------------------------------
+# Security Hub findings and a load balancer log
+
+SECURITY_HUB_FILE = f"SecurityHub/{ACCOUNT}_securityhub_get-findings_20261120T1000Z.json"
+
+
+def securityhub_control(control, title, status, resource_type, resource_id, updated, severity, finding_id):
+    """A consolidated control finding in the shape of AWS's "Samples of control findings"."""
+    return {
+        "SchemaVersion": "2018-10-08",
+        "Id": f"arn:aws:securityhub:{REGION}:{ACCOUNT}:security-control/{control}/finding/{finding_id}",
+        "ProductArn": f"arn:aws:securityhub:{REGION}::product/aws/securityhub",
+        "ProductName": "Security Hub", "CompanyName": "AWS", "Region": REGION,
+        "GeneratorId": f"security-control/{control}", "AwsAccountId": ACCOUNT,
+        "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+        "FirstObservedAt": "2026-03-02T14:20:11.093Z", "LastObservedAt": updated,
+        "CreatedAt": "2026-03-02T14:20:11.093Z", "UpdatedAt": updated,
+        "Severity": {"Label": severity, "Normalized": {"CRITICAL": 90, "HIGH": 70, "INFORMATIONAL": 0}[severity],
+                     "Original": severity},
+        "Title": title,
+        "Description": f"This control checks: {title}.",
+        "Remediation": {"Recommendation": {
+            "Text": "For information on how to correct this issue, consult the AWS Security Hub controls documentation.",
+            "Url": f"https://docs.aws.amazon.com/console/securityhub/{control}/remediation"}},
+        "ProductFields": {"aws/securityhub/ProductName": "Security Hub", "aws/securityhub/CompanyName": "AWS",
+                          "Resources:0/Id": resource_id},
+        "Resources": [{"Type": resource_type, "Id": resource_id, "Partition": "aws", "Region": REGION}],
+        "Compliance": {"Status": status, "SecurityControlId": control,
+                       "AssociatedStandards": [{"StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0"}]},
+        "WorkflowState": "NEW", "Workflow": {"Status": "NEW" if status == "FAILED" else "RESOLVED"},
+        "RecordState": "ACTIVE",
+    }
+
+
+def securityhub_findings():
+    """RDS.2 failing on orders-db (the story's public database), passing on the staging database,
+    and S3.8 failing on a bucket (not an RDS resource)."""
+    db = f"arn:aws:rds:{REGION}:{ACCOUNT}:db:"
+    return [
+        securityhub_control("RDS.2", "RDS DB Instances should prohibit public access, as determined by the "
+                            "PubliclyAccessible configuration", "FAILED", "AwsRdsDbInstance", db + DB_ID,
+                            "2026-11-20T09:52:41.113Z", "CRITICAL", "5f0d7e7c-3b6e-4c55-9d51-0d6a7e3c1a42"),
+        securityhub_control("RDS.2", "RDS DB Instances should prohibit public access, as determined by the "
+                            "PubliclyAccessible configuration", "PASSED", "AwsRdsDbInstance", db + "orders-db-staging",
+                            "2026-11-20T09:52:41.113Z", "INFORMATIONAL", "0b7e4f1c-2d9a-4e8b-8c6f-3a5d7e9f1b24"),
+        securityhub_control("S3.8", "S3 general purpose buckets should block public access", "FAILED", "AwsS3Bucket",
+                            "arn:aws:s3:::orders-web-assets", "2026-11-20T09:52:40.872Z", "HIGH",
+                            "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"),
+    ]
+
+
+def load_balancer_log():
+    """Three lines in the Application Load Balancer access log format (AWS's documented example)."""
+    lines = []
+    for second, path, status in ((3, "/", 200), (17, "/api/orders", 200), (41, "/admin", 403)):
+        lines.append(
+            f'https 2026-11-20T09:05:{second:02d}.123456Z app/orders-web/50dc6c495c0c9188 203.0.113.77:52811 '
+            f'10.0.3.15:443 0.001 0.048 0.000 {status} {status} 187 1270 "GET https://shop.example.com:443{path} '
+            f'HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 '
+            f'arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/orders-web/73e2d6bc24d8a067 '
+            f'"Root=1-673da8{second:02x}-1d84f3d73c47ec4e58577259" "shop.example.com" "-" 0 '
+            f'2026-11-20T09:05:{second:02d}.000000Z "forward" "-" "-" "10.0.3.15:443" "{status}" "-" "-"')
+    return "\n".join(lines) + "\n"
+
+
 def gz(data):
     return gzip.compress(data, compresslevel=9, mtime=0)
 
@@ -1016,6 +1084,24 @@ def generate(corpus_root, out):
     config_files, config_timeline = build_config()
     files.update(config_files)
     timeline += config_timeline
+
+    # Security Hub: the investigator's `get-findings` export (not an AWS delivery, so beside AWSLogs/)
+    sh_name = SECURITY_HUB_FILE
+    sh_findings = securityhub_findings()
+    files[sh_name] = (json.dumps({"Findings": sh_findings}, indent=2) + "\n").encode()
+    for f in sh_findings:
+        rule = f["Compliance"]["SecurityControlId"]
+        failed = f["Compliance"]["Status"] == "FAILED"
+        resource = f["Resources"][0]["Id"].rsplit(":", 1)[-1]
+        timeline.append((f["UpdatedAt"][:19] + "Z", f"Security Hub: control {rule} {f['Compliance']['Status']} "
+                         f"on {resource}", sh_name, failed and rule.startswith("RDS.")))
+
+    # A load balancer's access log in the same bucket: a service Vigil does not read (skipped, counted)
+    elb_name = (f"AWSLogs/{ACCOUNT}/elasticloadbalancing/{REGION}/2026/11/20/{ACCOUNT}_elasticloadbalancing_"
+                f"{REGION}_app.orders-web.50dc6c495c0c9188_20261120T0905Z_192.0.2.44_2p7sx1bq.log.gz")
+    files[elb_name] = gz(load_balancer_log().encode())
+    timeline.append(("2026-11-20T09:05:00Z", "the web tier's load balancer access log (a service Vigil does not "
+                     "read: skipped and counted)", elb_name, False))
 
     files["README.md"] = readme(c, timeline, dict(files)).encode()
 
@@ -1160,7 +1246,8 @@ def readme(c, timeline, files):
       f"(`ci-deploy`'s key from `{ATTACKER_IP}`). `192.0.2.0/24`, `198.51.100.0/24` and `203.0.113.0/24` "
       "are documentation ranges.\n\n")
     w("## Timeline\n\n")
-    w("Incident steps are in **bold**. File paths are under `SampleLogs/AWSLogs/111122223333/`.\n\n")
+    w("Incident steps are in **bold**. File paths are under `SampleLogs/AWSLogs/111122223333/`, but for the "
+      "Security Hub export, under `SampleLogs/`.\n\n")
     w("| time | what happened | file |\n|---|---|---|\n")
     prefix = f"AWSLogs/{ACCOUNT}/"
     for t, what, fname, inc in sorted(timeline, key=lambda x: (x[0], x[2])):
@@ -1202,7 +1289,9 @@ def readme(c, timeline, files):
           "config-rds-snapshot-not-encrypted": "the snapshot's first item, 09:00:41; its two later items are "
                                                "deduplicated (one alert per resource a day)",
           "config-rds-instance-made-publicly-accessible": "none: orders-db was public before Config's first "
-                                                          "item of it; the rule's tests show the diff it reads"}
+                                                          "item of it; the rule's tests show the diff it reads",
+          "securityhub-rds-control-failed": "RDS.2 (public access) FAILED on orders-db at 09:52:41 (RDS.2 "
+                                            "PASSED on orders-db-staging and S3.8 FAILED on a bucket are not)"}
     for rule, n in EXPECTED_ALERTS.items():
         w(f"| `{rule}` | {n} | {on.get(rule, '')} |\n")
     w("\nNot alerted on purpose: the attacker's reconnaissance (GetCallerIdentity, DescribeSecurityGroups, "
@@ -1229,7 +1318,13 @@ def readme(c, timeline, files):
     w("- GuardDuty: the S3 export, JSON Lines of raw findings, two files.\n")
     w("- Config: the configuration snapshot of 2026-11-19 (`{\"fileVersion\",\"configSnapshotId\","
       "\"configurationItems\":[...]}`, gzip, in Config's unpadded day folder) and two configuration history "
-      "files of 2026-11-20, one per resource type, as Config names them.\n\n")
+      "files of 2026-11-20, one per resource type, as Config names them.\n")
+    w(f"- Security Hub (`{SECURITY_HUB_FILE}`, beside `AWSLogs/`: Security Hub delivers no files of its own): "
+      "the investigator's `aws securityhub get-findings` export, three consolidated control findings in the "
+      "shape of AWS's \"Samples of control findings\".\n")
+    w("- elasticloadbalancing: one access log of the web tier's Application Load Balancer, in AWS's documented "
+      "format. Vigil does not read load balancer logs: a replay passes over the file and counts it, as it would "
+      "in a real bucket.\n\n")
     w("## Credits\n\n")
     w("Every record was derived from the corpus below (see `../shared/corpus/SOURCES.md`) and then re-timed "
       f"to 2026-11-20 and re-homed to account {ACCOUNT} and {REGION}: account IDs, regions, ARNs, times "
@@ -1300,7 +1395,19 @@ def flow_envelope(header, values, rel, line_no):
 def gd_envelope(finding):
     return {"version": "0", "id": derived_uuid("envelope", finding["id"], finding["updatedAt"]),
             "detail-type": "GuardDuty Finding", "source": "aws.guardduty", "account": finding["accountId"],
-            "time": finding["updatedAt"], "region": finding["region"], "resources": [], "detail": finding}
+            "time": finding["updatedAt"][:19] + "Z", "region": finding["region"], "resources": [], "detail": finding}
+
+
+def iso_seconds(text):
+    """ASFF's `2026-11-20T09:52:41.113Z` as EventBridge's whole-second `time`."""
+    return text[:19] + "Z"
+
+
+def sh_envelope(finding):
+    return {"version": "0", "id": derived_uuid("envelope", finding["Id"], finding["UpdatedAt"]),
+            "detail-type": "Security Hub Findings - Imported", "source": "aws.securityhub",
+            "account": finding["AwsAccountId"], "time": iso_seconds(finding["UpdatedAt"]),
+            "region": finding["Region"], "resources": [finding["Id"]], "detail": {"findings": [finding]}}
 
 
 def config_envelope(item):
@@ -1322,7 +1429,12 @@ def read_events(sample_dir):
         for name in sorted(names):
             path = os.path.join(root, name)
             rel = os.path.relpath(path, sample_dir).replace(os.sep, "/")
-            if not rel.startswith("AWSLogs/"):
+            if rel == SECURITY_HUB_FILE:
+                for fnd in json.load(open(path))["Findings"]:
+                    events.append((("sh", fnd["Id"], fnd["UpdatedAt"]), f"{fnd['UpdatedAt']} {fnd['GeneratorId']} "
+                                   f"{fnd['Compliance']['Status']}", sh_envelope(fnd)))
+                continue
+            if not rel.startswith("AWSLogs/") or "/elasticloadbalancing/" in rel:
                 continue
             with open(path, "rb") as f:
                 data = f.read()
@@ -1387,7 +1499,7 @@ RULE_NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 SEVERITIES = {"info", "low", "medium", "high", "critical"}
 WINDOW = re.compile(r"^([1-9][0-9]*)([smhd])$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-KEY_PATH = re.compile(r"^\$(\.[^.\[\]]+|\['[^']+'\])+$")
+KEY_PATH = re.compile(r"^\$(\.[^.\[\]]+|\['[^']+'\]|\[[0-9]+\])+$")
 
 
 def window_seconds(text):
@@ -1398,7 +1510,13 @@ def window_seconds(text):
 def key_value(event, path):
     """The value at a key path of the envelope: "$.detail.srcaddr" or "$.detail['log-status']"; None if absent."""
     value = event
-    for part in re.findall(r"\.([^.\[\]]+)|\['([^']+)'\]", path):
+    for part in re.findall(r"\.([^.\[\]]+)|\['([^']+)'\]|\[([0-9]+)\]", path):
+        if part[2]:
+            index = int(part[2])
+            if not isinstance(value, list) or index >= len(value):
+                return None
+            value = value[index]
+            continue
         name = part[0] or part[1]
         if not isinstance(value, dict) or name not in value:
             return None
@@ -1603,7 +1721,8 @@ def check(args):
     results = run_batch(vigil, pairs)
     print(f"\nSampleLogs: {len(events)} events ({sum(1 for e in events if e[0][0] == 'ct')} CloudTrail, "
           f"{sum(1 for e in events if e[0][0] == 'flow')} flow, {sum(1 for e in events if e[0][0] == 'gd')} "
-          f"GuardDuty), {len(skipped)} digest file(s) skipped; {len(rules)} rules\n")
+          f"GuardDuty, {sum(1 for e in events if e[0][0] == 'sh')} Security Hub), {len(skipped)} digest file(s) "
+          f"skipped; {len(rules)} rules\n")
     print(f"{'rule':46} {'matches':>7} {'events':>6} {'alerts':>6} {'expected':>8}  window")
     k = 0
     alerts_by_rule = {}

@@ -73,6 +73,7 @@ struct ReplayCommand: ParsableCommand {
                 let s3 = try aws.makeAccess().s3
                 let listing = try S3Backfill(s3: s3, filter: filter).list(locations)
                 options.objects = listing.objects
+                options.objectsOfOtherServices = listing.objectsOfOtherServices
                 options.s3 = s3
                 if !quiet {
                     StandardError.write("vigil replay: \(listing.objects.count) objects under "

@@ -262,13 +262,13 @@ struct OtherNormalizationTests {
         }
     }
 
-    @Test("A GuardDuty finding: time is updatedAt (wherever it is), account and region from the finding")
+    @Test("A GuardDuty finding: time is updatedAt (wherever it is) in whole seconds, account and region from the finding")
     func guardDuty() throws {
         let finding = Fixture.finding(4, updatedAt: "2026-11-20T10:11:12.345Z")
         let envelope = try Harness.envelope(.guardDutyFinding, finding)
         #expect(envelope["source"] == "aws.guardduty")
         #expect(envelope["detail-type"] == "GuardDuty Finding")
-        #expect(envelope["time"] == "2026-11-20T10:11:12.345Z")
+        #expect(envelope["time"] == "2026-11-20T10:11:12Z")
         #expect(envelope.eventTime == Timestamps.parse("2026-11-20T10:11:12Z"))
         #expect(envelope["account"] == "111122223333")
         #expect(envelope["region"] == "eu-west-1")
@@ -281,6 +281,9 @@ struct OtherNormalizationTests {
         // An update of the same finding is another event.
         let updated = try Harness.envelope(.guardDutyFinding, Fixture.finding(4, updatedAt: "2026-11-20T11:00:00.000Z"))
         #expect(updated["id"] != envelope["id"])
+        // An updatedAt that is no date and time is refused, as CloudTrail's eventTime is.
+        let impossible = #"{"updatedAt":"99999-99-99T00:00:00Z","schemaVersion":"2.0","accountId":"1","region":"r","type":"t","service":{},"id":"f"}"#
+        #expect(throws: InputProblem.self) { try Harness.envelope(.guardDutyFinding, impossible) }
         #expect(isVersion5UUID(envelope["id"]))
     }
 

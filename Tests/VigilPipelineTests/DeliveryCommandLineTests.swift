@@ -15,7 +15,7 @@ import Testing
 
         let withDefaults = try VigilProcess(vigil, replay, outputIn: scratch, label: "defaults")
         #expect(withDefaults.waitForExit(within: 20) == 0, "\(withDefaults.errorOutput)")
-        #expect(try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n").count == 15)
+        #expect(try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n").count == 16)
         #expect(try String(contentsOf: withDefaults.standardOutput, encoding: .utf8).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("state").path),
                 "without a webhook the state directory is not touched")
@@ -23,7 +23,7 @@ import Testing
         try FileManager.default.removeItem(atPath: archive)
         let withSink = try VigilProcess(vigil, replay + ["--sink", "stdout"], outputIn: scratch, label: "sink")
         #expect(withSink.waitForExit(within: 20) == 0, "\(withSink.errorOutput)")
-        #expect(try String(contentsOf: withSink.standardOutput, encoding: .utf8).split(separator: "\n").count == 15)
+        #expect(try String(contentsOf: withSink.standardOutput, encoding: .utf8).split(separator: "\n").count == 16)
         #expect(!FileManager.default.fileExists(atPath: archive), "--sink replaces the configuration's default sinks")
     }
 

@@ -25,14 +25,14 @@ import VigilTestSupport
             finished.signal()
         }.start()
 
-        // The sample logs give 10 alerts; all reach the fast sink while the slow one has none.
-        let allArrived = Polling.eventually(within: 10) { fastLog.alertIDs.count == 15 }
+        // The sample logs give 16 alerts; all reach the fast sink while the slow one has none.
+        let allArrived = Polling.eventually(within: 10) { fastLog.alertIDs.count == 16 }
         #expect(allArrived, "the fast sink got \(fastLog.alertIDs.count) alerts")
         #expect(slowLog.all.isEmpty)
         #expect(finished.wait(timeout: .now() + 0.2) == .timedOut, "replay waits for the slow sink")
         gate.signal()
         #expect(finished.wait(timeout: .now() + 10) == .success)
-        #expect(alertCount.withLock { $0 } == 15)
+        #expect(alertCount.withLock { $0 } == 16)
         #expect(slowLog.alertIDs == fastLog.alertIDs, "the slow sink got the same alerts, in the same order")
         #expect(slowLog.all.last == "#finish" && fastLog.all.last == "#finish")
     }

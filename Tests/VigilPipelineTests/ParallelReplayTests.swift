@@ -10,7 +10,7 @@ import VigilPipeline
     func theSampleLogsGiveTheSameAlertsInTheSameOrder(jobs: Int) throws {
         let one = try PipelineFixtures.replay([PipelineFixtures.sampleLogs])
         let many = try PipelineFixtures.replay([PipelineFixtures.sampleLogs], jobs: jobs)
-        #expect(one.lines.count == 15)
+        #expect(one.lines.count == 16)
         #expect(many.lines == one.lines)
         #expect(many.summary.records == one.summary.records && many.summary.events == one.summary.events)
         #expect(many.summary.suppressedByDedup == one.summary.suppressedByDedup)

@@ -20,6 +20,7 @@ struct SampleReplayTests {
         "guardduty-rds-anomalous-login": 1,
         "console-login-without-mfa": 1,
         "root-account-activity": 1,
+        "securityhub-rds-control-failed": 1,
         // AWS Config: drift the day before (orders-db public and unencrypted), the security group
         // opened, the snapshot shared (and unencrypted: its three items, deduplicated per resource).
         "config-rds-instance-publicly-accessible": 1,
@@ -36,12 +37,16 @@ struct SampleReplayTests {
         #expect(outcome.problems.isEmpty, "\(outcome.problems)")
         #expect(outcome.summary.problemCount == 0)
         #expect(outcome.summary.skipped[.cloudTrailDigest] == 1)
-        #expect(outcome.summary.filesSkipped["documentation"] == 1)
+        #expect(outcome.summary.filesSkipped == [
+            "documentation": 1,
+            "elasticloadbalancing logs, a service Vigil does not read": 1,
+        ])
         // One CloudTrail record is delivered in two files, as AWS may; it is alerted once.
         #expect(outcome.summary.duplicateAlerts == 1)
         #expect(outcome.summary.eventsByKind[.cloudTrail] == 52)
         #expect(outcome.summary.eventsByKind[.flowLog] == 278)
         #expect(outcome.summary.eventsByKind[.guardDutyFinding] == 4)
+        #expect(outcome.summary.eventsByKind[.securityHubFinding] == 3)
         #expect(outcome.summary.eventsByKind[.config] == 6)
     }
 

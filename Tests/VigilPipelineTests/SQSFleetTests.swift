@@ -141,7 +141,8 @@ struct SQSMessageTests {
     }
 
     /// The same object announced through SNS and as an EventBridge event is read (and alerted on
-    /// once, its alert ids being the same); a message that is no notification is left to the
+    /// once, its alert ids being the same); a message that is itself an event (an EventBridge rule
+    /// targeting the queue) is matched and deleted; a message that is neither is left to the
     /// queue's redrive policy, said with its receive count.
     @Test func snsEnvelopesEventBridgeEventsAndPoisonMessages() throws {
         let moto = try MotoServer()
@@ -159,17 +160,23 @@ struct SQSMessageTests {
         try send(#"{"version":"0","id":"e-1","detail-type":"Object Created","source":"aws.s3","account":"123456789012","region":"us-east-1","detail":{"version":"0","bucket":{"name":"shapes"},"object":{"key":"\#(key)","size":1},"reason":"PutObject"}}"#,
                  to: queueURL, moto: moto, in: run)
         try send("this is not a notification", to: queueURL, moto: moto, in: run)
+        // An RDS API call EventBridge delivered to the queue itself: one more alert, the message deleted.
+        try send(#"{"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"AWS API Call via CloudTrail","source":"aws.rds","account":"111122223333","time":"2026-11-20T10:07:00Z","region":"us-east-1","resources":[],"detail":{"eventVersion":"1.08","eventSource":"rds.amazonaws.com","eventName":"ModifyDBInstance","eventID":"direct-1"}}"#,
+                 to: queueURL, moto: moto, in: run)
 
         let tail = try startInstance(run, moto: moto, queueURL: queueURL, label: "t")
-        // The bucket's own notification, SNS's and EventBridge's: one object, its 10 alerts once.
-        #expect(Polling.eventually(within: 60) { alertIDs(run, "t").count >= 10 && tail.errorOutput.contains("not an S3 notification") },
+        // The bucket's own notification, SNS's and EventBridge's: one object, its 10 alerts once;
+        // and the event sent to the queue: its alert.
+        #expect(Polling.eventually(within: 60) { alertIDs(run, "t").count >= 11 && tail.errorOutput.contains("neither an S3 notification") },
                 "\(tail.errorOutput)")
         #expect(Polling.eventually(within: 30) { (try? moto.fixture("depth", queueURL)) == "0 1" }, "the poison message stays, hidden")
         _ = Glibc.kill(tail.process.processIdentifier, SIGTERM)
         #expect(tail.waitForExit(within: 30) == 0)
         let ids = alertIDs(run, "t")
-        #expect(ids.count == 10 && Set(ids).count == 10)
-        #expect(tail.errorOutput.contains("(received 1 times) is not an S3 notification"))
+        #expect(ids.count == 11 && Set(ids).count == 11)
+        let alerts = (try? String(contentsOfFile: run.scratch.appendingPathComponent("t.jsonl").path, encoding: .utf8)) ?? ""
+        #expect(alerts.contains(#""file":"\#(queueURL)#"#), "the event's alert names the queue and message")
+        #expect(tail.errorOutput.contains("(received 1 times) is neither an S3 notification"))
     }
 
     /// A message held longer than its visibility timeout stays with its consumer: the heartbeat

@@ -41,7 +41,7 @@ public struct AWSLogsPrefixPlanner: Sendable {
     public typealias Day = CalendarDay
 
     /// The services whose folders follow the `REGION/YYYY/MM/DD/` layout and hold events Vigil reads.
-    public static let defaultServices: Set<String> = ["CloudTrail", "CloudTrail-Insight", "vpcflowlogs", "GuardDuty", "Config"]
+    public static let defaultServices: Set<String> = AWSLogsServices.holdingEvents
     /// The most days a plan may cover (about ten years); more is almost certainly a typo in a date.
     public static let maximumDays = 3_700
     /// How many folder levels below a prefix above `AWSLogs/` are searched for `AWSLogs/`.

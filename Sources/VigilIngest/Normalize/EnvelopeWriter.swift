@@ -4,7 +4,7 @@ import VigilJSON
 /// for alerts, the only places where the whole event is materialized.
 public enum EnvelopeWriter {
     /// Appends the event: `{"version":"0","id":…,"detail-type":…,"source":…,"account":…,
-    /// "time":…,"region":…,"resources":[],"detail":{…}}`, or an EventBridge event as it came
+    /// "time":…,"region":…,"resources":[…],"detail":{…}}`, or an EventBridge event as it came
     /// (compacted).
     public static func append(_ envelope: EventEnvelope, to output: inout [UInt8]) {
         if envelope.isWholeEvent {

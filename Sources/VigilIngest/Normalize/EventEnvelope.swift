@@ -3,8 +3,10 @@ import VigilJSON
 /// A record turned into an EventBridge event, without building the event's JSON.
 ///
 /// The envelope is virtual (ARCHITECTURE.md): `source`, `detail-type`, `account`, `region` and `time` are
-/// small byte strings derived from the record, and `detail` is the record itself, so matching
-/// reads the record where the reader found it. `EnvelopeWriter` materializes the whole event only
+/// small byte strings derived from the record, and `detail` is the record itself (CloudTrail,
+/// GuardDuty), so matching reads the record where the reader found it, or a detail written from
+/// it for sources whose `detail` EventBridge shapes differently (flow lines, Config items, audit
+/// lines, Security Hub's `{"findings":[…]}`). `EnvelopeWriter` materializes the whole event only
 /// for output. One envelope is reused for every record a normalizer handles; its byte views are
 /// valid until the next record.
 public final class EventEnvelope {
@@ -28,19 +30,22 @@ public final class EventEnvelope {
     public internal(set) var record = UnsafeRawBufferPointer(start: nil, count: 0)
     /// Where the record's members lie, when the reader noted it (see `LogRecord.members`).
     public internal(set) var recordMembers: ObjectMemberIndex?
-    /// The `detail` of a kind whose detail is not the record's own bytes (a flow record's, written
-    /// from its line; a Config item's, written around the item), when `detailIsWritten`.
+    /// Whether `detail` is `writtenDetail` rather than the record: set by a normalizer that
+    /// writes it, reset for every record.
+    var detailIsWritten = false
+    /// A `detail` written from the record (a flow line's fields, a Config item's notification,
+    /// an audit line's fields, a finding wrapped as `{"findings":[…]}`); reused across records.
     var writtenDetail: [UInt8] = []
-    /// Where the members of `writtenDetail` lie, noted as it was written (or by `indexWrittenDetail`).
+    /// Where the members of `writtenDetail` lie, noted as it was written or by
+    /// `indexWrittenDetail()`.
     let writtenDetailMembers = ObjectMemberIndex()
-    /// Where a Config item change's `configurationItem` lies in `writtenDetail`; nil for other events.
-    public internal(set) var configItem: ConfigItemLocation?
-    /// `detail` is `writtenDetail`, not the record: set by a normalizer that writes it, reset per record.
-    public internal(set) var detailIsWritten = false
-    /// The `resources` array's strings (UTF-8, unescaped), one after another in one buffer.
+    /// The `resources` array's strings (UTF-8, not escaped), one after another in one buffer so
+    /// that a record costs no allocation once warmed up; `resourceEnds` marks where each ends.
     private var resourceBytes: [UInt8] = []
-    /// Where each resource ends in `resourceBytes`.
     private var resourceEnds: [Int] = []
+    /// Where a Config item change's `configurationItem` lies in `writtenDetail` (for
+    /// `ConfigItemDiffer`); nil for other events.
+    public internal(set) var configItem: ConfigItemLocation?
 
     /// Where the members of the `detail` object lie, when known (see `withDetail`).
     public var detailMembers: ObjectMemberIndex? {
@@ -50,20 +55,38 @@ public final class EventEnvelope {
     /// How many strings the event's `resources` array holds.
     public var resourceCount: Int { resourceEnds.count }
 
-    /// Appends a string to the event's `resources` array (UTF-8, unescaped).
-    public func appendResource(_ bytes: some Collection<UInt8>) {
-        resourceBytes.append(contentsOf: bytes)
+    /// Calls `body` with each string of `resources`, in order (UTF-8, not escaped).
+    public func forEachResource(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try resourceBytes.withUnsafeBytes { bytes in
+            var start = 0
+            for end in resourceEnds {
+                try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    /// Adds a string to `resources` (UTF-8, not escaped): a Config item's ARN, a finding's `Id`.
+    func appendResource(_ value: some Collection<UInt8>) {
+        resourceBytes.append(contentsOf: value)
         resourceEnds.append(resourceBytes.count)
     }
 
-    /// Calls `body` with each resource string's bytes, in order.
-    public func forEachResource(_ body: (UnsafeRawBufferPointer) -> Void) {
-        resourceBytes.withUnsafeBytes { all in
-            var start = 0
-            for end in resourceEnds {
-                body(UnsafeRawBufferPointer(rebasing: all[start..<end]))
-                start = end
+    /// Validates `writtenDetail` and notes its members, for a normalizer that wrote it without
+    /// noting them; marks the detail as written. A written detail that is not one JSON object
+    /// is the normalizer's fault, reported like a malformed record rather than trusted.
+    func indexWrittenDetail() throws(InputProblem) {
+        detailIsWritten = true
+        var failure: EventError?
+        writtenDetail.withUnsafeBytes { bytes in
+            do throws(EventError) {
+                try JSONValidator.validate(bytes, members: writtenDetailMembers)
+            } catch {
+                failure = error
             }
+        }
+        if let error = failure {
+            throw InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, reason: error.message)
         }
     }
 

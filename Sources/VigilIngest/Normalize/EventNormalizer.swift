@@ -26,13 +26,16 @@ public struct EventNormalizer {
     /// record (file, offset, ordinal), for a record that lacks what its kind requires.
     public mutating func normalize(_ record: LogRecord, context: LogFileContext) throws(InputProblem) -> EventEnvelope {
         envelope.reset(kind: record.kind, record: record.bytes, members: record.members)
-        do {
+        do throws(InputProblem) {
             switch record.kind {
             case .cloudTrail: try normalizeCloudTrail(record.bytes, members: record.members)
             case .flowLog: try normalizeFlow(record, context: context)
             case .guardDutyFinding: try normalizeFinding(record.bytes, members: record.members)
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
+            case .securityHubFinding: try normalizeSecurityHubFinding(record)
             case .config: try normalizeConfig(record, context: context)
+            case .databaseAudit:
+                throw InputProblem(.unrecognizedRecord, reason: "\(record.kind.label) records are not read yet")
             }
         } catch {
             var problem = error
@@ -199,11 +202,20 @@ public struct EventNormalizer {
         guard let time = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
         }
-        Self.appendString(bytes, time, to: &envelope.time)
+        // The identity keeps updatedAt as written (`…12.345Z`), so alert ids stay what they were;
+        // `time` is whole seconds in UTC, as EventBridge writes it for every source.
+        var stamp = scratch
+        defer { scratch = stamp }
+        Self.appendString(bytes, time, to: &stamp)
+        guard let seconds = stamp.withUnsafeBytes({ Timestamps.parse($0) }) else {
+            throw InputProblem(.malformedRecord, reason: "A GuardDuty finding whose updatedAt is not a date and time")
+        }
+        envelope.eventTime = seconds
+        Timestamps.appendISO8601(seconds, to: &envelope.time)
         if let findingID {
             Self.appendString(bytes, findingID, to: &envelope.identity)
             envelope.identity.append(UInt8(ascii: "@"))
-            envelope.identity.append(contentsOf: envelope.time)
+            envelope.identity.append(contentsOf: stamp)
         } else {
             Self.appendContentDigest(bytes, to: &envelope.identity)
         }

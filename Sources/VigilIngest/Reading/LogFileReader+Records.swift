@@ -35,6 +35,8 @@ extension LogFileReader {
             visit(.cloudTrail, object, decodedOffset: decodedOffset, into: &visitor)
         case .guardDutyFinding:
             visit(.guardDutyFinding, object, decodedOffset: decodedOffset, into: &visitor)
+        case .securityHubFinding:
+            visit(.securityHubFinding, object, decodedOffset: decodedOffset, into: &visitor)
         case .eventBridgeEvent:
             visit(.eventBridgeEvent, object, decodedOffset: decodedOffset, into: &visitor)
         case .cloudTrailDigest:
@@ -55,7 +57,7 @@ extension LogFileReader {
             handleCloudWatchLogsPayload(object, decodedOffset: decodedOffset, into: &visitor)
         case .unknown:
             visitor.report(InputProblem(.unrecognizedRecord, path: path, offset: decodedOffset, record: ordinal,
-                                        reason: "Not a CloudTrail record, GuardDuty finding, AWS Config item or notification, or EventBridge event"))
+                                        reason: "Not a record Vigil reads (CloudTrail, GuardDuty or Security Hub finding, AWS Config item or notification, EventBridge event)"))
             ordinal += 1
         }
     }

@@ -18,6 +18,23 @@ public struct LogRecord {
         /// An AWS Config configuration item (history or snapshot file, `configservice` output) or
         /// one of Config's SNS notifications (item change, oversized item change, compliance change).
         case config = "config"
+        /// A line of a database's audit or connection log (MySQL family, PostgreSQL).
+        case databaseAudit = "rds-audit"
+        /// A Security Hub finding in the AWS Security Finding Format, without an envelope.
+        case securityHubFinding = "securityhub"
+
+        /// The source's name as people know it, for summaries and messages.
+        public var label: String {
+            switch self {
+            case .cloudTrail: "CloudTrail"
+            case .flowLog: "VPC Flow Logs"
+            case .guardDutyFinding: "GuardDuty"
+            case .eventBridgeEvent: "EventBridge"
+            case .config: "AWS Config"
+            case .databaseAudit: "Database audit"
+            case .securityHubFinding: "Security Hub"
+            }
+        }
     }
 
     public let kind: Kind

@@ -3,13 +3,14 @@ import VigilJSON
 /// Decides what a JSON object found in a log is, from its top-level keys.
 ///
 /// Files are recognized by content, not by name (ARCHITECTURE.md): a JSON Lines file or a bare array may
-/// hold CloudTrail records, GuardDuty findings, EventBridge events, or wrappers around them (a
+/// hold CloudTrail records, GuardDuty or Security Hub findings, EventBridge events, or wrappers around them (a
 /// `lookup-events` entry, a CloudWatch Logs subscription payload), and each object is looked at
 /// on its own.
 enum RecordClassifier {
     enum Classification {
         case cloudTrail
         case guardDutyFinding
+        case securityHubFinding
         case eventBridgeEvent
         case cloudTrailDigest
         /// An AWS Config configuration item, or one of Config's notifications that carry one (or a
@@ -61,6 +62,7 @@ enum RecordClassifier {
                 case 9 where JSONBytes.equals(key, "eventType"): keys.eventType = true
                 case 9 where JSONBytes.equals(key, "accountId"): keys.accountID = true
                 case 9 where JSONBytes.equals(key, "logEvents"): keys.logEvents = first == UInt8(ascii: "[")
+                case 10 where JSONBytes.equals(key, "ProductArn"): keys.productARN = true
                 case 11 where JSONBytes.equals(key, "detail-type"): keys.detailType = true
                 case 11 where JSONBytes.equals(key, "eventSource"): keys.eventSource = true
                 case 11 where JSONBytes.equals(key, "messageType"):
@@ -68,6 +70,7 @@ enum RecordClassifier {
                     if first == UInt8(ascii: "\"") { messageType = value }
                 case 12 where JSONBytes.equals(key, "eventVersion"): keys.eventVersion = true
                 case 13 where JSONBytes.equals(key, "schemaVersion"): keys.schemaVersion = true
+                case 13 where JSONBytes.equals(key, "SchemaVersion"): keys.asffSchemaVersion = true
                 case 15 where JSONBytes.equals(key, "digestStartTime"): keys.digestStartTime = true
                 case 15 where JSONBytes.equals(key, "CloudTrailEvent"):
                     if first == UInt8(ascii: "\"") { cloudTrailEvent = value }
@@ -88,6 +91,9 @@ enum RecordClassifier {
         if keys.schemaVersion && keys.accountID && keys.type && (keys.service || keys.resource) {
             return .guardDutyFinding
         }
+        // ASFF's keys are capitalized; GuardDuty's own findings are not (`get-findings` of either
+        // service is `{"Findings":[…]}`, so the keys tell them apart).
+        if keys.asffSchemaVersion && keys.productARN { return .securityHubFinding }
         if keys.digestStartTime { return .cloudTrailDigest }
         if keys.captureTime && keys.resourceType { return .config }
         if let messageType, let kind = ConfigMessageType(object, messageType) {
@@ -105,7 +111,7 @@ enum RecordClassifier {
         var type = false, source = false, detail = false, service = false, eventID = false
         var resource = false, eventTime = false, eventType = false, accountID = false, logEvents = false
         var detailType = false, eventSource = false, messageType = false, eventVersion = false
-        var schemaVersion = false, digestStartTime = false
+        var schemaVersion = false, digestStartTime = false, asffSchemaVersion = false, productARN = false
         var captureTime = false, resourceType = false, snsType = false, topicArn = false
     }
 }

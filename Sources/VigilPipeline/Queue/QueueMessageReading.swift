@@ -12,6 +12,12 @@ import VigilIngest
 /// object cannot be downloaded is released, with the error and how often the queue has handed it
 /// out, and comes back after its visibility timeout; the queue's redrive policy ends one that
 /// keeps failing. Test events and notifications of other changes are deleted.
+///
+/// A message that is no S3 notification may be an event itself: an EventBridge rule that targets
+/// the queue, or an SNS topic of AWS Config or Security Hub notifications subscribed to it. Its
+/// body is read as an input of its own, through the same readers as a file, and matched and
+/// committed with the same delete-after-delivery guarantee. A body the readers make nothing of
+/// (or only problems of) is left to the queue's redrive policy, as before.
 struct QueueMessageReading {
     let consumer: SQSConsumer
     let s3: S3Client
@@ -24,8 +30,9 @@ struct QueueMessageReading {
             delete(message)
             return
         case .notAnS3Notification(let reason):
-            output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times) is not an S3 notification: "
-                + "\(reason); it is left to the queue's redrive policy")
+            if try readAsEvents(message, in: session) { return }
+            output.notice("SQS message \(message.messageID) (received \(message.receiveCount) times) is neither an S3 "
+                + "notification (\(reason)) nor an event Vigil reads; it is left to the queue's redrive policy")
             consumer.release(message)
             return
         case .objects(let announced):
@@ -73,6 +80,21 @@ struct QueueMessageReading {
         for _ in objects { metrics?.metrics.s3Object(.processed) }
         try session.commit()
         delete(message)
+    }
+
+    /// Reads `message`'s body as events. True when it held at least one and nothing in it was a
+    /// problem: then its alerts are sent, the state committed and the message deleted. False
+    /// (nothing sent) when it is not events after all, for the caller to release it.
+    private func readAsEvents(_ message: SQSMessage, in session: TailSession) throws(TailFailure) -> Bool {
+        // Named after the queue and message, so an alert says where its event came from.
+        let context = LogFileContext(path: "\(consumer.queue.queueURL)#\(message.messageID)")
+        let input = DecodedInput(bytes: Array(message.body.utf8), name: context.path)
+        let read = session.readHeld(input, context: context)
+        guard read.outcome.problems.isEmpty, read.outcome.recordsRead > 0 else { return false }
+        session.alert(read.matches, of: read.outcome, source: "sqs")
+        try session.commit()
+        delete(message)
+        return true
     }
 
     private func delete(_ message: SQSMessage) {

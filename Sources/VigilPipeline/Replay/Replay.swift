@@ -26,6 +26,9 @@ public final class Replay {
         /// Objects to read from S3 (a backfill), after the files; `s3` reads them.
         public var objects: [S3ObjectReference] = []
         public var s3: S3Client?
+        /// Objects the listing passed over as logs of services Vigil does not read, by service
+        /// (counted in the summary as files are).
+        public var objectsOfOtherServices: [String: Int] = [:]
         /// Objects downloaded at once: S3 answers each request after a round trip, so more
         /// objects are fetched at once than there are cores to read them.
         public var downloads = 8
@@ -50,6 +53,9 @@ public final class Replay {
         let started = MonotonicClock.now()
         let listing = InputFileList(paths: options.paths, skipping: options.stateDirectory.map { [$0] } ?? [])
         var summary = listing.summary(reportingTo: onProblem)
+        for (service, count) in options.objectsOfOtherServices {
+            summary.filesSkipped[InputFileList.otherServiceLabel(service), default: 0] += count
+        }
         let files = listing.files.map(LogSource.file) + options.objects.map(LogSource.object)
         let progress = options.showsProgress ? ProgressLine(totalFiles: files.count) : nil
         let stage = AlertStage(rules: rules, router: router)

@@ -1,5 +1,6 @@
 import VigilAWS
 import VigilIngest
+import VigilLayout
 
 /// The objects `vigil replay s3://bucket/prefix` reads: for each location, the folders the
 /// `AWSLogsPrefixPlanner` names (only the days, accounts and regions asked for, never the whole
@@ -12,6 +13,9 @@ public struct S3Backfill {
         public var prefixesListed: [String] = []
         /// Folders listed with a delimiter to find accounts, services and regions.
         public var foldersListed: [String] = []
+        /// Objects passed over because their service is one Vigil does not read (a prefix the
+        /// user named inside such a service's folder), by service folder.
+        public var objectsOfOtherServices: [String: Int] = [:]
     }
 
     public let s3: S3Client
@@ -42,7 +46,11 @@ public struct S3Backfill {
                 listing.prefixesListed.append("s3://\(location.bucket)/\(prefix)")
                 for object in try s3.listAllObjects(bucket: location.bucket, prefix: prefix)
                 where planner.admits(key: object.key) && Self.holdsEvents(object.key) {
-                    listing.objects.append(object)
+                    if let service = AWSLogsServices.unreadService(of: object.key) {
+                        listing.objectsOfOtherServices[service, default: 0] += 1
+                    } else {
+                        listing.objects.append(object)
+                    }
                 }
             }
         }

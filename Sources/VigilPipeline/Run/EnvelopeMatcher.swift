@@ -16,6 +16,7 @@ public final class EnvelopeMatcher {
     private let account: PatternMatcher.TopLevelKey?
     private let time: PatternMatcher.TopLevelKey?
     private let region: PatternMatcher.TopLevelKey?
+    private let resources: PatternMatcher.TopLevelKey?
     private let detail: PatternMatcher.TopLevelKey?
     private var idScratch: [UInt8] = []
     private static let versionValue: [UInt8] = [UInt8(ascii: "0")]
@@ -29,6 +30,7 @@ public final class EnvelopeMatcher {
         account = matcher.topLevelKey("account")
         time = matcher.topLevelKey("time")
         region = matcher.topLevelKey("region")
+        resources = matcher.topLevelKey("resources")
         detail = matcher.topLevelKey("detail")
     }
 
@@ -50,6 +52,8 @@ public final class EnvelopeMatcher {
         if let account { add(envelope.account, for: account) }
         if let time { add(envelope.time, for: time) }
         if let region { add(envelope.region, for: region) }
+        // An array of strings matches where any element does: each is one value of the field.
+        if let resources { envelope.forEachResource { matcher.addString($0, for: resources) } }
         if let detail {
             var failure: EventError?
             let members = envelope.detailMembers

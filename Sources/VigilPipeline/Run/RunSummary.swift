@@ -59,7 +59,7 @@ public struct RunSummary: Sendable {
         lines.append(head)
         if !eventsByKind.isEmpty {
             lines.append("  events: " + LogRecord.Kind.allCases.compactMap { kind in
-                eventsByKind[kind].map { "\(Self.label(kind)) \($0)" }
+                eventsByKind[kind].map { "\(kind.label) \($0)" }
             }.joined(separator: ", "))
         }
         lines.append("  " + GzipEngineChoice.current.description)
@@ -103,16 +103,6 @@ public struct RunSummary: Sendable {
                 + "vigil dlq redrive --state \(stateDirectory) (with this run's --config) sends them again")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func label(_ kind: LogRecord.Kind) -> String {
-        switch kind {
-        case .cloudTrail: "CloudTrail"
-        case .flowLog: "VPC Flow Logs"
-        case .guardDutyFinding: "GuardDuty"
-        case .config: "AWS Config"
-        case .eventBridgeEvent: "EventBridge"
-        }
     }
 
     static func megabytes(_ bytes: Int) -> String {

@@ -1,4 +1,5 @@
 import VigilIngest
+import VigilLayout
 
 /// The directories a tail follows, and how it learns what changed in them: inotify events (with
 /// a full scan now and then to catch what events missed), or a poll every `pollInterval` where
@@ -19,6 +20,8 @@ final class WatchedDirectories {
     /// Whether each directory given was there at the last look.
     private var rootsPresent: [String: Bool] = [:]
     private var reportedWalkProblems = Set<String>()
+    /// Services whose files were passed over, each said once.
+    private var servicesPassedOver = Set<String>()
     private var nextPoll = 0.0
     private var nextRescan = 0.0
     private var nextRootCheck = 0.0
@@ -98,7 +101,7 @@ final class WatchedDirectories {
             for path in walk(directory, root: root) { pathsToExamine.insert(path) }
         }
         for path in changes.paths {
-            guard let root = root(of: path), options.pathFilter.admits(relativePath: DirectoryPaths.relative(path, to: root)) else { continue }
+            guard let root = root(of: path), admits(path, root: root) else { continue }
             pathsToExamine.insert(path)
         }
         if rootsPresent.values.contains(false) && now >= nextRootCheck {
@@ -147,7 +150,18 @@ final class WatchedDirectories {
         for problem in walked.problems where reportedWalkProblems.insert(problem.description).inserted {
             output.problem(problem)
         }
-        return walked.files.filter { options.pathFilter.admits(relativePath: DirectoryPaths.relative($0, to: root)) }
+        return walked.files.filter { admits($0, root: root) }
+    }
+
+    /// Whether the tail reads the file at `path` under `root`: what `--include`/`--exclude` admit,
+    /// less the logs of services Vigil does not read (said once per service, not per file).
+    private func admits(_ path: String, root: String) -> Bool {
+        guard options.pathFilter.admits(relativePath: DirectoryPaths.relative(path, to: root)) else { return false }
+        guard let service = AWSLogsServices.unreadService(of: path) else { return true }
+        if servicesPassedOver.insert(service).inserted {
+            output.notice("not reading \(service) logs (\(path) and others like it): a service Vigil does not read")
+        }
+        return false
     }
 
     private func root(of path: String) -> String? {
