@@ -137,6 +137,20 @@ struct ConfigFileTests {
         #expect(attributes.first?["attributeValues"] as? [String] == ["all"])
     }
 
+    @Test("A history file's delivery time is the end of the window its name gives, not the start")
+    func historyFileDeliveryTime() throws {
+        let context = LogFileContext(path: "/data/" + historyPath)
+        #expect(context.service == "Config")
+        #expect(context.account == "111122223333" && context.region == "us-east-1")
+        #expect(context.deliveredAt == Timestamps.parse("2026-11-20T15:00:00Z"))
+        #expect(context.folderDay == Timestamps.parse("2026-11-20"))
+        // Config's days are unpadded.
+        let january = LogFileContext(path: "AWSLogs/111122223333/Config/us-east-1/2026/1/5/ConfigSnapshot/"
+            + "111122223333_Config_us-east-1_ConfigSnapshot_20260105T221004Z_5f0c.json.gz")
+        #expect(january.folderDay == Timestamps.parse("2026-01-05"))
+        #expect(january.deliveredAt == Timestamps.parse("2026-01-05T22:10:04Z"))
+    }
+
     @Test("EventBridge's own Config events pass through as EventBridge events")
     func eventBridgeConfigEvent() throws {
         let event = #"{"version":"0","id":"0c8a9a4e-7d1f-4f9b-9b6c-2f2d1c0e1a11","detail-type":"Config Configuration Item Change","#

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilTestSupport
+import VigilIngest
 import VigilPipeline
 
 /// AWS Config through a replay: the configurationItemDiff depends on the items of the resource
@@ -50,6 +51,16 @@ import VigilPipeline
             #expect(many.lines == one.lines, "jobs \(jobs)")
             #expect(many.summary.records == one.summary.records, "jobs \(jobs)")
         }
+    }
+
+    @Test func fromAndToPruneConfigFilesByTheirWindowEnd() throws {
+        let history = LogFileContext(path: "AWSLogs/111122223333/Config/us-east-1/2026/11/20/ConfigHistory/"
+            + "111122223333_Config_us-east-1_ConfigHistory_AWS::RDS::DBInstance_20261120T090000Z_20261120T150000Z_1.json.gz")
+        // Items captured up to 15:00: read for --from 14:00 (the window's start, 09:00, would have skipped it).
+        #expect(EventFilter(from: Timestamps.parse("2026-11-20T14:00:00Z")!).reasonToSkip(history) == nil)
+        #expect(EventFilter(from: Timestamps.parse("2026-11-20T16:30:00Z")!).reasonToSkip(history) == "before --from")
+        #expect(EventFilter(accounts: ["444455556666"]).reasonToSkip(history) == "another account")
+        #expect(EventFilter(regions: ["eu-west-1"]).reasonToSkip(history) == "another region")
     }
 
     @Test func anItemMadePublicInALaterFileCarriesTheDiffInItsAlert() throws {
