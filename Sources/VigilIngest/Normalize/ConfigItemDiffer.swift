@@ -18,24 +18,27 @@ import VigilJSON
 /// remembered one. A notification's own diff is kept as it came, and its item remembered.
 public struct ConfigItemDiffer {
     private var pathStack: [UInt8] = []
+    /// The leaves of the item (`current`) and of the one before it (`previous`): names and values
+    /// one after another in `paths` and `values`, in the order the items hold them.
     private var paths: [UInt8] = []
     private var values: [UInt8] = []
     private var leaves: [(path: Range<Int>, value: Range<Int>)] = []
     private var previous: [(path: Range<Int>, value: Range<Int>)] = []
-    private var encoded: [UInt8] = []
+    private var matched: [Bool] = []
     private var diff: [UInt8] = []
     private var key: [UInt8] = []
-    private var status: [UInt8] = []
-    private var captureTime: Int64?
 
     public init() {}
 
     /// Remembers the Config item `envelope` carries (if any) in `memory` and, unless it has a diff
     /// already, adds the one computed from the item remembered before it.
+    ///
+    /// Remembering is a copy of the item as written into the memory's ring; its properties are
+    /// read only when the next item of the resource comes. Measured (release, a 300 MB snapshot of
+    /// RDS items, one thread): flattening and sorting every item's properties as it came made
+    /// Config 4.7 × slower per byte than CloudTrail.
     public mutating func apply(to envelope: EventEnvelope, memory: ConfigItemMemory) {
-        guard let location = envelope.configItem else { return }
-        read(envelope, item: location.item)
-        guard let captureTime else { return }
+        guard let location = envelope.configItem, let captureTime = location.captureTime else { return }
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: envelope.account)
         key.append(0)
@@ -43,15 +46,25 @@ public struct ConfigItemDiffer {
         key.append(0)
         let resource = envelope.identity.lastIndex(of: UInt8(ascii: "@")) ?? envelope.identity.endIndex
         key.append(contentsOf: envelope.identity[..<resource])
-        let before = memory.item(of: key)
-        if let before, before.captureTime >= captureTime { return }
-        encode()
-        memory.remember(ConfigItemMemory.Remembered(captureTime: captureTime, properties: encoded), of: key)
+        let before = memory.captureTime(of: key)
+        if let before, before >= captureTime { return }
+        paths.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        leaves.removeAll(keepingCapacity: true)
+        if before != nil, !location.hasDiff {
+            // The previous item is read before the new one is written over the memory's oldest.
+            _ = memory.withItem(of: key) { flatten(item: $0) }
+            swap(&leaves, &previous)
+            leaves.removeAll(keepingCapacity: true)
+        }
+        envelope.writtenDetail.withUnsafeBytes { detail in
+            memory.remember(UnsafeRawBufferPointer(rebasing: detail[location.item]), captureTime: captureTime, of: key)
+        }
         guard !location.hasDiff else { return }
-        let isDeleted = status.starts(with: "ResourceDeleted".utf8)
-        if let before {
-            writeDiff(from: before.properties, changeType: isDeleted ? "DELETE" : "UPDATE")
-        } else if status.elementsEqual("ResourceDiscovered".utf8) {
+        if before != nil {
+            envelope.writtenDetail.withUnsafeBytes { flatten(item: UnsafeRawBufferPointer(rebasing: $0[location.item])) }
+            writeDiff(changeType: location.isDeleted ? "DELETE" : "UPDATE")
+        } else if location.isDiscovered {
             diff.removeAll(keepingCapacity: true)
             diff.append(contentsOf: #"{"changedProperties":{},"changeType":"CREATE"}"#.utf8)
         } else {
@@ -62,38 +75,23 @@ public struct ConfigItemDiffer {
 
     // MARK: - The item's properties
 
-    /// Notes the item's status, capture time and properties (sorted by name).
-    private mutating func read(_ envelope: EventEnvelope, item: Range<Int>) {
-        paths.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        leaves.removeAll(keepingCapacity: true)
-        status.removeAll(keepingCapacity: true)
-        captureTime = nil
-        envelope.writtenDetail.withUnsafeBytes { detail in
-            let object = UnsafeRawBufferPointer(rebasing: detail[item])
-            try? JSONMembers.forEach(in: object) { key, _, value in
-                let prefix: StaticString
-                switch key.count {
-                case 4 where JSONBytes.equals(key, "tags"): prefix = "Tags"
-                case 13 where JSONBytes.equals(key, "configuration"): prefix = "Configuration"
-                case 13 where JSONBytes.equals(key, "relationships"): prefix = "Relationships"
-                case 26 where JSONBytes.equals(key, "supplementaryConfiguration"): prefix = "SupplementaryConfiguration"
-                case 23 where JSONBytes.equals(key, "configurationItemStatus"):
-                    EventNormalizer.appendString(object, value, to: &status)
-                    return true
-                case 28 where JSONBytes.equals(key, "configurationItemCaptureTime"):
-                    captureTime = Self.milliseconds(object, value)
-                    return true
-                default: return true
-                }
-                pathStack.removeAll(keepingCapacity: true)
-                pathStack.append(contentsOf: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-                flatten(object, value)
-                return true
+    /// Notes the leaves of the item's `configuration`, `supplementaryConfiguration`,
+    /// `relationships` and `tags`, in the order the item holds them.
+    private mutating func flatten(item object: UnsafeRawBufferPointer) {
+        try? JSONMembers.forEach(in: object) { key, _, value in
+            let prefix: StaticString
+            switch key.count {
+            case 4 where JSONBytes.equals(key, "tags"): prefix = "Tags"
+            case 13 where JSONBytes.equals(key, "configuration"): prefix = "Configuration"
+            case 13 where JSONBytes.equals(key, "relationships"): prefix = "Relationships"
+            case 26 where JSONBytes.equals(key, "supplementaryConfiguration"): prefix = "SupplementaryConfiguration"
+            default: return true
             }
+            pathStack.removeAll(keepingCapacity: true)
+            pathStack.append(contentsOf: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            flatten(object, value)
+            return true
         }
-        let names = paths
-        leaves.sort { names[$0.path].lexicographicallyPrecedes(names[$1.path]) }
     }
 
     /// Notes the leaves of the value at `range`: an object's members by name, an array's elements
@@ -138,59 +136,39 @@ public struct ConfigItemDiffer {
         leaves.append((pathStart..<paths.count, valueStart..<values.count))
     }
 
-    /// The leaves in the memory's form: for each, in order, the name's length (4 bytes), the name,
-    /// the value's length (4 bytes), the value.
-    private mutating func encode() {
-        encoded.removeAll(keepingCapacity: true)
-        for leaf in leaves {
-            Self.appendLength(leaf.path.count, to: &encoded)
-            encoded.append(contentsOf: paths[leaf.path])
-            Self.appendLength(leaf.value.count, to: &encoded)
-            encoded.append(contentsOf: values[leaf.value])
-        }
-    }
-
     // MARK: - The diff
 
-    private mutating func writeDiff(from old: [UInt8], changeType: StaticString) {
-        previous.removeAll(keepingCapacity: true)
-        var offset = 0
-        while offset + 4 <= old.count {
-            let pathLength = Self.length(old, at: offset)
-            let path = (offset + 4)..<(offset + 4 + pathLength)
-            let valueLength = Self.length(old, at: path.upperBound)
-            let value = (path.upperBound + 4)..<(path.upperBound + 4 + valueLength)
-            previous.append((path, value))
-            offset = value.upperBound
-        }
+    /// Compares `leaves` with `previous`, both in their items' order: a property is looked for
+    /// first where the previous item had it (items of a resource keep their members' order),
+    /// else among the rest.
+    private mutating func writeDiff(changeType: StaticString) {
+        matched.removeAll(keepingCapacity: true)
+        matched.append(contentsOf: repeatElement(false, count: previous.count))
         diff.removeAll(keepingCapacity: true)
         diff.append(contentsOf: #"{"changedProperties":{"#.utf8)
         var first = true
-        var new = 0, old_ = 0
-        while new < leaves.count || old_ < previous.count {
-            let order: Int
-            if new == leaves.count {
-                order = 1
-            } else if old_ == previous.count {
-                order = -1
+        var next = 0
+        for leaf in leaves {
+            let path = paths[leaf.path]
+            var found: Int?
+            if next < previous.count, !matched[next], paths[previous[next].path].elementsEqual(path) {
+                found = next
             } else {
-                let a = paths[leaves[new].path], b = old[previous[old_].path]
-                order = a.elementsEqual(b) ? 0 : (a.lexicographicallyPrecedes(b) ? -1 : 1)
+                found = previous.indices.first { !matched[$0] && paths[previous[$0].path].elementsEqual(path) }
             }
-            if order == 0 {
-                let updated = values[leaves[new].value], before = old[previous[old_].value]
-                if !updated.elementsEqual(before) {
-                    entry(&first, path: paths[leaves[new].path], previous: before, updated: updated, type: "UPDATE")
-                }
-                new += 1
-                old_ += 1
-            } else if order < 0 {
-                entry(&first, path: paths[leaves[new].path], previous: nil, updated: values[leaves[new].value], type: "CREATE")
-                new += 1
-            } else {
-                entry(&first, path: old[previous[old_].path], previous: old[previous[old_].value], updated: nil, type: "DELETE")
-                old_ += 1
+            guard let index = found else {
+                entry(&first, path: path, previous: nil, updated: values[leaf.value], type: "CREATE")
+                continue
             }
+            matched[index] = true
+            next = index + 1
+            let before = values[previous[index].value], updated = values[leaf.value]
+            if !before.elementsEqual(updated) {
+                entry(&first, path: path, previous: before, updated: updated, type: "UPDATE")
+            }
+        }
+        for (index, leaf) in previous.enumerated() where !matched[index] {
+            entry(&first, path: paths[leaf.path], previous: values[leaf.value], updated: nil, type: "DELETE")
         }
         diff.append(contentsOf: #"},"changeType":""#.utf8)
         diff.append(contentsOf: UnsafeRawBufferPointer(start: changeType.utf8Start, count: changeType.utf8CodeUnitCount))
@@ -232,24 +210,9 @@ public struct ConfigItemDiffer {
 
     // MARK: - Helpers
 
-    private static func appendLength(_ length: Int, to output: inout [UInt8]) {
-        let value = UInt32(truncatingIfNeeded: length)
-        output.append(UInt8(truncatingIfNeeded: value))
-        output.append(UInt8(truncatingIfNeeded: value >> 8))
-        output.append(UInt8(truncatingIfNeeded: value >> 16))
-        output.append(UInt8(truncatingIfNeeded: value >> 24))
-    }
-
-    private static func length(_ bytes: [UInt8], at offset: Int) -> Int {
-        guard offset + 4 <= bytes.count else { return 0 }
-        return Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
-    }
-
     /// A capture time (`2026-11-20T09:31:02.123Z`) in milliseconds since 1970: two items of one
     /// resource may be captured within the same second.
-    static func milliseconds(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
-        guard let (contents, isEscaped) = JSONMembers.stringContents(of: range, in: bytes), !isEscaped else { return nil }
-        let text = UnsafeRawBufferPointer(rebasing: bytes[contents])
+    static func milliseconds(of text: UnsafeRawBufferPointer) -> Int64? {
         guard let seconds = Timestamps.parse(text) else { return nil }
         var fraction: Int64 = 0
         if text.count > 20, text[19] == UInt8(ascii: ".") {

@@ -9,8 +9,10 @@ struct ConfigItemFacts {
     var resourceType: [UInt8] = []
     var resourceID: [UInt8] = []
     var version: [UInt8] = []
+    var status: [UInt8] = []
 
     mutating func reset() {
+        status.removeAll(keepingCapacity: true)
         captureTime.removeAll(keepingCapacity: true)
         account.removeAll(keepingCapacity: true)
         region.removeAll(keepingCapacity: true)
@@ -38,15 +40,17 @@ struct ConfigItemWriter {
     /// Unescaped JSON text, reused.
     private var text: [UInt8] = []
 
-    /// Appends the item `item` (a validated object) to `output`, filling `facts`.
-    mutating func append(_ item: UnsafeRawBufferPointer, to output: inout [UInt8], facts: inout ConfigItemFacts,
-                         maximumDepth: Int) throws(InputProblem) {
+    /// Appends the item `item` (a validated object) to `output`, filling `facts`. `members`: where
+    /// the item's members lie, when the reader noted it (an item of a file): going from member to
+    /// member spares walking every value again to find the next key.
+    mutating func append(_ item: UnsafeRawBufferPointer, members: ObjectMemberIndex? = nil, to output: inout [UInt8],
+                         facts: inout ConfigItemFacts, maximumDepth: Int) throws(InputProblem) {
         facts.reset()
         var problem: InputProblem?
         output.append(UInt8(ascii: "{"))
         var first = true
         do {
-            try JSONMembers.forEach(in: item) { key, keyIsEscaped, value throws(EventError) in
+            try Self.forEachMember(of: item, members: members) { key, keyIsEscaped, value throws(EventError) in
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 let name = keyIsEscaped ? nil : Self.Member(key)
@@ -66,6 +70,7 @@ struct ConfigItemWriter {
                 case .resourceType: EventNormalizer.appendString(item, value, to: &facts.resourceType)
                 case .resourceID: EventNormalizer.appendString(item, value, to: &facts.resourceID)
                 case .version, .apiVersion: EventNormalizer.appendString(item, value, to: &facts.version)
+                case .status: EventNormalizer.appendString(item, value, to: &facts.status)
                 default: break
                 }
                 switch name {
@@ -90,6 +95,21 @@ struct ConfigItemWriter {
         }
         if let problem { throw problem }
         output.append(UInt8(ascii: "}"))
+    }
+
+    /// Each member of `object`: from the reader's index when there is one, else by reading it.
+    private static func forEachMember(
+        of object: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
+        _ body: (UnsafeRawBufferPointer, Bool, Range<Int>) throws(EventError) -> Bool
+    ) throws(EventError) {
+        guard let members else {
+            try JSONMembers.forEach(in: object, body)
+            return
+        }
+        for index in 0..<members.count {
+            let (key, isEscaped) = members.key(index)
+            guard try body(UnsafeRawBufferPointer(rebasing: object[key]), isEscaped, members.value(index)) else { return }
+        }
     }
 
     /// Appends the JSON that the string value `string` holds as text; false (with `problem`) when it holds none.
@@ -186,7 +206,7 @@ struct ConfigItemWriter {
     /// The item members the writer looks at.
     enum Member: Equatable {
         case captureTime, account, accountID, region, arn, lowercaseARN, resourceType, resourceID, version, apiVersion
-        case configuration, supplementaryConfiguration, relationships, md5Hash, stateID
+        case configuration, supplementaryConfiguration, relationships, md5Hash, stateID, status
 
         init?(_ key: UnsafeRawBufferPointer) {
             switch key.count {
@@ -201,6 +221,7 @@ struct ConfigItemWriter {
             case 13 where JSONBytes.equals(key, "configuration"): self = .configuration
             case 13 where JSONBytes.equals(key, "relationships"): self = .relationships
             case 20 where JSONBytes.equals(key, "configurationStateID"): self = .stateID
+            case 23 where JSONBytes.equals(key, "configurationItemStatus"): self = .status
             case 24 where JSONBytes.equals(key, "configurationItemVersion"): self = .version
             case 24 where JSONBytes.equals(key, "configurationItemMD5Hash"): self = .md5Hash
             case 26 where JSONBytes.equals(key, "supplementaryConfiguration"): self = .supplementaryConfiguration

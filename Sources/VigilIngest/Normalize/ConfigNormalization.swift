@@ -53,7 +53,8 @@ extension EventNormalizer {
             }
         }
         guard let messageType else {
-            try writeItemEvent(item: bytes, in: bytes, recordVersion: nil, notificationTime: nil, diff: nil, context: context)
+            try writeItemEvent(item: bytes, itemMembers: record.members, in: bytes, recordVersion: nil, notificationTime: nil,
+                               diff: nil, context: context)
             return
         }
         switch ConfigMessageType(bytes, messageType) {
@@ -96,14 +97,16 @@ extension EventNormalizer {
     /// (a file's item has no notification) come from it; the detail is then written in order,
     /// its members noted as they are written rather than found again by validating what was
     /// written (a second pass over every item).
-    private mutating func writeItemEvent(item: UnsafeRawBufferPointer, in notification: UnsafeRawBufferPointer,
+    private mutating func writeItemEvent(item: UnsafeRawBufferPointer, itemMembers: ObjectMemberIndex? = nil,
+                                         in notification: UnsafeRawBufferPointer,
                                          recordVersion: Range<Int>?, notificationTime: Range<Int>?, diff: Range<Int>?,
                                          context: LogFileContext) throws(InputProblem) {
         let envelope = self.envelope
         var scratch = configScratch
         defer { configScratch = scratch }
         scratch.item.removeAll(keepingCapacity: true)
-        try scratch.writer.append(item, to: &scratch.item, facts: &scratch.facts, maximumDepth: JSONBytes.maximumDepth)
+        try scratch.writer.append(item, members: itemMembers, to: &scratch.item, facts: &scratch.facts,
+                                  maximumDepth: JSONBytes.maximumDepth)
         var detail = envelope.writtenDetail
         envelope.writtenDetail = []
         defer { envelope.writtenDetail = detail }
@@ -148,7 +151,12 @@ extension EventNormalizer {
         envelope.detailIsWritten = true
         configScratch = scratch
         try fillItemEnvelope(context: context)
-        envelope.configItem = ConfigItemLocation(item: envelope.writtenDetailMembers.value(3), hasDiff: diff != nil)
+        let facts = configScratch.facts
+        envelope.configItem = ConfigItemLocation(
+            item: envelope.writtenDetailMembers.value(3), hasDiff: diff != nil,
+            captureTime: facts.captureTime.withUnsafeBytes { ConfigItemDiffer.milliseconds(of: $0) },
+            isDiscovered: facts.status.elementsEqual("ResourceDiscovered".utf8),
+            isDeleted: facts.status.starts(with: "ResourceDeleted".utf8))
     }
 
     /// Config's record version when neither a notification nor the item says (items of 2026 say 1.3).
@@ -256,4 +264,11 @@ public struct ConfigItemLocation: Sendable, Equatable {
     public let item: Range<Int>
     /// The detail already has a `configurationItemDiff` (Config's own, from a notification).
     public let hasDiff: Bool
+    /// `configurationItemCaptureTime` in milliseconds since 1970 (two items of a resource may be
+    /// captured within one second).
+    public let captureTime: Int64?
+    /// `configurationItemStatus` is `ResourceDiscovered`.
+    public let isDiscovered: Bool
+    /// `configurationItemStatus` is `ResourceDeleted` or `ResourceDeletedNotRecorded`.
+    public let isDeleted: Bool
 }
