@@ -120,7 +120,10 @@ public final class ConfigItemMemory {
         while let oldest = oldestLive(), oldest.entry.offset < head + length, oldest.entry.end > head { evict(oldest.hash) }
         while entries.count >= limits.maximumResources, let oldest = oldestLive() { evict(oldest.hash) }
         if ring.count < head + length {
-            ring.append(contentsOf: repeatElement(0, count: min(limits.maximumBytes, max(head + length, ring.count * 2)) - ring.count))
+            // Reserved whole once, so that growing never holds two copies; pages are touched only
+            // as items are written.
+            if ring.capacity < limits.maximumBytes { ring.reserveCapacity(limits.maximumBytes) }
+            ring.append(contentsOf: repeatElement(0, count: head + length - ring.count))
         }
         ring.withUnsafeMutableBytes { buffer in
             key.withUnsafeBytes { buffer.baseAddress!.advanced(by: head).copyMemory(from: $0.baseAddress!, byteCount: key.count) }
