@@ -123,6 +123,11 @@ EXPECTED_ALERTS = {
     "db-audit-bulk-export": 1,
     "db-audit-privilege-change": 0,
     "db-audit-destructive-ddl": 0,
+    "config-rds-instance-publicly-accessible": 1,
+    "config-rds-storage-not-encrypted": 1,
+    "config-security-group-open-to-internet-on-db-port": 1,
+    "config-rds-snapshot-public": 1,
+    "config-rds-snapshot-not-encrypted": 1,
     "security-group-open-to-world-ipv6-on-db-port": 0,
     "network-acl-entry-changed": 0,
     "rds-db-security-group-open-to-internet": 0,
@@ -150,6 +155,16 @@ EXPECTED_ALERTS = {
     "securityhub-rds-control-failed": 1,
     "securityhub-macie-sensitive-data": 0,
     "securityhub-high-critical-finding-on-rds": 0,
+    # AWS Config: no diff in SampleLogs makes an instance public (orders-db was public already).
+    "config-rds-instance-made-publicly-accessible": 0,
+    "config-rds-deletion-protection-disabled": 0,
+    "config-rds-backup-retention-too-short": 0,
+    "config-rds-iam-authentication-disabled": 0,
+    "config-rds-log-exports-disabled": 0,
+    "config-rds-multi-az-disabled": 0,
+    "config-rds-minor-version-upgrade-disabled": 0,
+    "config-rds-enhanced-monitoring-disabled": 0,
+    "config-rds-rule-noncompliant": 0,
 }
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -1177,6 +1192,11 @@ def generate(corpus_root, out):
             timeline.append((f["createdAt"][:19] + "Z", f"GuardDuty: {f['type']} (severity {f['severity']})",
                              fname, inc))
 
+    # AWS Config (no random draws: the files above keep their names)
+    config_files, config_timeline = build_config()
+    files.update(config_files)
+    timeline += config_timeline
+
     # Security Hub: the investigator's `get-findings` export (not an AWS delivery, so beside AWSLogs/)
     sh_name = SECURITY_HUB_FILE
     sh_findings = securityhub_findings()
@@ -1217,6 +1237,92 @@ def generate(corpus_root, out):
     return files
 
 
+
+# ----------------------------------------------------------------------------------------------
+# AWS Config: what the configuration recorder wrote about orders-db, its security group and the
+# night's snapshot. Items follow the developer guide's configuration items and the properties
+# Config records for AWS::RDS::DBInstance, AWS::RDS::DBSnapshot and AWS::EC2::SecurityGroup
+# (awslabs/aws-config-resource-schema); files follow Config's S3 layout (unpadded days) and names.
+
+def config_item(resource_type, resource_id, name, arn, captured, status, configuration, supplementary=None,
+                relationships=(), created=None):
+    return {"relatedEvents": [], "relationships": [dict(r) for r in relationships], "configuration": configuration,
+            "supplementaryConfiguration": supplementary or {}, "tags": {}, "configurationItemVersion": "1.3",
+            "configurationItemCaptureTime": captured, "configurationStateId": int(parse_time(captured).timestamp() * 1000),
+            "awsAccountId": ACCOUNT, "configurationItemStatus": status, "resourceType": resource_type,
+            "resourceId": resource_id, "resourceName": name, "ARN": arn, "awsRegion": REGION,
+            "availabilityZone": "Not Applicable" if resource_type == "AWS::EC2::SecurityGroup" else "us-east-1a",
+            "configurationStateMd5Hash": "", "resourceCreationTime": created}
+
+
+def build_config():
+    """(files, timeline entries): yesterday's snapshot, and today's history per resource type."""
+    sg_arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{DB_SG}"
+    snapshot_arn = f"arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{SNAPSHOT_ID}"
+    in_vpc = {"resourceId": VPC_PROD, "resourceName": None, "resourceType": "AWS::EC2::VPC", "name": "Is contained in Vpc"}
+
+    def permission(cidr):
+        return {"fromPort": 3306, "ipProtocol": "tcp", "ipv6Ranges": [], "prefixListIds": [], "toPort": 3306,
+                "userIdGroupPairs": [], "ipv4Ranges": [{"cidrIp": cidr}], "ipRanges": [cidr]}
+
+    def security_group(captured, permissions):
+        return config_item("AWS::EC2::SecurityGroup", DB_SG, "orders-db", sg_arn, captured, "OK", {
+            "description": "orders-db: MySQL from the app servers", "groupName": "orders-db",
+            "ipPermissions": permissions, "ownerId": ACCOUNT, "groupId": DB_SG,
+            "ipPermissionsEgress": [{"ipProtocol": "-1", "ipv6Ranges": [], "prefixListIds": [], "userIdGroupPairs": [],
+                                     "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipRanges": ["0.0.0.0/0"]}],
+            "tags": [], "vpcId": VPC_PROD}, relationships=[in_vpc])
+
+    def snapshot(captured, status, restore):
+        return config_item("AWS::RDS::DBSnapshot", SNAPSHOT_ID, SNAPSHOT_ID, snapshot_arn, captured, status, {
+            "dBSnapshotIdentifier": SNAPSHOT_ID, "dBInstanceIdentifier": DB_ID, "dbiResourceId": DB_RESOURCE_ID,
+            "snapshotType": "manual", "engine": "mysql", "engineVersion": "8.0.33", "encrypted": False,
+            "allocatedStorage": 100, "port": 3306, "status": "available", "vpcId": VPC_PROD,
+            "snapshotCreateTime": "2026-11-20T09:00:05.000Z", "dBSnapshotArn": snapshot_arn},
+            supplementary={"DBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": restore}]},
+            relationships=[{"resourceId": DB_RESOURCE_ID, "resourceName": DB_ID, "resourceType": "AWS::RDS::DBInstance",
+                            "name": "Is associated with DBInstance"}], created="2026-11-20T09:00:05.000Z")
+
+    orders_db = config_item("AWS::RDS::DBInstance", DB_RESOURCE_ID, DB_ID, DB_ARN, "2026-11-02T14:12:09.331Z", "OK", {
+        "dBInstanceIdentifier": DB_ID, "dBInstanceArn": DB_ARN, "dbiResourceId": DB_RESOURCE_ID, "engine": "mysql",
+        "engineVersion": "8.0.33", "dBInstanceClass": "db.r6g.large", "dBInstanceStatus": "available",
+        "publiclyAccessible": True, "storageEncrypted": False, "deletionProtection": True, "backupRetentionPeriod": 7,
+        "iAMDatabaseAuthenticationEnabled": True, "enabledCloudwatchLogsExports": ["audit", "error", "slowquery"],
+        "multiAZ": True, "autoMinorVersionUpgrade": True, "monitoringInterval": 60, "dbInstancePort": 0,
+        "endpoint": {"address": f"{DB_ID}.c9akciq32.{REGION}.rds.amazonaws.com", "port": 3306, "hostedZoneId": "Z2R2ITUGPM61AM"},
+        "vpcSecurityGroups": [{"vpcSecurityGroupId": DB_SG, "status": "active"}]},
+        relationships=[{"resourceId": DB_SG, "resourceName": None, "resourceType": "AWS::EC2::SecurityGroup",
+                        "name": "Is associated with SecurityGroup"}], created="2019-06-14T08:20:31.000Z")
+    sg_before = security_group("2026-10-28T16:40:12.902Z", [permission("10.0.4.0/24")])
+    sg_open = security_group("2026-11-20T09:25:15.412Z", [permission("10.0.4.0/24"), permission("0.0.0.0/0")])
+    snap_created = snapshot("2026-11-20T09:00:41.087Z", "ResourceDiscovered", [])
+    snap_public = snapshot("2026-11-20T09:34:20.655Z", "OK", ["all"])
+    snap_private = snapshot("2026-11-20T09:42:13.208Z", "OK", [])
+
+    files, timeline = {}, []
+    snap_dir = f"AWSLogs/{ACCOUNT}/Config/{REGION}/2026/11/19/ConfigSnapshot"
+    name = f"{snap_dir}/{ACCOUNT}_Config_{REGION}_ConfigSnapshot_20261119T221004Z_{derived_uuid('config-snapshot', '2026-11-19')}.json.gz"
+    files[name] = gz(compact({"fileVersion": "1.0", "configSnapshotId": str(derived_uuid("config-snapshot-id", "2026-11-19")),
+                              "configurationItems": [orders_db, sg_before]}).encode())
+    timeline += [("2026-11-19T22:10:04Z", "Config snapshot of the day before: orders-db publicly accessible and "
+                  "unencrypted (as it has been for years), its security group open to the app subnet only", name, False)]
+    hist_dir = f"AWSLogs/{ACCOUNT}/Config/{REGION}/2026/11/20/ConfigHistory"
+    for rtype, items in [("AWS::EC2::SecurityGroup", [sg_open]), ("AWS::RDS::DBSnapshot", [snap_created, snap_public, snap_private])]:
+        name = f"{hist_dir}/{ACCOUNT}_Config_{REGION}_ConfigHistory_{rtype}_20261120T090000Z_20261120T150000Z_1.json.gz"
+        files[name] = gz(compact({"fileVersion": "1.0", "configurationItems": items}).encode())
+        for item in items:
+            t = item["configurationItemCaptureTime"][:19] + "Z"
+            if item is sg_open:
+                timeline.append((t, f"Config records {DB_SG} open to 0.0.0.0/0 on 3306: orders-db, public for years, "
+                                 "is now reachable from anywhere", name, True))
+            elif item is snap_created:
+                timeline.append((t, f"Config records the new snapshot {SNAPSHOT_ID} (unencrypted, like its database)", name, False))
+            elif item is snap_public:
+                timeline.append((t, f"Config records {SNAPSHOT_ID} restorable by all", name, True))
+            else:
+                timeline.append((t, f"Config records {SNAPSHOT_ID} private again", name, False))
+    return files, timeline
+
 # ----------------------------------------------------------------------------------------------
 # README
 
@@ -1247,6 +1353,11 @@ def readme(c, timeline, files):
       f"`{SNAPSHOT_ID}` restorable by every AWS account. GuardDuty's RDS Protection finding at 09:38 "
       "brings the account owner in: at 09:41 they sign in as root, from the office and without MFA (the "
       "break-glass MFA device is in a safe elsewhere), and make the snapshot private again. "
+      "AWS Config saw it too: the day before, its snapshot recorded the database publicly accessible and "
+      "unencrypted and its security group open to the app subnet only; today it records the security group "
+      "open to the world on 3306 at 09:25:15 (the database, public for years, now reachable from anywhere), "
+      "the new snapshot unencrypted like its database, shared with every account at 09:34:20 and private "
+      "again at 09:42:13. "
       "Around it the day is ordinary: a Lambda snapshots the database, the application reads its secret "
       "and queries its orders from two app servers, RDS checks the database's health, "
       "a restarted app worker tries a stale database password once, a DBA adds an index from the bastion, "
@@ -1271,7 +1382,8 @@ def readme(c, timeline, files):
         w(f"| {t[11:19]} | {'**' + what + '**' if inc else what} | `{shown}` |\n")
     w("\n## Alerts the shipped rules raise\n\n")
     w("Counted once per event identity (CloudTrail `eventID` and account; GuardDuty `id` + `updatedAt`; a flow record's "
-      "file and line; an audit line's log group and CloudWatch Logs event id), so the StopLogging record delivered twice gives one alert; then each rule's "
+      "file and line; an audit line's log group and CloudWatch Logs event id; a Config item's resource type, id "
+      "and capture time), so the StopLogging record delivered twice gives one alert; then each rule's "
       "`threshold` (alert on the Nth matching event of a group within the window, then stay silent for the "
       "rest of it) and `dedup` (drop an alert whose keys alerted within the window) apply, so the 25 probes "
       "give one alert, the 12 accepted flow records one, the two root events one. A rule with 0 here "
@@ -1294,6 +1406,17 @@ def readme(c, timeline, files):
           "console-login-without-mfa": "root signs in without MFA at 09:41:10",
           "root-account-activity": "root's sign-in at 09:41:10; its call at 09:42:05 from the same address is "
                                    "deduplicated (one alert per account and address an hour)",
+          "config-rds-instance-publicly-accessible": "Config's snapshot of 2026-11-19 22:10 records orders-db "
+                                                     "publicly accessible",
+          "config-rds-storage-not-encrypted": "the same item: orders-db's storage is not encrypted",
+          "config-security-group-open-to-internet-on-db-port": "Config records the security group open to "
+                                                               "0.0.0.0/0 on 3306 at 09:25:15 (the day before's "
+                                                               "item, open to the app subnet, is not an alert)",
+          "config-rds-snapshot-public": "Config records the snapshot restorable by all at 09:34:20",
+          "config-rds-snapshot-not-encrypted": "the snapshot's first item, 09:00:41; its two later items are "
+                                               "deduplicated (one alert per resource a day)",
+          "config-rds-instance-made-publicly-accessible": "none: orders-db was public before Config's first "
+                                                          "item of it; the rule's tests show the diff it reads",
           "securityhub-rds-control-failed": "RDS.2 (public access) FAILED on orders-db at 09:52:41 (RDS.2 "
                                             "PASSED on orders-db-staging and S3.8 FAILED on a bucket are not)",
           "db-audit-failed-logins-burst": f"the 5th failed database login from {ATTACKER_IP}, 09:26:13 (threshold 5 "
@@ -1331,6 +1454,9 @@ def readme(c, timeline, files):
       f"`{V2_HEADER}`), four 10-minute files; `{FLOW_LOG_SHARED}` (shared-services VPC) in the corpus's "
       "custom v5 format, one file. Aggregation interval one minute.\n")
     w("- GuardDuty: the S3 export, JSON Lines of raw findings, two files.\n")
+    w("- Config: the configuration snapshot of 2026-11-19 (`{\"fileVersion\",\"configSnapshotId\","
+      "\"configurationItems\":[...]}`, gzip, in Config's unpadded day folder) and two configuration history "
+      "files of 2026-11-20, one per resource type, as Config names them.\n")
     w(f"- Security Hub (`{SECURITY_HUB_FILE}`, beside `AWSLogs/`: Security Hub delivers no files of its own): "
       "the investigator's `aws securityhub get-findings` export, three consolidated control findings in the "
       "shape of AWS's \"Samples of control findings\".\n")
@@ -1482,6 +1608,18 @@ def sh_envelope(finding):
             "region": finding["Region"], "resources": [finding["Id"]], "detail": {"findings": [finding]}}
 
 
+def config_envelope(item):
+    """A configuration item from a file, as Vigil normalizes it (without configurationItemDiff, which
+    depends on the items seen before it: `vigil replay` below computes it, and no rule that reads it
+    matches SampleLogs)."""
+    seconds = parse_time(item["configurationItemCaptureTime"])
+    return {"version": "0", "id": str(derived_uuid("config", item["resourceId"], item["configurationItemCaptureTime"])),
+            "detail-type": "Config Configuration Item Change", "source": "aws.config", "account": item["awsAccountId"],
+            "time": seconds.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": item["awsRegion"], "resources": [item["ARN"]],
+            "detail": {"recordVersion": item["configurationItemVersion"], "messageType": "ConfigurationItemChangeNotification",
+                       "notificationCreationTime": item["configurationItemCaptureTime"], "configurationItem": item}}
+
+
 def read_events(sample_dir):
     """(identity, label, envelope) for every record under sample_dir, as ARCHITECTURE.md normalizes them."""
     events, skipped = [], []
@@ -1522,6 +1660,11 @@ def read_events(sample_dir):
                     label = (f"{env['time']} {d.get('srcaddr', '-')}:{d.get('srcport', '-')} -> "
                              f"{d.get('dstaddr', '-')}:{d.get('dstport', '-')} {d.get('action', '-')} ({name}:{n + 1})")
                     events.append((("flow", rel, n), label, env))
+            elif "/Config/" in rel:
+                for n, item in enumerate(json.loads(text)["configurationItems"]):
+                    ident = ("config", item["resourceType"], item["resourceId"], item["configurationItemCaptureTime"])
+                    events.append((ident, f"{item['configurationItemCaptureTime']} {item['resourceType']} "
+                                   f"{item['resourceId']} ({name}#{n})", config_envelope(item)))
             elif "/GuardDuty/" in rel:
                 for n, line in enumerate(text.splitlines()):
                     fnd = json.loads(line)

@@ -102,6 +102,7 @@ struct AWSLogsPrefixPlannerTests {
         #expect(prefixes == (
             Self.days(account + "CloudTrail/us-east-1/", "2026/11/19", "2026/11/20")
                 + Self.days(account + "CloudTrail-Insight/us-east-1/", "2026/11/19", "2026/11/20")
+                + Self.days(account + "Config/us-east-1/", "2026/11/19", "2026/11/20")
                 + Self.days(account + "GuardDuty/us-east-1/", "2026/11/19", "2026/11/20")
                 + Self.days(account + "vpcflowlogs/us-east-1/", "2026/11/19", "2026/11/20")
         ).sorted())
@@ -241,17 +242,19 @@ struct AWSLogsPrefixPlannerTests {
             account + "CloudTrail-Insight/us-east-1/",
             account + "CloudTrail/eu-west-1/",
             account + "CloudTrail/us-east-1/",
+            account + "Config/us-east-1/",
             account + "GuardDuty/us-east-1/",
             account + "vpcflowlogs/us-east-1/",
         ])
     }
 
-    @Test func digestsAndUnreadServicesAreSkippedUnlessNamed() throws {
+    @Test func digestsAreSkippedUnlessNamed() throws {
         let bucket = FakeBucket(Self.keys)
         let planner = try Self.planner("s3://logs/AWSLogs/\(Self.management)/")
         let prefixes = try Self.plan(planner, over: bucket)
-        #expect(!prefixes.contains { $0.contains("CloudTrail-Digest") || $0.contains("/Config/") })
-        #expect(!bucket.calls.contains { $0.contains("CloudTrail-Digest") || $0.contains("/Config/") })
+        #expect(!prefixes.contains { $0.contains("CloudTrail-Digest") })
+        #expect(!bucket.calls.contains { $0.contains("CloudTrail-Digest") })
+        #expect(prefixes.contains { $0.contains("/Config/") }, "AWS Config is read")
 
         let named = FakeBucket(Self.keys)
         let digests = try Self.planner("s3://logs/AWSLogs/\(Self.management)/CloudTrail-Digest/")
@@ -303,12 +306,21 @@ struct AWSLogsPrefixPlannerTests {
         #expect(planner.admits(key: "exports/undated/events.json.gz"))
     }
 
-    @Test func unpaddedDatesAreNotTheLayout() throws {
-        // AWS Config writes `2026/1/5`; such a prefix is read whole rather than planned wrongly.
+    @Test func configsUnpaddedDayFoldersAreItsDays() throws {
+        // AWS Config writes `2026/1/5`: its day folders are planned so, and a prefix naming one is that day.
         let bucket = FakeBucket(Self.keys)
         let prefix = "AWSLogs/\(Self.management)/Config/us-east-1/2026/1/5/"
         let planner = try Self.planner("s3://logs/" + prefix, from: "2026-01-05", to: "2026-01-05")
         #expect(try Self.plan(planner, over: bucket) == [prefix])
+        #expect(throws: PlanError.self) { try Self.plan(try Self.planner("s3://logs/" + prefix, from: "2026-01-06", to: "2026-01-07"), over: bucket) }
+        let month = try Self.planner("s3://logs/AWSLogs/\(Self.management)/Config/us-east-1/2026/1/", from: "2026-01-09", to: "2026-01-10")
+        #expect(try Self.plan(month, over: bucket) == ["AWSLogs/\(Self.management)/Config/us-east-1/2026/1/9/",
+                                                       "AWSLogs/\(Self.management)/Config/us-east-1/2026/1/10/"])
+        let region = try Self.planner("s3://logs/AWSLogs/\(Self.management)/Config/us-east-1/", from: "2026-02-28", to: "2026-03-01")
+        #expect(try Self.plan(region, over: bucket) == ["AWSLogs/\(Self.management)/Config/us-east-1/2026/2/28/",
+                                                        "AWSLogs/\(Self.management)/Config/us-east-1/2026/3/1/"])
+        #expect(planner.admits(key: prefix + "ConfigHistory/x.json.gz"))
+        #expect(!month.admits(key: "AWSLogs/\(Self.management)/Config/us-east-1/2026/1/5/ConfigHistory/x.json.gz"))
     }
 
     @Test func searchOfAWideBucketWithoutTheLayoutGivesUpAndReadsThePrefix() throws {

@@ -25,7 +25,7 @@ import VigilTestSupport
             finished.signal()
         }.start()
 
-        // The sample logs give 10 alerts; all reach the fast sink while the slow one has none.
+        // The sample logs' alerts; all reach the fast sink while the slow one has none.
         let allArrived = Polling.eventually(within: 10) { fastLog.alertIDs.count == SampleReplayTests.alertCount }
         #expect(allArrived, "the fast sink got \(fastLog.alertIDs.count) alerts")
         #expect(slowLog.all.isEmpty)

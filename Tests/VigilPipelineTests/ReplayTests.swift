@@ -26,6 +26,13 @@ struct SampleReplayTests {
         "db-audit-audit-logging-disabled-in-session": 1,
         "db-audit-sensitive-table-read": 1,
         "db-audit-bulk-export": 1,
+        // AWS Config: drift the day before (orders-db public and unencrypted), the security group
+        // opened, the snapshot shared (and unencrypted: its three items, deduplicated per resource).
+        "config-rds-instance-publicly-accessible": 1,
+        "config-rds-storage-not-encrypted": 1,
+        "config-security-group-open-to-internet-on-db-port": 1,
+        "config-rds-snapshot-public": 1,
+        "config-rds-snapshot-not-encrypted": 1,
     ]
 
     /// The alerts a replay of SampleLogs gives, every rule together.
@@ -53,6 +60,7 @@ struct SampleReplayTests {
         #expect(outcome.summary.eventsByKind[.guardDutyFinding] == 4)
         #expect(outcome.summary.eventsByKind[.securityHubFinding] == 3)
         #expect(outcome.summary.eventsByKind[.databaseAudit] == 130)
+        #expect(outcome.summary.eventsByKind[.config] == 6)
     }
 
     @Test func alertsHaveTheDesignedShapeAndStableIDs() throws {
@@ -103,7 +111,7 @@ struct SampleReplayTests {
     @Test func accountAndRegionSelectEvents() throws {
         let other = try PipelineFixtures.replay([PipelineFixtures.sampleLogs], filter: EventFilter(accounts: ["999999999999"]))
         #expect(other.alerts.isEmpty)
-        #expect(other.summary.filesSkipped["another account"] == 13)
+        #expect(other.summary.filesSkipped["another account"] == 16)
         let region = try PipelineFixtures.replay([PipelineFixtures.sampleLogs], filter: EventFilter(regions: ["eu-west-1"]))
         #expect(region.alerts.isEmpty)
         let same = try PipelineFixtures.replay([PipelineFixtures.sampleLogs],

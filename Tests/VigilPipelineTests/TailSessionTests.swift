@@ -36,12 +36,12 @@ import Testing
         var notices: [String] = []
         var ticks = 0
 
-        init() throws {
+        init(rule: String = DeliveryFixtures.rdsRule) throws {
             scratch = try PipelineFixtures.temporaryDirectory()
             logs = scratch.appendingPathComponent("logs")
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             let ruleFile = scratch.appendingPathComponent("rds.json")
-            try Data(DeliveryFixtures.rdsRule.utf8).write(to: ruleFile)
+            try Data(rule.utf8).write(to: ruleFile)
             let loaded = RuleLoader.load(paths: [ruleFile.path])
             try #require(loaded.problems.isEmpty)
             rules = RuleSet(loaded.rules)

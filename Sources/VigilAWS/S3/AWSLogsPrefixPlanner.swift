@@ -112,7 +112,7 @@ public struct AWSLogsPrefixPlanner: Sendable {
         case .exactly(let prefix):
             return [prefix]
         case .days(let regionPrefix, let wanted):
-            return (wanted.lowerBound.ordinal...wanted.upperBound.ordinal).map { regionPrefix + Day(ordinal: $0).folderPath }
+            return (wanted.lowerBound.ordinal...wanted.upperBound.ordinal).map { Self.dayFolder(Day(ordinal: $0), under: regionPrefix) }
         case .folders(let initial):
             queue = initial
         }
@@ -172,10 +172,24 @@ public struct AWSLogsPrefixPlanner: Sendable {
                 continue
             }
             for day in days.lowerBound.ordinal...days.upperBound.ordinal {
-                planned.insert(region + Day(ordinal: day).folderPath)
+                planned.insert(Self.dayFolder(Day(ordinal: day), under: region))
             }
         }
         return planned.sorted()
+    }
+
+    /// The folder of `day` under the region folder `regionPrefix`: `2026/11/05/`, or for AWS
+    /// Config, which writes its days unpadded, `2026/11/5/`.
+    static func dayFolder(_ day: Day, under regionPrefix: String) -> String {
+        guard isConfig(regionPrefix) else { return regionPrefix + day.folderPath }
+        return regionPrefix + "\(day.year)/\(day.month)/\(day.day)/"
+    }
+
+    /// Whether `prefix` lies in AWS Config's folder (`AWSLogs/ACCOUNT/Config/…`).
+    static func isConfig(_ prefix: String) -> Bool {
+        var segments = prefix.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if prefix.hasSuffix("/") { segments.removeLast() }
+        return AWSLogsPath(folders: segments)?.service == "Config"
     }
 
     /// Whether the caller should read `key` when it had to list a prefix whole: true unless days were
@@ -191,6 +205,10 @@ public struct AWSLogsPrefixPlanner: Sendable {
     /// `YYYY-MM-DD` anywhere in it; nil when it shows none.
     public static func day(inKey key: String) -> Day? {
         let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        // AWS Config's day folders are unpadded (`2026/1/5/`).
+        if let layout = AWSLogsPath(path: key), layout.service == "Config", let day = layout.day {
+            return day
+        }
         if segments.count >= 3 {
             for index in 0...(segments.count - 3) {
                 if let year = Day.digits(segments[index], count: 4), let month = Day.digits(segments[index + 1], count: 2),
@@ -302,8 +320,13 @@ public struct AWSLogsPrefixPlanner: Sendable {
         // Below the region: dates, computed rather than listed. A date that is not `YYYY/MM/DD` (a
         // partial `2026/1`, or another service's unpadded `2026/1/5`) is not the layout.
         guard let year = Day.digits(yearText, count: 4) else { return .asGiven }
-        let month = monthText.map { Day.digits($0, count: 2) }
-        let day = dayText.map { Day.digits($0, count: 2) }
+        // AWS Config writes its months and days unpadded (`2026/1/5`); the other services pad them.
+        let isConfig = service == "Config"
+        func dateNumber(_ text: String) -> Int? {
+            isConfig && text.utf8.count == 1 ? Day.digits(text, count: 1) : Day.digits(text, count: 2)
+        }
+        let month = monthText.map { dateNumber($0) }
+        let day = dayText.map { dateNumber($0) }
         if month == .some(nil) || day == .some(nil) { return .asGiven }
         guard let span = Self.span(year: year, month: month ?? nil, day: day ?? nil) else { return .asGiven }
 

@@ -31,21 +31,46 @@ extension LogFileReader {
     /// If the member after the `{` or `,` at `position` (the start of an object, or the member
     /// after a container's array) has a container's key and holds an array: the container, and
     /// the offset just past the array's `[`.
+    ///
+    /// A few short members with scalar values may come before it: Config's files begin
+    /// `{"fileVersion":"1.0","configSnapshotId":"…","configurationItems":[`. They are passed over
+    /// (they hold no records); anything else before the array (an object, an array, a long
+    /// prefix) leaves the object to be read whole.
     func containerAhead() -> (container: RecordContainer, elements: Int)? {
-        // The key and the first byte of its value must fit in a small prefix.
+        // The keys and the first byte of the array must fit in a small prefix.
         _ = ensure(4096)
         let bytes = window.bytes
-        var offset = JSONBytes.skipWhitespace(bytes, from: position + 1)
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
-        guard let keyEnd = JSONString.nextQuoteOrBackslash(in: bytes, from: offset + 1),
-              bytes[keyEnd] == UInt8(ascii: "\"") else { return nil }
-        let key = UnsafeRawBufferPointer(rebasing: bytes[(offset + 1)..<keyEnd])
-        guard let container = RecordContainer(key: key) else { return nil }
-        offset = JSONBytes.skipWhitespace(bytes, from: keyEnd + 1)
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { return nil }
-        offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "[") else { return nil }
-        return (container, offset + 1)
+        var offset = position
+        for _ in 0..<8 {
+            offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+            guard let keyEnd = JSONString.nextQuoteOrBackslash(in: bytes, from: offset + 1),
+                  bytes[keyEnd] == UInt8(ascii: "\"") else { return nil }
+            let key = UnsafeRawBufferPointer(rebasing: bytes[(offset + 1)..<keyEnd])
+            offset = JSONBytes.skipWhitespace(bytes, from: keyEnd + 1)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { return nil }
+            offset = JSONBytes.skipWhitespace(bytes, from: offset + 1)
+            guard offset < bytes.count else { return nil }
+            if let container = RecordContainer(key: key) {
+                guard bytes[offset] == UInt8(ascii: "[") else { return nil }
+                return (container, offset + 1)
+            }
+            // A scalar member before the container's: passed over, up to the comma after it.
+            switch bytes[offset] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                return nil
+            case UInt8(ascii: "\""):
+                var escaped = false
+                guard let end = JSONString.end(in: bytes, from: offset + 1, escaped: &escaped) else { return nil }
+                offset = end + 1
+            default:
+                guard let end = try? JSONBytes.scalarEnd(bytes, from: offset) else { return nil }
+                offset = end
+            }
+            offset = JSONBytes.skipWhitespace(bytes, from: offset)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else { return nil }
+        }
+        return nil
     }
 
     /// Reads the elements of an array whose `[` has been consumed, each a record; `container`

@@ -43,6 +43,9 @@ public final class EventEnvelope {
     /// that a record costs no allocation once warmed up; `resourceEnds` marks where each ends.
     private var resourceBytes: [UInt8] = []
     private var resourceEnds: [Int] = []
+    /// Where a Config item change's `configurationItem` lies in `writtenDetail` (for
+    /// `ConfigItemDiffer`); nil for other events.
+    public internal(set) var configItem: ConfigItemLocation?
 
     /// Where the members of the `detail` object lie, when known (see `withDetail`).
     public var detailMembers: ObjectMemberIndex? {
@@ -113,6 +116,34 @@ public final class EventEnvelope {
         name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
     }
 
+    /// A copy that owns its bytes, for an event whose detail is written (a Config item): kept past
+    /// the record's visit, to be diffed and matched in file order on another thread.
+    public func copyOfWrittenEvent() -> EventEnvelope {
+        let copy = EventEnvelope()
+        copy.kind = kind
+        copy.source = source
+        copy.detailType = detailType
+        copy.account = account
+        copy.region = region
+        copy.time = time
+        copy.eventTime = eventTime
+        copy.identity = identity
+        copy.ownID = ownID
+        copy.writtenDetail = writtenDetail
+        copy.detailIsWritten = detailIsWritten
+        copy.configItem = configItem
+        copy.resourceBytes = resourceBytes
+        copy.resourceEnds = resourceEnds
+        let members = writtenDetailMembers
+        copy.writtenDetailMembers.withNotes { notes in
+            for index in 0..<members.count {
+                let key = members.key(index)
+                notes.append(key: key.range, keyIsEscaped: key.isEscaped, value: members.value(index))
+            }
+        }
+        return copy
+    }
+
     func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer, members: ObjectMemberIndex?) {
         self.kind = kind
         self.record = record
@@ -127,6 +158,7 @@ public final class EventEnvelope {
         resourceBytes.removeAll(keepingCapacity: true)
         resourceEnds.removeAll(keepingCapacity: true)
         detailIsWritten = false
+        configItem = nil
         eventTime = nil
     }
 }

@@ -17,6 +17,8 @@ public struct EventNormalizer {
     public let envelope = EventEnvelope()
     private var flowWriter = FlowLogLineWriter()
     private var scratch: [UInt8] = []
+    /// What Config normalization reuses from record to record.
+    var configScratch = ConfigScratch()
 
     public init() {}
 
@@ -32,8 +34,7 @@ public struct EventNormalizer {
             case .eventBridgeEvent: try readEventBridgeEnvelope(record.bytes, members: record.members)
             case .securityHubFinding: try normalizeSecurityHubFinding(record)
             case .databaseAudit: try normalizeDatabaseAudit(record, context: context)
-            case .config:
-                throw InputProblem(.unrecognizedRecord, reason: "\(record.kind.label) records are not read yet")
+            case .config: try normalizeConfig(record, context: context)
             }
         } catch {
             var problem = error

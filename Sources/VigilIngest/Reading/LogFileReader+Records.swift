@@ -41,6 +41,12 @@ extension LogFileReader {
             visit(.eventBridgeEvent, object, decodedOffset: decodedOffset, into: &visitor)
         case .cloudTrailDigest:
             visitor.skip(.cloudTrailDigest)
+        case .config:
+            visit(.config, object, decodedOffset: decodedOffset, into: &visitor)
+        case .configDeliveryNotice:
+            visitor.skip(.configDeliveryNotice)
+        case .snsNotification(let message):
+            handleSNSNotification(object, message: message, decodedOffset: decodedOffset, into: &visitor)
         case .container(let elements):
             handleArrayInMemory(object, elements: elements, decodedOffset: decodedOffset, into: &visitor)
         case .lookupEventsEntry(let cloudTrailEvent):
@@ -51,7 +57,7 @@ extension LogFileReader {
             handleCloudWatchLogsPayload(object, decodedOffset: decodedOffset, into: &visitor)
         case .unknown:
             visitor.report(InputProblem(.unrecognizedRecord, path: path, offset: decodedOffset, record: ordinal,
-                                        reason: "Not a record Vigil reads (CloudTrail, GuardDuty or Security Hub finding, EventBridge event)"))
+                                        reason: "Not a record Vigil reads (CloudTrail, GuardDuty or Security Hub finding, AWS Config item or notification, EventBridge event)"))
             ordinal += 1
         }
     }

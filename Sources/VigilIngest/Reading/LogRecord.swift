@@ -15,7 +15,8 @@ public struct LogRecord {
         case guardDutyFinding = "guardduty"
         /// An event already in the EventBridge envelope (`source`, `detail-type`, `detail`).
         case eventBridgeEvent = "eventbridge"
-        /// An AWS Config configuration item, or a Config notification about one.
+        /// An AWS Config configuration item (history or snapshot file, `configservice` output) or
+        /// one of Config's SNS notifications (item change, oversized item change, compliance change).
         case config = "config"
         /// A line of a database's audit or connection log (MySQL family, PostgreSQL).
         case databaseAudit = "rds-audit"
@@ -76,6 +77,10 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     case controlMessage = "CloudWatch Logs control message"
     /// A file with no content.
     case emptyFile = "empty file"
+    /// An AWS Config notification that a delivery started, completed or failed
+    /// (`ConfigurationHistoryDeliveryCompleted`, `ConfigurationSnapshotDeliveryStarted`, …): it
+    /// names a file, and the file holds the configuration items.
+    case configDeliveryNotice = "AWS Config delivery notification"
 }
 
 /// Receives what a reader finds, in file order.

@@ -14,7 +14,9 @@ struct RecordContainer: Sendable {
     let elementKind: LogRecord.Kind?
 
     /// Every container, in the order their keys are looked for.
-    static let all: [RecordContainer] = [.cloudTrailRecords, .lookupEvents, .getFindingsOutput]
+    static let all: [RecordContainer] = [
+        .cloudTrailRecords, .lookupEvents, .getFindingsOutput, .configurationItems, .baseConfigurationItems,
+    ]
 
     /// The container whose key is `key`, if any.
     init?(key: UnsafeRawBufferPointer) {

@@ -41,7 +41,11 @@ public struct LogFileContext: Sendable, Hashable {
             region = nil
             folderDay = nil
         }
-        deliveredAt = Self.fileNameTime(path.split(separator: "/").last ?? "")
+        let name = path.split(separator: "/").last ?? ""
+        // A Config history file names the window its items were captured in, start then end
+        // (`…_ConfigHistory_AWS::RDS::DBInstance_20261120T090000Z_20261120T150000Z_1.json.gz`):
+        // its items are no later than the end, which stands for its delivery.
+        deliveredAt = service == "Config" ? Self.fileNameTime(name, last: true) : Self.fileNameTime(name)
         exportedLogStream = Self.exportedLogStream(path)
         exportedPlacement = exportedLogStream.map { DatabaseAuditPlacement(logGroup: nil, logStream: $0) }
     }
@@ -75,9 +79,10 @@ public struct LogFileContext: Sendable, Hashable {
     }
 
     /// The `YYYYMMDDTHHmmZ` (or `YYYYMMDDTHHmmssZ`) time in a file name, as seconds since 1970.
-    static func fileNameTime(_ name: some StringProtocol) -> Int64? {
+    static func fileNameTime(_ name: some StringProtocol, last: Bool = false) -> Int64? {
         let bytes = Array(name.utf8)
         var index = 0
+        var found: Int64?
         while index + 14 <= bytes.count {
             if bytes[index + 8] == UInt8(ascii: "T"), (0..<8).allSatisfy({ bytes[index + $0].isDigit }),
                (index == 0 || !bytes[index - 1].isDigit) {
@@ -95,12 +100,15 @@ public struct LogFileContext: Sendable, Hashable {
                         return nil
                     }
                     let days = Int64(CalendarDay.ordinal(year: year, month: month, day: day))
-                    return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+                    found = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+                    if !last { return found }
+                    index = end
+                    continue
                 }
             }
             index += 1
         }
-        return nil
+        return found
     }
 }
 

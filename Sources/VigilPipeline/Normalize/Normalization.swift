@@ -26,10 +26,13 @@ public struct Normalization {
     }
 }
 
-/// Writes each event as one line of JSON.
+/// Writes each event as one line of JSON; a Config item with the `configurationItemDiff` computed
+/// from the item of its resource seen before it in this run.
 struct EventLineWriter: EventVisitor {
     let onEvent: ([UInt8]) -> Void
     private var line: [UInt8] = []
+    private let configItems = ConfigItemMemory()
+    private var differ = ConfigItemDiffer()
 
     init(onEvent: @escaping ([UInt8]) -> Void) {
         self.onEvent = onEvent
@@ -37,6 +40,7 @@ struct EventLineWriter: EventVisitor {
 
     mutating func visit(_ envelope: EventEnvelope, of record: LogRecord, in context: LogFileContext,
                         summary: inout RunSummary) throws(InputProblem) {
+        differ.apply(to: envelope, memory: configItems)
         line.removeAll(keepingCapacity: true)
         EnvelopeWriter.append(envelope, to: &line)
         line.append(0x0A)

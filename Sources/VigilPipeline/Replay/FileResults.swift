@@ -12,7 +12,7 @@ import VigilIngest
 final class FileResults: @unchecked Sendable {
     // @unchecked: every stored property is read and written with `condition` locked.
     private let condition = NSCondition()
-    private var batches: [[FoundMatch]] = []
+    private var batches: [[FoundEvent]] = []
     private var outcome: InputOutcome?
     private var abandoned = false
     private let capacity: Int
@@ -22,7 +22,7 @@ final class FileResults: @unchecked Sendable {
     }
 
     /// Adds a batch, waiting while `capacity` batches wait to be taken.
-    func push(_ batch: [FoundMatch]) {
+    func push(_ batch: [FoundEvent]) {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !abandoned { condition.wait() }
@@ -40,7 +40,7 @@ final class FileResults: @unchecked Sendable {
     }
 
     /// The next batch; nil once the file is finished and every batch taken.
-    func next() -> [FoundMatch]? {
+    func next() -> [FoundEvent]? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && outcome == nil { condition.wait() }

@@ -119,8 +119,10 @@ public final class Replay {
                         return
                     }
                     let batcher = MatchBatcher(into: results[index])
-                    var visitor = MatchingVisitor(matcher: matcher) { match, ruleIndices, _ in
-                        batcher.add(FoundMatch(match: match, ruleIndices: ruleIndices))
+                    // Config items are diffed and matched by the alerting thread, in file order.
+                    let configItems = ConfigItemOrder.handedOn { batcher.add(.configItem($0)) }
+                    var visitor = MatchingVisitor(matcher: matcher, configItems: configItems) { match, ruleIndices, _ in
+                        batcher.add(.match(FoundMatch(match: match, ruleIndices: ruleIndices)))
                         return 0
                     }
                     var outcome = InputOutcome()
@@ -134,15 +136,29 @@ public final class Replay {
             thread.name = "vigil reader \(number)"
             thread.start()
         }
+        // The Config items of every file pass through one memory here, in file order, as in a
+        // replay on one thread: their diffs, and so their matches, do not depend on the threads.
+        var configVisitor = MatchingVisitor(matcher: EnvelopeMatcher(patterns), stage: stage)
         for (index, result) in results.enumerated() {
             var alerting = RunSummary()
+            var configProblems: [InputProblem] = []
             while let batch = result.next() {
                 guard router.failure == nil else { continue }
                 for found in batch {
-                    stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
+                    switch found {
+                    case .match(let found):
+                        stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
+                    case .configItem(let item):
+                        do throws(InputProblem) {
+                            try configVisitor.visit(item, summary: &alerting)
+                        } catch {
+                            configProblems.append(error)
+                        }
+                    }
                 }
             }
-            let outcome = result.takeOutcome()
+            var outcome = result.takeOutcome()
+            outcome.addMatchingProblems(configProblems)
             for problem in outcome.problems { onProblem(problem) }
             summary.merge(outcome.summary)
             summary.merge(alerting)
@@ -196,14 +212,14 @@ private final class FileCounter: Sendable {
 /// is woken per batch rather than per match. Used by one reading thread.
 private final class MatchBatcher {
     private let results: FileResults
-    private var batch: [FoundMatch] = []
+    private var batch: [FoundEvent] = []
     private static let batchSize = 256
 
     init(into results: FileResults) {
         self.results = results
     }
 
-    func add(_ match: FoundMatch) {
+    func add(_ match: FoundEvent) {
         batch.append(match)
         if batch.count >= Self.batchSize { flush() }
     }

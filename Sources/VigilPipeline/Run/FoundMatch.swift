@@ -6,3 +6,10 @@ struct FoundMatch: Sendable {
     let match: Alerter.Match
     let ruleIndices: [Int32]
 }
+
+/// What a parallel replay's reading thread hands to the alerting thread, in record order: a
+/// match, or a Config item still to be diffed and matched there, in file order.
+enum FoundEvent: Sendable {
+    case match(FoundMatch)
+    case configItem(DeferredConfigItem)
+}

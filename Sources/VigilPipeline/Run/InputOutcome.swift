@@ -29,6 +29,15 @@ struct InputOutcome: Sendable {
         wasCancelled = wasCancelled || other.wasCancelled
     }
 
+    /// Problems found matching events handed on from the reading thread (a Config item, matched
+    /// on the alerting thread): counted, and listed after the input's own.
+    mutating func addMatchingProblems(_ found: [InputProblem]) {
+        for problem in found {
+            summary.problems[problem.kind, default: 0] += 1
+            problems.append(problem)
+        }
+    }
+
     /// An input that was not read at all: skipped by its path, or it could not be opened.
     static func skipped(because reason: String) -> InputOutcome {
         var outcome = InputOutcome()

@@ -25,6 +25,8 @@ final class TailSession {
     /// Reads every file and object of the session, its matches going straight to the alert stage.
     private var reader: EventReader
     private var visitor: MatchingVisitor
+    /// The last Config item of each resource seen (see `ConfigItemDiffer`).
+    private let configItems: ConfigItemMemory
     /// Set by SIGINT or SIGTERM: ends the read in progress.
     let cancellation: ReadCancellation
     private let output: TailOutput
@@ -66,7 +68,12 @@ final class TailSession {
         }
         matcher = EnvelopeMatcher(setup.rules.patterns)
         reader = EventReader(settings: options.reading)
-        visitor = MatchingVisitor(matcher: matcher, stage: stage)
+        // Config items are diffed against the last item of their resource this tail has seen,
+        // kept across restarts in the state database.
+        configItems = ConfigItemMemory(notesChanges: true)
+        for (key, item) in snapshot.configItems { configItems.remember(item, of: key) }
+        _ = configItems.takeChanges()
+        visitor = MatchingVisitor(matcher: matcher, stage: stage, configItems: .inOrder(configItems))
         fromNowApplies = options.fromNow && snapshot.files.isEmpty
         files = TrackedFiles(committed: snapshot.files)
         stage.alerter.restoreWindows(snapshot.windows)
@@ -284,7 +291,7 @@ final class TailSession {
     /// message's alerts are sent only once all its objects are read (see `QueueMessageReading`).
     func readHeld(_ input: DecodedInput, context: LogFileContext) -> (matches: [FoundMatch], outcome: InputOutcome) {
         var held: [FoundMatch] = []
-        var holding = MatchingVisitor(matcher: matcher) { match, ruleIndices, _ in
+        var holding = MatchingVisitor(matcher: matcher, configItems: .inOrder(configItems)) { match, ruleIndices, _ in
             held.append(FoundMatch(match: match, ruleIndices: ruleIndices))
             return 0
         }
@@ -374,6 +381,7 @@ final class TailSession {
         commit.sentAlerts = router.takeNewlySent()
         commit.checkpoints = router.checkpoints
         commit.status = status
+        commit.configItems = configItems.takeChanges()
         recordsSinceCommit = 0
         batchStarted = nil
         guard !commit.isEmpty else { return }

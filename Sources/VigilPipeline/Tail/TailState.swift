@@ -10,7 +10,10 @@ import VigilIngest
 /// * `tail_sent_alerts`: ids of alerts sent lately, so a restart does not send them again;
 /// * `tail_sink_checkpoints`: where each file sink stood at the last commit, so that after a
 ///   crash it finds the alerts it wrote past that point and does not write them twice;
-/// * `tail_status`: one row of counters for `vigil status`.
+/// * `tail_status`: one row of counters for `vigil status`;
+/// * `tail_config_items`: the last AWS Config item of each resource (`ConfigItemMemory`), so that
+///   the first item of a resource after a restart still gets its `configurationItemDiff`; it
+///   mirrors the memory, and so holds no more than the memory's bound.
 ///
 /// `commit` writes all of a batch's changes in one transaction, after the sinks have flushed: a
 /// crash before it loses nothing (the batch is read again), and after it repeats nothing.
@@ -47,6 +50,17 @@ final class TailState {
                 );
                 """)
         },
+        StateMigration("tail-config-items-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE tail_config_items (
+                    resource BLOB PRIMARY KEY NOT NULL,
+                    capture_time INTEGER NOT NULL,
+                    properties BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX tail_config_items_age ON tail_config_items (updated_at);
+                """)
+        },
     ]
 
     /// How long sent alert ids are remembered across restarts.
@@ -67,6 +81,8 @@ final class TailState {
         var windows: [AlertWindowRecord] = []
         var sentAlerts: [String] = []
         var checkpoints: [String: SinkCheckpoint] = [:]
+        /// Config items by resource, the least recently remembered first.
+        var configItems: [(key: [UInt8], item: ConfigItemMemory.Remembered)] = []
     }
 
     func load() throws(StateError) -> Snapshot {
@@ -83,6 +99,16 @@ final class TailState {
             snapshot.windows = try AlertWindowStore.load(from: db)
             snapshot.sentAlerts = try String.fetchAll(db, sql: "SELECT id FROM tail_sent_alerts ORDER BY sent_at DESC LIMIT ?",
                                                       arguments: [Self.sentLoadLimit])
+            for row in try Row.fetchAll(db, sql: """
+                SELECT resource, capture_time, properties FROM
+                    (SELECT * FROM tail_config_items ORDER BY updated_at DESC, resource LIMIT ?)
+                ORDER BY updated_at, resource
+                """, arguments: [ConfigItemMemory.Limits().maximumResources]) {
+                let resource: Data = row["resource"]
+                let properties: Data = row["properties"]
+                snapshot.configItems.append(([UInt8](resource),
+                                             ConfigItemMemory.Remembered(captureTime: row["capture_time"], properties: [UInt8](properties))))
+            }
             for row in try Row.fetchAll(db, sql: "SELECT sink, checkpoint FROM tail_sink_checkpoints") {
                 if let checkpoint = SinkCheckpoint(encoded: row["checkpoint"]) {
                     snapshot.checkpoints[row["sink"]] = checkpoint
@@ -100,9 +126,12 @@ final class TailState {
         var sentAlerts: [String] = []
         var checkpoints: [SinkCheckpoint] = []
         var status: TailStatus?
+        /// Config items remembered (or forgotten: nil) since the last commit.
+        var configItems: [(key: [UInt8], item: ConfigItemMemory.Remembered?)] = []
 
         var isEmpty: Bool {
             files.isEmpty && forgotten.isEmpty && windows.isEmpty && sentAlerts.isEmpty && checkpoints.isEmpty && status == nil
+                && configItems.isEmpty
         }
     }
 
@@ -135,6 +164,19 @@ final class TailState {
             let checkpoint = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tail_sink_checkpoints (sink, checkpoint) VALUES (?, ?)")
             for sink in commit.checkpoints {
                 try checkpoint.execute(arguments: [sink.sink, sink.encoded])
+            }
+            if !commit.configItems.isEmpty {
+                let save = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO tail_config_items (resource, capture_time, properties, updated_at) VALUES (?, ?, ?, ?)
+                    """)
+                let forget = try db.cachedStatement(sql: "DELETE FROM tail_config_items WHERE resource = ?")
+                for (key, item) in commit.configItems {
+                    if let item {
+                        try save.execute(arguments: [Data(key), item.captureTime, Data(item.properties), time])
+                    } else {
+                        try forget.execute(arguments: [Data(key)])
+                    }
+                }
             }
             if let status = commit.status {
                 try db.execute(sql: "INSERT OR REPLACE INTO tail_status (id, status) VALUES (1, ?)", arguments: [status.encoded])
