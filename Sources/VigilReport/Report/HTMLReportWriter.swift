@@ -43,7 +43,7 @@ public struct HTMLReportWriter {
         """
 
     static let script = """
-        function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var e=id&&document.getElementById(id);if(e&&e.tagName==='DETAILS'){e.open=true;e.scrollIntoView();}}
+        function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var e=id&&document.getElementById(id);if(!e)return;for(var d=e.closest('details');d;d=d.parentElement&&d.parentElement.closest('details'))d.open=true;e.scrollIntoView();}
         window.addEventListener('hashchange',openTarget);document.addEventListener('DOMContentLoaded',openTarget);
         """
 
@@ -83,7 +83,7 @@ public struct HTMLReportWriter {
         }
         html += "<table><tr><th>files</th><th>records</th><th>events</th><th>alerts</th><th>problems</th></tr>"
         html += "<tr><td class=\"n\">\(facts.files)</td><td class=\"n\">\(facts.records)</td><td class=\"n\">\(facts.events)</td><td class=\"n\">\(builder.entries.count)</td><td class=\"n\">\(facts.problems)</td></tr></table>"
-        html += "<pre>\(MarkupText.htmlKeepingNewlines(facts.summaryLines.joined(separator: "\n")))</pre>"
+        html += "<pre>\(MarkupText.htmlContent(facts.summaryLines.joined(separator: "\n"), keepingNewlines: true))</pre>"
         return html
     }
 
@@ -122,30 +122,50 @@ public struct HTMLReportWriter {
         if builder.repeatedAlerts > 0 {
             html += "<p class=\"note\">\(builder.repeatedAlerts) alerts repeated an id already listed and are shown once.</p>"
         }
+        html += filesList()
         html += "<div class=\"head\"><span>time</span><span>severity</span><span>rule</span><span>who</span><span>from where</span><span>what</span><span>resource</span></div>"
         var section = html
         section.reserveCapacity(builder.entries.count * 600 + builder.bodyBytes * 2)
+        let numbers = fileNumbers
         for entry in builder.entries {
             let fields = entry.fields
             let severity = MarkupText.html(fields.severity ?? "")
             section += "<details class=\"alert\" id=\"\(MarkupText.html(entry.anchor))\"><summary>"
             section += "<span class=\"mono\">\(MarkupText.html(fields.time))</span><span><span class=\"sev sev-\(severity)\">\(severity)</span></span>"
             for text in [fields.rule, fields.who, fields.from, fields.what, fields.resource] {
-                let shown = MarkupText.html(text ?? "-")
-                section += "<span title=\"\(shown)\">\(shown)</span>"
+                section += "<span>\(MarkupText.htmlContent(text ?? "-"))</span>"
             }
-            section += "</summary><div><p class=\"note\">alert <a class=\"mono\" href=\"#\(MarkupText.html(entry.anchor))\">\(MarkupText.html(entry.anchor))</a>"
-            if let file = entry.file { section += " · file <code>\(MarkupText.html(file))</code>" }
-            if let record = entry.record { section += " · record \(record)" }
+            // The file is named once, in the list of files, and each alert points there: a
+            // path under AWSLogs/ is about 100 bytes, as much as the rest of a row.
+            section += "</summary><div><p class=\"note\">"
+            if let file = entry.file, let number = numbers[file] { section += "file <a href=\"#file-\(number)\">\(number)</a>" }
+            if let record = entry.record { section += ", record \(record)" }
             section += "</p>"
             if let body = entry.body {
-                section += "<pre>\(MarkupText.htmlKeepingNewlines(JSONPrettyPrinter.indented(body)))</pre>"
+                section += "<pre>\(MarkupText.htmlContent(JSONPrettyPrinter.indented(body), keepingNewlines: true))</pre>"
             } else if let omission = entry.bodyOmission {
                 section += "<p class=\"note\">Event not included: \(MarkupText.html(omission)).</p>"
             }
             section += "</div></details>"
         }
         return section
+    }
+
+    /// Each file alerts came from, numbered in order of first appearance.
+    private var fileNumbers: [String: Int] {
+        var numbers: [String: Int] = [:]
+        for entry in builder.entries { if let file = entry.file, numbers[file] == nil { numbers[file] = numbers.count + 1 } }
+        return numbers
+    }
+
+    private func filesList() -> String {
+        let numbers = fileNumbers
+        guard !numbers.isEmpty else { return "" }
+        var html = "<details><summary>\(numbers.count) file\(numbers.count == 1 ? "" : "s") the alerts came from</summary><ol>"
+        for (file, number) in numbers.sorted(by: { $0.value < $1.value }) {
+            html += "<li id=\"file-\(number)\"><code>\(MarkupText.htmlContent(file))</code></li>"
+        }
+        return html + "</ol></details>"
     }
 
     private func time(_ seconds: Int64?) -> String {

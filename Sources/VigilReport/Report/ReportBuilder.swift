@@ -62,7 +62,7 @@ public struct ReportBuilder: Sendable {
     public private(set) var repeatedAlerts = 0
     private var anchors: Set<String> = []
 
-    public init(bodyLimit: Int = 32 * 1024, bodyBudget: Int = 10_000_000) {
+    public init(bodyLimit: Int = 32 * 1024, bodyBudget: Int = 6_000_000) {
         self.bodyLimit = bodyLimit
         self.bodyBudget = bodyBudget
     }

@@ -30,7 +30,8 @@ struct ReportBrowserTests {
     static let inspection = #"""
         new Promise(resolve => {
           const first = document.querySelector('details.alert');
-          location.hash = first ? first.id : '';
+          const last = document.querySelectorAll('details.alert');
+          location.hash = last.length ? last[last.length - 1].id : '';
           setTimeout(() => resolve(JSON.stringify({
             title: document.title,
             alerts: document.querySelectorAll('details.alert').length,
@@ -41,7 +42,7 @@ struct ReportBrowserTests {
             plantedShownAsText: document.body.textContent.includes("<script>window.__pwned=1;console.error('pwned')</script><img src=x onerror=\\\"window.__pwned=2\\\">"),
             sqlShownAsText: document.body.textContent.includes("SELECT '<script>alert(1)</script>' FROM cards"),
             images: document.images.length,
-            anchorOpens: first ? first.open : false
+            anchorOpens: last.length ? last[last.length - 1].open : false
           })), 200);
         })
         """#
