@@ -4,6 +4,7 @@ import VigilAWS
 import VigilAlerts
 import VigilIngest
 import VigilPipeline
+import VigilReport
 
 /// `vigil replay`: match archived logs against the rules, once.
 struct ReplayCommand: ParsableCommand {
@@ -30,6 +31,11 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var selection: EventSelectionOptions
 
     @OptionGroup var rulesAndSinks: RuleAndSinkOptions
+
+    @Option(help: ArgumentHelp(
+        "Also write an investigation report of the run: FILE.html (one self-contained page: timeline over each source's event volume, alerts by rule, entities, every alert with its event) or FILE.md (Markdown, for tickets).",
+        valueName: "FILE"))
+    var report: String?
 
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
@@ -61,8 +67,9 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let router: AlertRouter
+        let collector = report.map { _ in ReportCollector() }
         do throws(SinkError) {
-            router = try plan.makeRouter { CommandInput.printError($0) }
+            router = try plan.makeRouter(report: collector) { CommandInput.printError($0) }
         } catch {
             CommandInput.printError(error.description)
             throw ExitCode(2)
@@ -94,7 +101,19 @@ struct ReplayCommand: ParsableCommand {
         if let failure = router.failure {
             CommandInput.printError(failure.description)
         }
-        if !quiet { StandardError.write("vigil replay: " + summary.render() + "\n") }
+        let rendered = summary.render()
+        if !quiet { StandardError.write("vigil replay: " + rendered + "\n") }
+        if let report, let collector {
+            let facts = ReportRunFacts(volumeByMinute: summary.volume.byMinute, summaryLines: rendered.split(separator: "\n").map(String.init),
+                                       files: summary.filesRead, records: summary.records, events: summary.events,
+                                       problems: summary.problemCount)
+            do {
+                try ReportFile.write(collector.builder, facts: facts, inputs: paths, to: report)
+            } catch {
+                CommandInput.printError("\(report): cannot write the report: \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
         if router.failure != nil || summary.problemCount > 0 || summary.deadLettered > 0 { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import VigilAlerts
+import VigilReport
 
 /// The options that say what a run matches and where its alerts go, shared by replay and tail:
 /// rule paths, the configuration file, default sinks and the state directory.
@@ -15,6 +17,11 @@ struct RuleAndSinkOptions: ParsableArguments {
         "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
         valueName: "SPEC"))
     var sinks: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "How the stdout sink shows alerts: table (for people; the default on a terminal, coloured unless NO_COLOR is set), json (JSON Lines; the default otherwise) or tsv.",
+        valueName: "FORMAT"))
+    var output: OutputStyle?
 
     @Option(help: ArgumentHelp("Directory of durable state (default: the configuration's, else .vigil).", valueName: "DIR"))
     var state: String?
@@ -48,8 +55,9 @@ struct RuleAndSinkOptions: ParsableArguments {
     func loadRulesAndPlanSinks(_ configuration: VigilConfiguration,
                                printing print: (String) -> Void) -> (rules: [Rule], sinks: SinkPlan)? {
         let loaded = RuleLoader.load(paths: rulePaths)
+        let format = OutputStyle.format(requested: output, environment: ProcessInfo.processInfo.environment)
         switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: stateDirectory(configuration),
-                             rules: loaded.rules) {
+                             rules: loaded.rules, standardOutputFormat: format) {
         case .success(let plan) where loaded.problems.isEmpty:
             return (loaded.rules, plan)
         case .success:
@@ -60,3 +68,5 @@ struct RuleAndSinkOptions: ParsableArguments {
         return nil
     }
 }
+
+extension OutputStyle: ExpressibleByArgument {}

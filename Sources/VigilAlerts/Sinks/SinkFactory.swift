@@ -21,14 +21,17 @@ public final class SinkFactory {
     /// Where each file sink's output ended at the last commit of a crashed run, by sink name.
     private let fileSinkCheckpoints: [String: SinkCheckpoint]
     private var database: StateDatabase?
+    /// How the `stdout` sink shows alerts; nil: JSON Lines.
+    private let standardOutputFormat: (any AlertTextFormat)?
 
     /// A factory for `configuration`'s sinks, keeping state in `stateDirectory`. Webhook secrets
     /// and secret headers are read from `environment` as each sink is made. A file sink whose name
     /// is in `fileSinkCheckpoints` resumes after that checkpoint (see `FileSink`), as a tail's
-    /// does after a crash.
+    /// does after a crash. `standardOutputFormat` is how stdout sinks show alerts (nil: JSON Lines).
     public init(configuration: VigilConfiguration = VigilConfiguration(), stateDirectory: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                fileSinkCheckpoints: [String: SinkCheckpoint] = [:]) {
+                fileSinkCheckpoints: [String: SinkCheckpoint] = [:], standardOutputFormat: (any AlertTextFormat)? = nil) {
+        self.standardOutputFormat = standardOutputFormat
         self.configuration = configuration
         self.stateDirectory = stateDirectory
         self.environment = environment
@@ -44,7 +47,7 @@ public final class SinkFactory {
     public func makeSink(named name: String, definition: SinkDefinition) throws(SinkError) -> sending any AlertSink {
         switch definition {
         case .standardOutput:
-            return StandardOutputSink(name: name)
+            return StandardOutputSink(name: name, format: standardOutputFormat)
         case .file(let settings):
             let sink = try FileSink(name: name, settings: settings, resumingAfter: fileSinkCheckpoints[name])
             if let warning = sink.warning { warnings.append("sink \(name): \(warning)") }

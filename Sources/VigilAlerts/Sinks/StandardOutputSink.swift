@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Alerts written to standard output as JSON Lines, buffered, whole lines only.
+/// Alerts written to standard output as JSON Lines (or, with a `format`, as a table or TSV for
+/// people), buffered, whole lines only.
 ///
 /// `flush` writes the buffer but does not sync: standard output is a pipe or a terminal, and
 /// what reads it decides about durability.
@@ -13,9 +14,13 @@ public final class StandardOutputSink: AlertSink {
     private var buffer: [UInt8] = []
     /// Big writes, few system calls; a pipe reader sees whole lines either way.
     private let bufferLimit = 64 * 1024
+    /// How alerts are shown; nil: the alert lines as they are.
+    private let format: (any AlertTextFormat)?
+    private var headingWritten = false
 
-    public init(name: String = "stdout") {
+    public init(name: String = "stdout", format: (any AlertTextFormat)? = nil) {
         self.name = name
+        self.format = format
         buffer.reserveCapacity(bufferLimit)
     }
 
@@ -24,7 +29,15 @@ public final class StandardOutputSink: AlertSink {
     }
 
     public func send(_ alert: Alert) throws(SinkError) {
-        buffer.append(contentsOf: alert.line)
+        if let format {
+            if !headingWritten {
+                buffer.append(contentsOf: format.heading)
+                headingWritten = true
+            }
+            format.append(alert, to: &buffer)
+        } else {
+            buffer.append(contentsOf: alert.line)
+        }
         if buffer.count >= bufferLimit { try flush() }
     }
 

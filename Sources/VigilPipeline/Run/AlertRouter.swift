@@ -8,6 +8,8 @@ import VigilAlerts
 /// used by one thread, the one reading the input.
 public final class AlertRouter {
     private let defaultQueues: [SinkQueue]
+    /// Queues that take every alert, beside its targets.
+    private let observingQueues: [SinkQueue]
     private let queuesByName: [String: SinkQueue]
     /// Every sink once, in the order given, for flushing and reports.
     private let allQueues: [SinkQueue]
@@ -22,8 +24,9 @@ public final class AlertRouter {
     /// `memory` bounds how many sent ids are remembered (one to two times that many, 16 bytes
     /// each), and `remembering` are ids an earlier process sent (a tail's, which also wants the
     /// ids it sends handed back, `recordsSent`).
-    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue], memory: Int = 2_000_000, remembering: [String] = [],
-                recordsSent: Bool = false) {
+    /// `everyAlert` queues take every alert sent, whatever its rule targets (a replay's report).
+    public init(defaultSinks: [SinkQueue], namedSinks: [SinkQueue], everyAlert: [SinkQueue] = [], memory: Int = 2_000_000,
+                remembering: [String] = [], recordsSent: Bool = false) {
         sent = SentAlertIDs(generationSize: memory, recordsAdded: recordsSent)
         sent.remember(remembering)
         var byName: [String: SinkQueue] = [:]
@@ -34,7 +37,8 @@ public final class AlertRouter {
         }
         defaultQueues = defaultSinks.filter { byName[$0.name] === $0 }
         queuesByName = byName
-        allQueues = all
+        observingQueues = everyAlert
+        allQueues = all + everyAlert
     }
 
     /// The sink names rules may target.
@@ -68,7 +72,7 @@ public final class AlertRouter {
     func deliver(_ alert: Alert, rule: Rule) -> Bool {
         guard sent.insert(alert.id) else { return false }
         let queues = rule.targets.map { $0.compactMap { queuesByName[$0] } } ?? defaultQueues
-        for queue in queues {
+        for queue in queues + observingQueues {
             do throws(SinkError) { try queue.send(alert) } catch { record(error) }
         }
         return true

@@ -148,6 +148,7 @@ private struct EventPass<Visitor: EventVisitor>: RecordVisitor {
             return
         }
         summary.eventsByKind[record.kind, default: 0] += 1
+        if let time = envelope.eventTime { summary.volume.count(record.kind, at: time) }
         do {
             try visitor.visit(envelope, of: record, in: context, summary: &summary)
         } catch {

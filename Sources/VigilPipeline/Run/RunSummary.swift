@@ -17,6 +17,8 @@ public struct RunSummary: Sendable {
     public var dropped: [EventFilter.DropReason: Int] = [:]
     public var skipped: [SkipReason: Int] = [:]
     public var problems: [InputProblem.Kind: Int] = [:]
+    /// Events per source and minute, for a report's timeline.
+    public var volume = EventVolume()
     public var seconds: Double = 0
     /// What each webhook sink did, once the sinks finished.
     public var deliveries: [DeliveryReport] = []
@@ -43,6 +45,7 @@ public struct RunSummary: Sendable {
         dropped.merge(other.dropped, uniquingKeysWith: +)
         skipped.merge(other.skipped, uniquingKeysWith: +)
         problems.merge(other.problems, uniquingKeysWith: +)
+        volume.merge(other.volume)
     }
 
     /// The summary as lines of text.
