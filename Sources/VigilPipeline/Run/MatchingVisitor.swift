@@ -14,11 +14,17 @@ struct MatchingVisitor: EventVisitor {
     private let matcher: EnvelopeMatcher
     private let progress: ProgressLine?
     private let handleMatch: MatchHandler
+    /// How many patterns an event must match to be a match: 1 for rules (any rule), the number of
+    /// patterns for a hunt (its pattern and pivots combine with AND, each compiled as a pattern of
+    /// its own, since two `$or` cannot share one pattern object).
+    private let minimumMatches: Int
     private var eventJSON: [UInt8] = []
 
-    init(matcher: EnvelopeMatcher, progress: ProgressLine? = nil, handleMatch: @escaping MatchHandler) {
+    init(matcher: EnvelopeMatcher, progress: ProgressLine? = nil, minimumMatches: Int = 1,
+         handleMatch: @escaping MatchHandler) {
         self.matcher = matcher
         self.progress = progress
+        self.minimumMatches = max(minimumMatches, 1)
         self.handleMatch = handleMatch
     }
 
@@ -38,7 +44,7 @@ struct MatchingVisitor: EventVisitor {
             throw InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, path: context.path,
                                offset: record.decodedOffset + error.offset, record: record.ordinal, reason: error.message)
         }
-        guard !matched.isEmpty else { return }
+        guard matched.count >= minimumMatches else { return }
         eventJSON.removeAll(keepingCapacity: true)
         EnvelopeWriter.append(envelope, to: &eventJSON)
         var identity = Array(record.kind.rawValue.utf8)
