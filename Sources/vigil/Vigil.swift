@@ -9,7 +9,7 @@ struct Vigil: ParsableCommand {
         abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs and GuardDuty against EventBridge patterns.",
         // Which gzip decoder runs and why is decided at run time, so --version asks it then.
         version: "vigil \(release)\n\(GzipEngineChoice.current)",
-        subcommands: [ReplayCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self]
+        subcommands: [ReplayCommand.self, HuntCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self]
     )
 
     /// This build's version.
