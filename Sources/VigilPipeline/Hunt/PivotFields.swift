@@ -43,7 +43,10 @@ enum PivotFields {
             }
         }
         fields += [
+            // The API reference spells it sourceIPs in some versions of the page, sourceIps in
+            // others (and the SDKs' wire name): both are looked at.
             PivotField("GuardDuty", "detail.service.action.kubernetesApiCallAction.sourceIps", .address),
+            PivotField("GuardDuty", "detail.service.action.kubernetesApiCallAction.sourceIPs", .address),
             PivotField("GuardDuty", "detail.resource.instanceDetails.networkInterfaces.privateIpAddress", .address),
             PivotField("GuardDuty", "detail.resource.instanceDetails.networkInterfaces.privateIpAddresses.privateIpAddress", .address),
             PivotField("GuardDuty", "detail.resource.instanceDetails.networkInterfaces.publicIp", .address),
