@@ -70,8 +70,9 @@ public final class Hunt {
         var settings = options.reading
         settings.decodesAhead = options.jobs > 1
         if jobs > 1 && files.count > 1 {
-            let read = OrderedParallelRead(files: files, jobs: min(jobs, files.count), settings: settings, s3: options.s3,
+            var read = OrderedParallelRead(files: files, jobs: min(jobs, files.count), settings: settings, s3: options.s3,
                                            patterns: query.patterns, minimumMatches: required)
+            if limit < read.batchSize { read.batchSize = limit }
             read.run(handle: { take($0.match) }, runFinished: { result, fileCount in
                 for problem in result.problems { onProblem(problem) }
                 outcome.summary.merge(result.summary)

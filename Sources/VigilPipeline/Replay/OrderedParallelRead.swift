@@ -23,6 +23,10 @@ struct OrderedParallelRead {
     let patterns: CompiledPatternSet
     /// How many of the patterns an event must match to be handed back (see `MatchingVisitor`).
     var minimumMatches = 1
+    /// Matches a reader gathers before handing them over (fewer at the end of a run). A hunt with
+    /// `--limit N` hands over every N, so that the N-th match reaches the caller, who stops the
+    /// readers, while the file is still being read rather than at its end.
+    var batchSize = 256
 
     /// Reads every file. `handle` gets each match, in order; `runFinished` each run's outcome and
     /// file count once its matches were handled. `shouldStop` is asked before each batch and after
@@ -41,6 +45,7 @@ struct OrderedParallelRead {
         let patterns = patterns
         let files = files
         let minimumMatches = minimumMatches
+        let batchSize = max(batchSize, 1)
         for number in 0..<jobs {
             readersDone.enter()
             let thread = Thread {
@@ -54,7 +59,7 @@ struct OrderedParallelRead {
                         slots.signal()
                         return
                     }
-                    let batcher = MatchBatcher(into: results[index])
+                    let batcher = MatchBatcher(into: results[index], size: batchSize)
                     var visitor = MatchingVisitor(matcher: matcher, minimumMatches: minimumMatches) { match, ruleIndices, _ in
                         batcher.add(FoundMatch(match: match, ruleIndices: ruleIndices))
                         return 0
@@ -78,11 +83,14 @@ struct OrderedParallelRead {
             for later in results[index...] { later.abandon() }
         }
         for (index, result) in results.enumerated() {
-            while !stopped, let batch = result.next() {
+            // Asked before waiting for the next batch: once the caller has what it wants, waiting
+            // would wait for the reader to read on.
+            while !stopped {
                 if shouldStop() {
                     stop(from: index)
                     break
                 }
+                guard let batch = result.next() else { break }
                 for found in batch { handle(found) }
             }
             runFinished(result.takeOutcome(), runs[index].count)
@@ -125,15 +133,16 @@ private final class FileCounter: Sendable {
 private final class MatchBatcher {
     private let results: FileResults
     private var batch: [FoundMatch] = []
-    private static let batchSize = 256
+    private let size: Int
 
-    init(into results: FileResults) {
+    init(into results: FileResults, size: Int) {
         self.results = results
+        self.size = size
     }
 
     func add(_ match: FoundMatch) {
         batch.append(match)
-        if batch.count >= Self.batchSize { flush() }
+        if batch.count >= size { flush() }
     }
 
     func flush() {
