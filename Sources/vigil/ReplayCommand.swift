@@ -40,24 +40,13 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
 
-    @Option(help: ArgumentHelp(
-        "Files read at once, each on its own core (default: the number of cores). The alerts are the same, in the same order, whatever the number.",
-        valueName: "N"))
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
-
-    @OptionGroup var aws: AWSOptions
+    @OptionGroup var inputs: LogInputOptions
 
     @Argument(help: ArgumentHelp("Log files and directories, and s3://BUCKET/PREFIX locations.", valueName: "PATH"))
     var paths: [String]
 
-    private var locations: [S3Location] { paths.filter { $0.hasPrefix("s3://") }.compactMap(S3Location.init(url:)) }
-
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if paths.isEmpty { throw ValidationError("Give at least one log file or directory.") }
-        for path in paths where path.hasPrefix("s3://") && S3Location(url: path) == nil {
-            throw ValidationError("not an S3 location (s3://BUCKET/PREFIX): \(path)")
-        }
+        try LogInputOptions.validate(paths: paths)
     }
 
     func run() throws {
@@ -74,27 +63,9 @@ struct ReplayCommand: ParsableCommand {
             CommandInput.printError(error.description)
             throw ExitCode(2)
         }
-        var options = Replay.Options(paths: paths.filter { !$0.hasPrefix("s3://") })
-        if !locations.isEmpty {
-            do {
-                let s3 = try aws.makeAccess().s3
-                let listing = try S3Backfill(s3: s3, filter: filter).list(locations)
-                options.objects = listing.objects
-                options.objectsOfOtherServices = listing.objectsOfOtherServices
-                options.s3 = s3
-                if !quiet {
-                    StandardError.write("vigil replay: \(listing.objects.count) objects under "
-                        + "\(listing.prefixesListed.count) prefixes (\(listing.foldersListed.count) folder listings)\n")
-                }
-            } catch {
-                CommandInput.printError("\(error)")
-                throw ExitCode(2)
-            }
-        }
-        options.reading = EventReader.Settings(filter: filter, limits: selection.limits)
+        var options = try inputs.readOptions(paths: paths, settings: EventReader.Settings(filter: filter, limits: selection.limits),
+                                             command: "replay", quiet: quiet)
         options.stateDirectory = rulesAndSinks.stateDirectory(configuration)
-        options.showsProgress = !quiet
-        options.jobs = jobs
         let summary = Replay(rules: RuleSet(rules), router: router, options: options).run { problem in
             CommandInput.printError(problem.description)
         }

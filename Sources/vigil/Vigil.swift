@@ -6,10 +6,10 @@ import VigilIngest
 struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
-        abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs and GuardDuty against EventBridge patterns.",
+        abstract: "Detective controls for AWS logs: match CloudTrail, VPC Flow Logs, GuardDuty, AWS Config, database audit logs and Security Hub against EventBridge patterns.",
         // Which gzip decoder runs and why is decided at run time, so --version asks it then.
         version: "vigil \(release)\n\(GzipEngineChoice.current)",
-        subcommands: [ReplayCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self, ReportCommand.self]
+        subcommands: [ReplayCommand.self, HuntCommand.self, TailCommand.self, StatusCommand.self, NormalizeCommand.self, TestPatternCommand.self, RulesCommand.self, DeadLetterCommand.self, ReportCommand.self]
     )
 
     /// This build's version.

@@ -29,7 +29,21 @@ public enum AlertWriter {
         JSONText.appendQuoted(Array(rule.name.utf8), to: &output)
         output.append(contentsOf: #","severity":""#.utf8)
         output.append(contentsOf: rule.severity.rawValue.utf8)
-        output.append(contentsOf: #"","time":"#.utf8)
+        output.append(contentsOf: #"","#.utf8)
+        appendTimeSourceAndEvent(time: time, file: file, record: record, extraMembers: extraMembers, event: event, to: &output)
+    }
+
+    /// Appends one matching event as `vigil hunt` prints it: the alert's shape without `id`,
+    /// `rule` and `severity`, `{"time":…,"source":{"file":…,"record":N},"event":{…}}` and a newline.
+    public static func appendEventLine(time: [UInt8], file: String, record: Int, event: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        appendTimeSourceAndEvent(time: time, file: file, record: record, extraMembers: [], event: event, to: &output)
+    }
+
+    /// The members an alert and a hunt's line share, from `"time"` to the closing brace and newline.
+    private static func appendTimeSourceAndEvent(time: [UInt8], file: String, record: Int, extraMembers: [UInt8],
+                                                 event: [UInt8], to output: inout [UInt8]) {
+        output.append(contentsOf: #""time":"#.utf8)
         JSONText.appendQuoted(time, to: &output)
         output.append(contentsOf: #","source":{"file":"#.utf8)
         JSONText.appendQuoted(Array(file.utf8), to: &output)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import VigilAWS
 import VigilAlerts
 import VigilIngest
@@ -88,107 +87,23 @@ public final class Replay {
         }
     }
 
-    /// `jobs` threads read and match files, at most two runs of files each ahead of the alert
-    /// stage; this thread alerts on their matches in file order.
-    ///
-    /// Small files go to the threads in runs of consecutive files (up to 1 MB stored or 256
-    /// files): handing over each file of a tree of 10,000 small ones costs more in thread
-    /// wake-ups than reading it.
+    /// `jobs` threads read and match files (`OrderedParallelRead`); this thread alerts on their
+    /// matches in file order.
     private func readInParallel(_ files: [LogSource], jobs: Int, stage: AlertStage, progress: ProgressLine?,
                                 summary: inout RunSummary, onProblem: (InputProblem) -> Void) {
-        let runs = Self.runs(of: files)
-        let results = runs.map { _ in FileResults() }
-        let slots = DispatchSemaphore(value: jobs * 2)
-        let nextFile = FileCounter()
-        let cancellation = ReadCancellation()
-        let readersDone = DispatchGroup()
-        let settings = readerSettings
-        let s3 = options.s3
-        let patterns = rules.patterns
-        for number in 0..<jobs {
-            readersDone.enter()
-            let thread = Thread {
-                defer { readersDone.leave() }
-                var reader = EventReader(settings: settings)
-                let matcher = EnvelopeMatcher(patterns)
-                while true {
-                    slots.wait()
-                    let index = nextFile.take()
-                    guard index < runs.count else {
-                        slots.signal()
-                        return
-                    }
-                    let batcher = MatchBatcher(into: results[index])
-                    // Config items are diffed and matched by the alerting thread, in file order.
-                    let configItems = ConfigItemOrder.handedOn { batcher.add(.configItem($0)) }
-                    var visitor = MatchingVisitor(matcher: matcher, configItems: configItems) { match, ruleIndices, _ in
-                        batcher.add(.match(FoundMatch(match: match, ruleIndices: ruleIndices)))
-                        return 0
-                    }
-                    var outcome = InputOutcome()
-                    for file in runs[index] {
-                        outcome.add(reader.read(files[file], s3: s3, cancellation: cancellation, into: &visitor))
-                    }
-                    batcher.flush()
-                    results[index].finish(outcome)
-                }
-            }
-            thread.name = "vigil reader \(number)"
-            thread.start()
-        }
-        // The Config items of every file pass through one memory here, in file order, as in a
-        // replay on one thread: their diffs, and so their matches, do not depend on the threads.
-        var configVisitor = MatchingVisitor(matcher: EnvelopeMatcher(patterns), stage: stage)
-        for (index, result) in results.enumerated() {
-            var alerting = RunSummary()
-            var configProblems: [InputProblem] = []
-            while let batch = result.next() {
-                guard router.failure == nil else { continue }
-                for found in batch {
-                    switch found {
-                    case .match(let found):
-                        stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
-                    case .configItem(let item):
-                        do throws(InputProblem) {
-                            try configVisitor.visit(item, summary: &alerting)
-                        } catch {
-                            configProblems.append(error)
-                        }
-                    }
-                }
-            }
-            var outcome = result.takeOutcome()
-            outcome.addMatchingProblems(configProblems)
+        var alerting = RunSummary()
+        let read = OrderedParallelRead(files: files, jobs: jobs, settings: readerSettings, s3: options.s3,
+                                       patterns: rules.patterns)
+        // A sink failed: the run ends. Readers stop at their next refill and drop the rest.
+        read.run(handle: { found in
+            stage.handle(found.match, ruleIndices: found.ruleIndices, summary: &alerting)
+        }, runFinished: { outcome, fileCount in
             for problem in outcome.problems { onProblem(problem) }
             summary.merge(outcome.summary)
             summary.merge(alerting)
-            progress?.filesDone(runs[index].count, decodedBytes: outcome.decodedBytes, alerts: alerting.alerts)
-            slots.signal()
-            if router.failure != nil && !cancellation.isCancelled {
-                // A sink failed: the run ends. Readers stop at their next refill and drop the rest.
-                cancellation.cancel()
-                for later in results[(index + 1)...] { later.abandon() }
-            }
-        }
-        readersDone.wait()
-    }
-
-    /// `files` cut into runs of consecutive files: each run holds files until they add up to 1 MB
-    /// stored, or 256 files, so a large file is a run of its own.
-    static func runs(of files: [LogSource]) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var start = 0
-        var stored = 0
-        for (index, source) in files.enumerated() {
-            stored += source.storedSize ?? 0
-            if stored >= 1 << 20 || index + 1 - start >= 256 {
-                runs.append(start..<(index + 1))
-                start = index + 1
-                stored = 0
-            }
-        }
-        if start < files.count { runs.append(start..<files.count) }
-        return runs
+            progress?.filesDone(fileCount, decodedBytes: outcome.decodedBytes, alerts: alerting.alerts)
+            alerting = RunSummary()
+        }, shouldStop: { router.failure != nil })
     }
 
     /// The reader settings of this run: a large file may be decoded ahead when there is a core to spare.
@@ -196,37 +111,5 @@ public final class Replay {
         var settings = options.reading
         settings.decodesAhead = options.jobs > 1
         return settings
-    }
-}
-
-/// Hands out file indices to the reading threads, each once.
-private final class FileCounter: Sendable {
-    private let next = Atomic<Int>(0)
-
-    func take() -> Int {
-        next.add(1, ordering: .relaxed).oldValue
-    }
-}
-
-/// Gathers one file's matches into batches for its `FileResults`, so that the alerting thread
-/// is woken per batch rather than per match. Used by one reading thread.
-private final class MatchBatcher {
-    private let results: FileResults
-    private var batch: [FoundEvent] = []
-    private static let batchSize = 256
-
-    init(into results: FileResults) {
-        self.results = results
-    }
-
-    func add(_ match: FoundEvent) {
-        batch.append(match)
-        if batch.count >= Self.batchSize { flush() }
-    }
-
-    func flush() {
-        guard !batch.isEmpty else { return }
-        results.push(batch)
-        batch = []
     }
 }

@@ -22,12 +22,17 @@ struct MatchingVisitor: EventVisitor {
     private let handleMatch: MatchHandler
     private var configItems: ConfigItemOrder
     private var differ = ConfigItemDiffer()
+    /// How many patterns an event must match to be a match: 1 for rules (any rule), the number of
+    /// patterns for a hunt (its pattern and pivots combine with AND, each compiled as a pattern of
+    /// its own, since two `$or` cannot share one pattern object).
+    private let minimumMatches: Int
     private var eventJSON: [UInt8] = []
 
-    init(matcher: EnvelopeMatcher, progress: ProgressLine? = nil, configItems: ConfigItemOrder = .inOrder(ConfigItemMemory()),
-         handleMatch: @escaping MatchHandler) {
+    init(matcher: EnvelopeMatcher, progress: ProgressLine? = nil, minimumMatches: Int = 1,
+         configItems: ConfigItemOrder = .inOrder(ConfigItemMemory()), handleMatch: @escaping MatchHandler) {
         self.matcher = matcher
         self.progress = progress
+        self.minimumMatches = max(minimumMatches, 1)
         self.configItems = configItems
         self.handleMatch = handleMatch
     }
@@ -72,7 +77,7 @@ struct MatchingVisitor: EventVisitor {
             throw InputProblem(error.kind == .tooDeep ? .tooDeep : .malformedRecord, path: path,
                                offset: decodedOffset + error.offset, record: ordinal, reason: error.message)
         }
-        guard !matched.isEmpty else { return }
+        guard matched.count >= minimumMatches else { return }
         eventJSON.removeAll(keepingCapacity: true)
         EnvelopeWriter.append(envelope, to: &eventJSON)
         var identity = Array(kind.rawValue.utf8)

@@ -22,6 +22,8 @@ public struct RunSummary: Sendable {
     public var seconds: Double = 0
     /// What each webhook sink did, once the sinks finished.
     public var deliveries: [DeliveryReport] = []
+    /// Events a hunt found (it raises no alerts): when set, the summary counts these instead.
+    public var matchingEvents: Int?
 
     public init() {}
 
@@ -57,7 +59,8 @@ public struct RunSummary: Sendable {
             head += " (" + filesSkipped.sorted { $0.key < $1.key }.map { "\($0.value) skipped: \($0.key)" }.joined(separator: ", ") + ")"
         }
         head += ", \(records) record\(records == 1 ? "" : "s") (\(Self.megabytes(decodedBytes)) decoded)"
-        head += ", \(events) event\(events == 1 ? "" : "s"), \(alerts) alert\(alerts == 1 ? "" : "s")"
+        head += ", \(events) event\(events == 1 ? "" : "s"), "
+            + (matchingEvents.map { "\($0) matching" } ?? "\(alerts) alert\(alerts == 1 ? "" : "s")")
         head += " in " + String(format1: seconds) + " s"
         lines.append(head)
         if !eventsByKind.isEmpty {
