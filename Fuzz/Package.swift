@@ -6,10 +6,10 @@ import PackageDescription
 // A package of its own, depending on the root package by path, so that the root's `swift build`
 // and `swift test` (what CI and every developer run) never build them: a fuzz target has no
 // `main` (libFuzzer supplies it, so each target is parsed as a library) and makes sense only with
-// coverage instrumentation in every module it calls into. `Fuzz/run` builds this package with
-// `--sanitize fuzzer --sanitize address`, which SwiftPM passes to every module, the root's
-// included, and with `-enable-testing`, so that a target may reach an internal entry point with
-// `@testable import` instead of widening Vigil's public API for fuzzing.
+// coverage instrumentation in every module it calls into. `Fuzz/run` builds this package with the
+// fuzzer and address sanitizers given on the command line, which SwiftPM passes to every module,
+// the root's included, and with `-enable-testing`, so that a target may reach an internal entry
+// point with `@testable import` instead of widening Vigil's public API for fuzzing.
 //
 // Adding a target is one file, `Sources/fuzz-NAME/FuzzNAME.swift` (its seeds and dictionary named
 // in its header, read by `Fuzz/make-corpus`), and one line in `fuzzTargets` below.
