@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "VigilJSON", targets: ["VigilJSON"]),
         .library(name: "VigilPattern", targets: ["VigilPattern"]),
         .library(name: "VigilIngest", targets: ["VigilIngest"]),
+        // Products so that the fuzz package (Fuzz/, which depends on this one by path) can reach
+        // rule files, the configuration and the metrics server's request parser.
+        .library(name: "VigilAlerts", targets: ["VigilAlerts"]),
+        .library(name: "VigilMetrics", targets: ["VigilMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
