@@ -23,6 +23,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-rules", [.product(name: "VigilAlerts", package: "Vigil"), .product(name: "VigilPattern", package: "Vigil")]),
     ("fuzz-config", [.product(name: "VigilAlerts", package: "Vigil")]),
     ("fuzz-request-head", [.product(name: "VigilMetrics", package: "Vigil")]),
+    ("fuzz-audit-log", [.product(name: "VigilIngest", package: "Vigil")]),
 ]
 
 let package = Package(
