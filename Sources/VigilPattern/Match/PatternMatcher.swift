@@ -228,7 +228,7 @@ public final class PatternMatcher {
         if automata[Int(fieldIndex)] != nil {
             let state = automata[Int(fieldIndex)]!.run(value)
             if state != LazyDFA.dead {
-                for test in automata[Int(fieldIndex)]!.accepts[Int(state)] { hit(test, stamp) }
+                for test in automata[Int(fieldIndex)]!.acceptedTests(state) { hit(test, stamp) }
             }
         }
         if !field.ipRanges.isEmpty, let address = IPAddress.parse(value) {
