@@ -6,6 +6,10 @@
 /// determinized lazily (`LazyDFA`), state set by state set as values need them, so patterns
 /// whose subset construction would be large (many suffixes or wildcards) cost only what events
 /// actually exercise. Each test has its own start state; the automaton starts in all of them.
+///
+/// A test's states form a chain from its start (a byte per state, or alternative spellings of one
+/// character that join again), with self-loops on every byte where the test has a `*` or an open
+/// end. That shape is what `NFASimulator` relies on to keep state sets small (see `rank`).
 struct StringAutomaton: Sendable {
     /// A transition on any byte in `lower...upper`.
     struct Edge: Sendable {
@@ -20,12 +24,23 @@ struct StringAutomaton: Sendable {
     private(set) var accepts: [[Int32]] = []
     /// One start state per test.
     private(set) var starts: [Int32] = []
+    /// The test (index into `starts`) each state belongs to.
+    private(set) var component: [Int32] = []
+    /// Each state's distance from its test's start along the longest path; within a test, every
+    /// path to acceptance from a state passes through each loop state ranked above it.
+    private(set) var rank: [Int32] = []
+    /// Whether the state loops to itself on every byte (a `*`, or the open end of a prefix or suffix).
+    private(set) var loops: [Bool] = []
 
     var isEmpty: Bool { starts.isEmpty }
+    var stateCount: Int { edges.count }
 
-    private mutating func newState() -> Int32 {
+    private mutating func newState(rank stateRank: Int32) -> Int32 {
         edges.append([])
         accepts.append([])
+        component.append(Int32(starts.count - 1))
+        rank.append(stateRank)
+        loops.append(false)
         return Int32(edges.count - 1)
     }
 
@@ -35,13 +50,14 @@ struct StringAutomaton: Sendable {
 
     private mutating func addLoop(on state: Int32) {
         addEdge(from: state, 0, 255, to: state)
+        loops[Int(state)] = true
     }
 
     /// Appends the bytes of `literal` after `state` and returns the state reached.
     private mutating func appendLiteral(_ literal: some Sequence<UInt8>, after state: Int32) -> Int32 {
         var current = state
         for byte in literal {
-            let next = newState()
+            let next = newState(rank: rank[Int(current)] + 1)
             addEdge(from: current, byte, byte, to: next)
             current = next
         }
@@ -49,12 +65,14 @@ struct StringAutomaton: Sendable {
     }
 
     /// Appends one character with alternative spellings (each a byte string) after `state`.
+    /// The spellings' inner states are ranked between `state` and the joined state after them.
     private mutating func appendAlternatives(_ spellings: [[UInt8]], after state: Int32) -> Int32 {
-        let joined = newState()
+        let base = rank[Int(state)]
+        let joined = newState(rank: base + Int32(spellings.map(\.count).max() ?? 0))
         for spelling in spellings {
             var current = state
             for (offset, byte) in spelling.enumerated() {
-                let next = offset == spelling.count - 1 ? joined : newState()
+                let next = offset == spelling.count - 1 ? joined : newState(rank: base + Int32(offset) + 1)
                 addEdge(from: current, byte, byte, to: next)
                 current = next
             }
@@ -71,9 +89,8 @@ struct StringAutomaton: Sendable {
     }
 
     private mutating func startTest() -> Int32 {
-        let start = newState()
-        starts.append(start)
-        return start
+        starts.append(Int32(edges.count))
+        return newState(rank: 0)
     }
 
     /// Adds `matcher` as test `test`. Returns false for matchers that are not string tests.
@@ -136,106 +153,5 @@ struct StringAutomaton: Sendable {
             classOf[byte] = UInt8(current)
         }
         return (classOf, current + 1)
-    }
-}
-
-/// A deterministic automaton built from a `StringAutomaton` on demand, one state set at a time.
-///
-/// Owned by one `PatternMatcher` (one thread): its cache grows as events exercise new state
-/// sets and is rebuilt from scratch if it ever exceeds `maximumStates`, which bounds memory.
-struct LazyDFA {
-    static let dead: Int32 = 0
-    static let unknown: Int32 = -1
-    static let maximumStates = 4096
-
-    private let nfa: StringAutomaton
-    private let classOf: [UInt8]
-    private let classCount: Int
-    /// `transitions[state * classCount + class]`: the next state, or `unknown`.
-    private var transitions: [Int32] = []
-    /// The NFA states of each DFA state.
-    private var stateSets: [[Int32]] = []
-    private var stateIndex: [[Int32]: Int32] = [:]
-    /// Tests accepted when a value ends in each DFA state.
-    private(set) var accepts: [[Int32]] = []
-    private(set) var start: Int32 = 0
-
-    init(_ nfa: StringAutomaton) {
-        self.nfa = nfa
-        (classOf, classCount) = nfa.byteClasses()
-        reset()
-    }
-
-    private mutating func reset() {
-        transitions.removeAll(keepingCapacity: true)
-        stateSets.removeAll(keepingCapacity: true)
-        stateIndex.removeAll(keepingCapacity: true)
-        accepts.removeAll(keepingCapacity: true)
-        _ = intern([])  // the dead state is state 0
-        start = intern(nfa.starts.sorted())
-    }
-
-    private mutating func intern(_ set: [Int32]) -> Int32 {
-        if let existing = stateIndex[set] { return existing }
-        let id = Int32(stateSets.count)
-        stateSets.append(set)
-        stateIndex[set] = id
-        var accepted: [Int32] = []
-        for state in set { accepted.append(contentsOf: nfa.accepts[Int(state)]) }
-        accepts.append(Array(Set(accepted)).sorted())
-        transitions.append(contentsOf: repeatElement(id == Self.dead ? Self.dead : Self.unknown, count: classCount))
-        return id
-    }
-
-    /// The state after consuming `bytes` from the start; `dead` once no test can match.
-    @inline(__always)
-    mutating func run(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        var state = start
-        for byte in bytes {
-            let byteClass = Int(classOf[Int(byte)])
-            var next = transitions[Int(state) * classCount + byteClass]
-            if next == Self.unknown {
-                next = computeTransition(from: state, byte: byte)
-                if next == Self.unknown {
-                    // The cache was full and has been emptied; finish this value on the NFA.
-                    return simulate(bytes)
-                }
-            }
-            if next == Self.dead { return Self.dead }
-            state = next
-        }
-        return state
-    }
-
-    /// Runs the NFA directly, state set by state set, and interns only the final set.
-    private mutating func simulate(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        var current = Set(nfa.starts)
-        for byte in bytes {
-            var next = Set<Int32>()
-            for nfaState in current {
-                for edge in nfa.edges[Int(nfaState)] where edge.lower <= byte && byte <= edge.upper {
-                    next.insert(edge.target)
-                }
-            }
-            if next.isEmpty { return Self.dead }
-            current = next
-        }
-        return intern(current.sorted())
-    }
-
-    private mutating func computeTransition(from state: Int32, byte: UInt8) -> Int32 {
-        if stateSets.count >= Self.maximumStates {
-            reset()
-            return Self.unknown
-        }
-        var targets = Set<Int32>()
-        for nfaState in stateSets[Int(state)] {
-            for edge in nfa.edges[Int(nfaState)] where edge.lower <= byte && byte <= edge.upper {
-                targets.insert(edge.target)
-            }
-        }
-        let next = intern(targets.sorted())
-        transitions[Int(state) * classCount + Int(classOf[Int(byte)])] = next
-        return next
     }
 }

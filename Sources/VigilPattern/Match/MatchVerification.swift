@@ -6,9 +6,9 @@
 /// field holds when no value of that field is consistent with the values already chosen.
 ///
 /// event-ruler decides this by walking the branch's fields in name order, choosing one value per
-/// field; an absence is judged against the choices made for the fields before it. This search does
-/// the same walk, depth first. It runs only for branches whose required clauses were all met, so
-/// its cost is paid by near-matches, not by every event.
+/// field; an absence is judged against the choices made for the fields before it. `BranchWalk`
+/// does the same walk, depth first. It runs only for branches whose required clauses were all met,
+/// so its cost is paid by near-matches, not by every event.
 extension PatternMatcher {
     func verify(branch: Int32) -> Bool {
         let set = patternSet
@@ -27,36 +27,7 @@ extension PatternMatcher {
             }
             return true
         }
-        chosenArrays.removeAll(keepingCapacity: true)
-        chosenIndices.removeAll(keepingCapacity: true)
-        return search(clausePosition: start, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices)
-    }
-
-    private func search(clausePosition: Int, end: Int, chosenArrays: inout [Int32], chosenIndices: inout [Int32]) -> Bool {
-        if clausePosition == end { return true }
-        let set = patternSet
-        let clause = Int(set.branchClauses[clausePosition])
-        let field = set.clauseField[clause]
-        var anyConsistentLeaf = false
-        for leaf in 0..<leafField.count where leafField[leaf] == field {
-            guard isConsistent(leaf: leaf, chosenArrays: chosenArrays, chosenIndices: chosenIndices) else { continue }
-            anyConsistentLeaf = true
-            guard leafSatisfies(leaf, clause: clause) else { continue }
-            let mark = chosenArrays.count
-            let membershipStart = Int(leafMembershipStart[leaf])
-            let membershipEnd = Int(leafMembershipEnd[leaf])
-            chosenArrays.append(contentsOf: membershipArray[membershipStart..<membershipEnd])
-            chosenIndices.append(contentsOf: membershipIndex[membershipStart..<membershipEnd])
-            if search(clausePosition: clausePosition + 1, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices) {
-                return true
-            }
-            chosenArrays.removeSubrange(mark...)
-            chosenIndices.removeSubrange(mark...)
-        }
-        if set.clauseAllowsAbsence[clause] && !anyConsistentLeaf {
-            return search(clausePosition: clausePosition + 1, end: end, chosenArrays: &chosenArrays, chosenIndices: &chosenIndices)
-        }
-        return false
+        return branchWalk.run(over: self, clauses: start..<end)
     }
 
     func isConsistent(leaf: Int, chosenArrays: [Int32], chosenIndices: [Int32]) -> Bool {

@@ -31,8 +31,7 @@ public final class PatternMatcher {
     /// Stamped when a field has at least one leaf in the current event.
     var fieldLeafStamp: [UInt32]
     /// Working memory of the array-consistency search.
-    var chosenArrays: [Int32] = []
-    var chosenIndices: [Int32] = []
+    var branchWalk = BranchWalk(tracksDeepest: false)
     var candidates: [Int32] = []
     /// Indices of the patterns the last event matched, in the order found.
     public private(set) var matched: [Int32] = []
@@ -228,7 +227,7 @@ public final class PatternMatcher {
         if automata[Int(fieldIndex)] != nil {
             let state = automata[Int(fieldIndex)]!.run(value)
             if state != LazyDFA.dead {
-                for test in automata[Int(fieldIndex)]!.accepts[Int(state)] { hit(test, stamp) }
+                for test in automata[Int(fieldIndex)]!.acceptedTests(state) { hit(test, stamp) }
             }
         }
         if !field.ipRanges.isEmpty, let address = IPAddress.parse(value) {

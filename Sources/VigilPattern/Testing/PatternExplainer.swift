@@ -5,10 +5,10 @@ import VigilJSON
 /// The explanation must never disagree with the engine, so it does not judge values itself. It
 /// matches the event with the real matcher (a one-pattern `CompiledPatternSet`) and reads what the
 /// matcher recorded: each leaf value's field, its array memberships, and the tests it met. On that
-/// record it repeats event-ruler's walk of a branch (the walk `MatchVerification` does: fields in
-/// path order, one consistent value chosen per field, backtracking, absence judged against the
-/// choices so far), remembering the deepest field reached. That field is the one that failed; the
-/// choices made before it say whether it failed for want of a value or because of the
+/// record it takes event-ruler's walk of a branch, the `BranchWalk` that `MatchVerification` takes
+/// (fields in path order, one consistent value chosen per field, backtracking, absence judged
+/// against the choices so far), remembering the deepest field reached. That field is the one that
+/// failed; the choices made before it say whether it failed for want of a value or because of the
 /// same-element rule of arrays of objects.
 ///
 /// For `$or` every alternative is walked and the one that got furthest is explained (the first of
@@ -35,23 +35,24 @@ public enum PatternExplainer {
         try matcher.match(event)
         let values = try EventFieldValues(event: event, trie: set.trie)
 
-        var furthest: BranchWalk.Failure?
+        var furthest: (branch: Int, failure: BranchWalk.Failure)?
+        var walk = BranchWalk(tracksDeepest: true)
         for branch in pattern.branches.indices {
-            var walk = BranchWalk(matcher: matcher, branch: branch)
-            guard let failure = walk.run() else { return nil }
-            if furthest == nil || failure.depth > furthest!.depth { furthest = failure }
+            let clauses = Int(set.branchClauseStart[branch])..<Int(set.branchClauseStart[branch + 1])
+            guard !walk.run(over: matcher, clauses: clauses), let failure = walk.deepest else { return nil }
+            if furthest == nil || failure.depth > furthest!.failure.depth { furthest = (branch, failure) }
         }
         guard let furthest else { return nil }
-        return describe(furthest, pattern: pattern, matcher: matcher,
+        return describe(furthest.failure, branch: furthest.branch, pattern: pattern, matcher: matcher,
                         values: values, aligned: values.isAligned(with: matcher))
     }
 
     // MARK: - Describing the failure
 
-    private static func describe(_ failure: BranchWalk.Failure, pattern: EventPattern, matcher: PatternMatcher,
-                                 values: EventFieldValues, aligned: Bool) -> PatternExplanation {
+    private static func describe(_ failure: BranchWalk.Failure, branch: Int, pattern: EventPattern,
+                                 matcher: PatternMatcher, values: EventFieldValues, aligned: Bool) -> PatternExplanation {
         let set = matcher.patternSet
-        let conditions = pattern.branches[failure.branch].conditions
+        let conditions = pattern.branches[branch].conditions
         let condition = conditions[failure.depth]
         let clause = Int(set.branchClauses[failure.clausePosition])
         let field = set.clauseField[clause]
@@ -87,7 +88,7 @@ public enum PatternExplainer {
         }
         return PatternExplanation(
             path: condition.path, wanted: PatternText.condition(condition.matchers), found: found, conflict: conflict,
-            alternativeCount: pattern.branches.count, alternative: failure.branch,
+            alternativeCount: pattern.branches.count, alternative: branch,
             conditionsMet: failure.depth, conditionCount: conditions.count)
     }
 
@@ -123,75 +124,5 @@ public enum PatternExplainer {
             }
         }
         return .absent
-    }
-}
-
-/// event-ruler's walk of one branch over the matcher's record of an event, as `MatchVerification`
-/// does it, remembering the deepest field reached and the choices that led there.
-private struct BranchWalk {
-    /// Where the walk of a branch stopped for good.
-    struct Failure {
-        let branch: Int
-        /// How many fields held before the failing one (its index among the branch's conditions).
-        let depth: Int
-        /// The failing clause's position in `CompiledPatternSet.branchClauses`.
-        let clausePosition: Int
-        /// The array elements chosen for the fields before it, and the depth that chose each.
-        let chosenArrays: [Int32]
-        let chosenIndices: [Int32]
-        let chosenDepths: [Int32]
-    }
-
-    let matcher: PatternMatcher
-    let branch: Int
-    private let start: Int
-    private let end: Int
-    private var chosenArrays: [Int32] = []
-    private var chosenIndices: [Int32] = []
-    private var chosenDepths: [Int32] = []
-    private var deepest: Failure?
-
-    init(matcher: PatternMatcher, branch: Int) {
-        self.matcher = matcher
-        self.branch = branch
-        start = Int(matcher.patternSet.branchClauseStart[branch])
-        end = Int(matcher.patternSet.branchClauseStart[branch + 1])
-    }
-
-    /// Nil when the branch matches, else where it failed.
-    mutating func run() -> Failure? {
-        search(clausePosition: start) ? nil : deepest
-    }
-
-    private mutating func search(clausePosition: Int) -> Bool {
-        if clausePosition == end { return true }
-        let depth = clausePosition - start
-        if depth > (deepest?.depth ?? -1) {
-            // The first time the walk gets this deep; if it never gets deeper, this field failed here.
-            deepest = Failure(branch: branch, depth: depth, clausePosition: clausePosition, chosenArrays: chosenArrays,
-                              chosenIndices: chosenIndices, chosenDepths: chosenDepths)
-        }
-        let set = matcher.patternSet
-        let clause = Int(set.branchClauses[clausePosition])
-        let field = set.clauseField[clause]
-        var anyConsistentLeaf = false
-        for leaf in matcher.leafField.indices where matcher.leafField[leaf] == field {
-            guard matcher.isConsistent(leaf: leaf, chosenArrays: chosenArrays, chosenIndices: chosenIndices) else { continue }
-            anyConsistentLeaf = true
-            guard matcher.leafSatisfies(leaf, clause: clause) else { continue }
-            let mark = chosenArrays.count
-            let memberships = Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf])
-            chosenArrays.append(contentsOf: matcher.membershipArray[memberships])
-            chosenIndices.append(contentsOf: matcher.membershipIndex[memberships])
-            chosenDepths.append(contentsOf: repeatElement(Int32(depth), count: memberships.count))
-            if search(clausePosition: clausePosition + 1) { return true }
-            chosenArrays.removeSubrange(mark...)
-            chosenIndices.removeSubrange(mark...)
-            chosenDepths.removeSubrange(mark...)
-        }
-        if set.clauseAllowsAbsence[clause] && !anyConsistentLeaf {
-            return search(clausePosition: clausePosition + 1)
-        }
-        return false
     }
 }
