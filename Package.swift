@@ -29,9 +29,14 @@ let package = Package(
         // The byte-level JSON toolkit that ingest, alerts and patterns share: validation, member index, strings, JSON text.
         .target(
             name: "VigilJSON",
+            dependencies: ["CSimd"],
             // As in VigilPattern: the member index, a class, is read and noted per member of every record.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // Strict JSON validation with AVX2 (simdjson-style structural indexing and lookup-table
+        // UTF-8), chosen at run time by CPU; VigilJSON's scalar validator is the fallback and the
+        // reference (Sources/CSimd/include/CSimd.h).
+        .target(name: "CSimd"),
         // Pattern parsing, validation, compilation and byte-level matching. No Foundation on the hot path.
         .target(
             name: "VigilPattern",
@@ -122,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilJSONTests",
-            dependencies: ["VigilJSON"]
+            dependencies: ["VigilJSON", "VigilTestSupport"]
         ),
         .testTarget(
             name: "VigilPatternTests",

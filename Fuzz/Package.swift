@@ -24,6 +24,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-config", [.product(name: "VigilAlerts", package: "Vigil")]),
     ("fuzz-request-head", [.product(name: "VigilMetrics", package: "Vigil")]),
     ("fuzz-audit-log", [.product(name: "VigilIngest", package: "Vigil")]),
+    ("fuzz-json-validator", [.product(name: "VigilJSON", package: "Vigil")]),
 ]
 
 let package = Package(

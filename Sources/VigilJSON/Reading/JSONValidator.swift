@@ -35,6 +35,17 @@ public enum JSONValidator {
     ///   top-level members lie, relative to the object's first byte.
     public static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int = JSONBytes.maximumDepth,
                                      members: ObjectMemberIndex? = nil) throws(EventError) -> Int {
+        // A well-formed record is proven by the vector validator where the CPU has one; anything
+        // it does not prove is walked here, which finds the problem and where it lies.
+        if let end = VectorJSONValidation.validateValue(bytes, from: start, maximumDepth: maximumDepth, members: members) {
+            return end
+        }
+        return try scalarValidateValue(bytes, from: start, maximumDepth: maximumDepth, members: members)
+    }
+
+    /// `validateValue` byte by byte, without the vector validator: the reference it is held to.
+    static func scalarValidateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int = JSONBytes.maximumDepth,
+                                    members: ObjectMemberIndex? = nil) throws(EventError) -> Int {
         guard let members else {
             var unused = ObjectMemberIndex.Notes()
             return try validateValue(bytes, from: start, maximumDepth: maximumDepth, noting: false, into: &unused)

@@ -40,7 +40,32 @@ public final class ObjectMemberIndex {
     @usableFromInline
     internal var offsets = Notes()
 
-    public init() {}
+    /// Where the vector validator writes the members of an object it proves well-formed, before
+    /// they become `offsets` (`VectorJSONValidation`); grown when an object has more members.
+    private(set) var vectorNotes: UnsafeMutablePointer<Int>
+    private(set) var vectorNotesCapacity: Int
+
+    public init() {
+        vectorNotesCapacity = 4 * 64
+        vectorNotes = .allocate(capacity: vectorNotesCapacity)
+    }
+
+    deinit {
+        vectorNotes.deallocate()
+    }
+
+    /// Room for twice as many members in `vectorNotes` (what it held is not kept).
+    func growVectorNotes() {
+        vectorNotes.deallocate()
+        vectorNotesCapacity *= 2
+        vectorNotes = .allocate(capacity: vectorNotesCapacity)
+    }
+
+    /// The members the vector validator wrote, `count` offsets, become this index's.
+    func takeVectorNotes(count: Int) {
+        offsets.values.removeAll(keepingCapacity: true)
+        offsets.values.append(contentsOf: UnsafeBufferPointer(start: vectorNotes, count: count))
+    }
 
     /// How many members the object has.
     @inlinable

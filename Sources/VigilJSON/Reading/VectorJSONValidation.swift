@@ -1,0 +1,70 @@
+import CSimd
+
+/// The fast path of `JSONValidator.validateValue`: CSimd's AVX2 validator (simdjson-style
+/// structural indexing and lookup-table UTF-8), used when the CPU has AVX2.
+///
+/// It only proves: a record it accepts is one the scalar validator accepts, with the same end and
+/// the same members; for anything else (a problem, a top-level scalar, nesting past 1024 levels)
+/// it answers nil and the scalar validator decides, so every verdict, message and offset stays
+/// the scalar validator's (the differential test and `fuzz-json-validator` hold the two to that).
+enum VectorJSONValidation {
+    /// Whether the CPU has what the vector validator needs; asked once.
+    static let isAvailable = vigil_simd_json_available() != 0
+
+    /// The offset just past the object or array starting at `start` (after optional whitespace),
+    /// with its members noted into `members`, or nil when the vector validator did not prove it
+    /// well-formed.
+    @inline(__always)
+    static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int,
+                              members: ObjectMemberIndex?) -> Int? {
+        guard isAvailable, let base = bytes.baseAddress, start >= 0, start < bytes.count, maximumDepth >= 0 else {
+            return nil
+        }
+        let first = base.assumingMemoryBound(to: UInt8.self)
+        var end = 0
+        var noteCount = 0
+        while true {
+            let outcome = vigil_simd_json_validate_value(first, bytes.count, start, maximumDepth,
+                                                         members?.vectorNotes, members?.vectorNotesCapacity ?? 0,
+                                                         &noteCount, &end)
+            if outcome == VIGIL_SIMD_JSON_VALID {
+                members?.takeVectorNotes(count: noteCount)
+                return end
+            }
+            guard outcome == VIGIL_SIMD_JSON_NOTES_FULL, let members else { return nil }
+            members.growVectorNotes()
+        }
+    }
+}
+
+extension VectorJSONValidation {
+    /// How the vector validator disagrees with the scalar one on the value at `start`, or nil when
+    /// it does not: what it proves well-formed, the scalar validator must accept with the same end
+    /// and the same members. Whether it proves at all is not a verdict (nil makes the scalar
+    /// validator decide). What the differential test and `fuzz-json-validator` check.
+    static func disagreement(_ bytes: UnsafeRawBufferPointer, from start: Int,
+                             maximumDepth: Int = JSONBytes.maximumDepth) -> String? {
+        let vectorMembers = ObjectMemberIndex()
+        guard let vectorEnd = validateValue(bytes, from: start, maximumDepth: maximumDepth, members: vectorMembers) else {
+            return nil
+        }
+        let scalarMembers = ObjectMemberIndex()
+        let scalarEnd: Int
+        do throws(EventError) {
+            scalarEnd = try JSONValidator.scalarValidateValue(bytes, from: start, maximumDepth: maximumDepth,
+                                                              members: scalarMembers)
+        } catch {
+            return "the vector validator accepted what the scalar one refuses: \(error)"
+        }
+        guard vectorEnd == scalarEnd else {
+            return "the value ends at \(vectorEnd) for the vector validator, at \(scalarEnd) for the scalar one"
+        }
+        let noted = { (index: ObjectMemberIndex) in
+            (0..<index.count).map { [index.key($0).range, index.key($0).isEscaped ? 1..<1 : 0..<0, index.value($0)] }
+        }
+        guard noted(vectorMembers) == noted(scalarMembers) else {
+            return "members differ: vector \(noted(vectorMembers)), scalar \(noted(scalarMembers))"
+        }
+        return nil
+    }
+}
