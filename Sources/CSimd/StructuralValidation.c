@@ -193,13 +193,18 @@ VIGIL_AVX2 static inline int index_block(scanner *s) {
     uint64_t in_string = prefix_xor(quotes) ^ s->previous_in_string;
     s->previous_in_string = (uint64_t)((int64_t)in_string >> 63);
 
-    // { and [ differ from } and ] by 0x20 as well as from each other by 2: 0x7B/0x5B, 0x7D/0x5D.
-    __m256i low_folded = _mm256_or_si256(low, _mm256_set1_epi8(0x20));
-    __m256i high_folded = _mm256_or_si256(high, _mm256_set1_epi8(0x20));
-    uint64_t operators = equal_mask(low_folded, high_folded, '{') | equal_mask(low_folded, high_folded, '}')
-        | equal_mask(low, high, ',') | equal_mask(low, high, ':');
-    uint64_t whitespace = equal_mask(low, high, ' ') | equal_mask(low, high, '\n')
-        | equal_mask(low, high, '\r') | equal_mask(low, high, '\t');
+    // Whitespace and structural characters by table lookup on the low four bits (simdjson's
+    // classification): a byte is one when the table's entry for its low bits is the byte itself;
+    // [ and ] are looked up as { and } (OR 0x20). Bytes from 0x80 look up 0, which nothing equals.
+    const __m256i whitespace_table = LOOKUP16(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    const __m256i operator_table = LOOKUP16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0);
+    const __m256i fold = _mm256_set1_epi8(0x20);
+    uint64_t whitespace = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(whitespace_table, low), low))
+        | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(whitespace_table, high), high)) << 32);
+    uint64_t operators = (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                             _mm256_cmpeq_epi8(_mm256_shuffle_epi8(operator_table, low), _mm256_or_si256(low, fold)))
+        | ((uint64_t)(uint32_t)_mm256_movemask_epi8(
+               _mm256_cmpeq_epi8(_mm256_shuffle_epi8(operator_table, high), _mm256_or_si256(high, fold))) << 32);
     uint64_t outside = ~(in_string | quotes);
     uint64_t scalar = outside & ~operators & ~whitespace;
     uint64_t scalar_starts = scalar & ~((scalar << 1) | s->previous_scalar);
