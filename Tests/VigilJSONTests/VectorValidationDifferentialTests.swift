@@ -33,6 +33,8 @@ struct VectorValidationDifferentialTests {
         "{\"long\":\"" + String(repeating: "abcdefgh\\\"", count: 40) + "\"}",
         "{\"a\":\"" + String(repeating: "é", count: 70) + "\",\"b\":\"" + String(repeating: "😀", count: 40) + "\"}",
         "{\"a\":1}\n{\"b\":2}\n", #"[{"Records":[{"eventName":"x"},{"eventName":"y"}]}]"#,
+        // More members than the vector validator's first room for notes (64): it grows and proves again.
+        "{" + (0..<150).map { "\"k\($0)\":[\($0)]" }.joined(separator: ",") + "}",
     ]
 
     /// Bytes and pieces a mutation puts in: JSON's syntax, escapes, control characters, UTF-8

@@ -41,23 +41,21 @@ public final class ObjectMemberIndex {
     internal var offsets = Notes()
 
     /// Where the vector validator writes the members of an object it proves well-formed, before
-    /// they become `offsets` (`VectorJSONValidation`); grown when an object has more members.
-    private(set) var vectorNotes: UnsafeMutablePointer<Int>
-    private(set) var vectorNotesCapacity: Int
+    /// they become `offsets` (`VectorJSONValidation`); allocated at its first use (an index that
+    /// only notes members as they are written never needs it) and grown when an object has more.
+    private(set) var vectorNotes: UnsafeMutablePointer<Int>?
+    private(set) var vectorNotesCapacity = 0
 
-    public init() {
-        vectorNotesCapacity = 4 * 64
-        vectorNotes = .allocate(capacity: vectorNotesCapacity)
-    }
+    public init() {}
 
     deinit {
-        vectorNotes.deallocate()
+        vectorNotes?.deallocate()
     }
 
-    /// Room for twice as many members in `vectorNotes` (what it held is not kept).
+    /// Room for twice as many members in `vectorNotes` (64 at first; what it held is not kept).
     func growVectorNotes() {
-        vectorNotes.deallocate()
-        vectorNotesCapacity *= 2
+        vectorNotes?.deallocate()
+        vectorNotesCapacity = max(4 * 64, 2 * vectorNotesCapacity)
         vectorNotes = .allocate(capacity: vectorNotesCapacity)
     }
 

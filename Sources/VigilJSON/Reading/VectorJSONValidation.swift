@@ -21,6 +21,7 @@ enum VectorJSONValidation {
             return nil
         }
         let first = base.assumingMemoryBound(to: UInt8.self)
+        if let members, members.vectorNotes == nil { members.growVectorNotes() }
         var end = 0
         var noteCount = 0
         while true {
