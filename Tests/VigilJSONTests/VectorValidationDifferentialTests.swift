@@ -7,7 +7,7 @@ import VigilTestSupport
 /// corpus, on random well-formed JSON and on both mutated, whatever it proves well-formed the
 /// scalar validator accepts with the same end and members (`VectorJSONValidation.disagreement`),
 /// and every well-formed record is proven (else the fast path would be dead weight, untested).
-@Suite("Vector JSON validation", .enabled(if: VectorJSONValidation.isAvailable, "the CPU has no AVX2"))
+@Suite("Vector JSON validation", .enabled(if: JSONValidationChoice.cpuHasAVX2, "the CPU has no AVX2"))
 struct VectorValidationDifferentialTests {
     /// The JSON files of the shared corpus (`../shared/corpus`) and of Tests/Fixtures.
     static let seeds: [[UInt8]] = {
@@ -56,7 +56,7 @@ struct VectorValidationDifferentialTests {
                 guard (try? JSONValidator.scalarValidateValue(bytes, from: 0)) != nil,
                       let first = bytes.first(where: { $0 > 0x20 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
                 else { return }
-                let vectorEnd = try #require(VectorJSONValidation.validateValue(bytes, from: 0, maximumDepth: JSONBytes.maximumDepth, members: nil),
+                let vectorEnd = try #require(VectorJSONValidation.prove(bytes, from: 0, maximumDepth: JSONBytes.maximumDepth, members: nil),
                                              "not proven: \(String(decoding: seed.prefix(200), as: UTF8.self))")
                 #expect(vectorEnd == (try JSONValidator.scalarValidateValue(bytes, from: 0)))
                 proven += 1
@@ -110,7 +110,7 @@ struct VectorValidationDifferentialTests {
             Self.writeRandomObject(into: &text, depth: 0, using: &random)
             try text.withUnsafeBytes { bytes in
                 #expect(VectorJSONValidation.disagreement(bytes, from: 0) == nil)
-                let end = try #require(VectorJSONValidation.validateValue(bytes, from: 0, maximumDepth: JSONBytes.maximumDepth, members: nil),
+                let end = try #require(VectorJSONValidation.prove(bytes, from: 0, maximumDepth: JSONBytes.maximumDepth, members: nil),
                                        "not proven: \(String(decoding: text, as: UTF8.self))")
                 #expect(end == text.count)
             }

@@ -1,23 +1,34 @@
 import CSimd
 
 /// The fast path of `JSONValidator.validateValue`: CSimd's AVX2 validator (simdjson-style
-/// structural indexing and lookup-table UTF-8), used when the CPU has AVX2.
+/// structural indexing and lookup-table UTF-8), used when the process takes the AVX2 route
+/// (`JSONValidationChoice`: the CPU has AVX2 and `VIGIL_JSON_VALIDATION=scalar` is not set).
 ///
 /// It only proves: a record it accepts is one the scalar validator accepts, with the same end and
 /// the same members; for anything else (a problem, a top-level scalar, nesting past 1024 levels)
 /// it answers nil and the scalar validator decides, so every verdict, message and offset stays
 /// the scalar validator's (the differential test and `fuzz-json-validator` hold the two to that).
 enum VectorJSONValidation {
-    /// Whether the CPU has what the vector validator needs; asked once.
-    static let isAvailable = vigil_simd_json_available() != 0
+    /// Whether this process proves records with the vector validator (`JSONValidationChoice`:
+    /// the CPU has AVX2 and `VIGIL_JSON_VALIDATION=scalar` does not ask otherwise); asked once.
+    static let isChosen = JSONValidationChoice.current.route == .avx2
 
     /// The offset just past the object or array starting at `start` (after optional whitespace),
     /// with its members noted into `members`, or nil when the vector validator did not prove it
-    /// well-formed.
+    /// well-formed or this process takes the scalar route.
     @inline(__always)
     static func validateValue(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int,
                               members: ObjectMemberIndex?) -> Int? {
-        guard isAvailable, let base = bytes.baseAddress, start >= 0, start < bytes.count, maximumDepth >= 0 else {
+        guard isChosen else { return nil }
+        return prove(bytes, from: start, maximumDepth: maximumDepth, members: members)
+    }
+
+    /// `validateValue` whichever route this process takes, for the tests that hold the vector
+    /// validator to the scalar one (nil without AVX2).
+    @inline(__always)
+    static func prove(_ bytes: UnsafeRawBufferPointer, from start: Int, maximumDepth: Int,
+                      members: ObjectMemberIndex?) -> Int? {
+        guard JSONValidationChoice.cpuHasAVX2, let base = bytes.baseAddress, start >= 0, start < bytes.count, maximumDepth >= 0 else {
             return nil
         }
         let first = base.assumingMemoryBound(to: UInt8.self)
@@ -46,7 +57,7 @@ extension VectorJSONValidation {
     static func disagreement(_ bytes: UnsafeRawBufferPointer, from start: Int,
                              maximumDepth: Int = JSONBytes.maximumDepth) -> String? {
         let vectorMembers = ObjectMemberIndex()
-        guard let vectorEnd = validateValue(bytes, from: start, maximumDepth: maximumDepth, members: vectorMembers) else {
+        guard let vectorEnd = prove(bytes, from: start, maximumDepth: maximumDepth, members: vectorMembers) else {
             return nil
         }
         let scalarMembers = ObjectMemberIndex()
