@@ -44,6 +44,7 @@ typedef struct {
     size_t base;
     size_t next_base;
     uint64_t tokens;
+    uint64_t backslashes;          // the backslashes of the block whose tokens are handed out
     // What carries from one block to the next.
     uint64_t previous_in_string;   // all ones when the previous block ended inside a string
     uint64_t previous_odd_backslash; // 1 when it ended in an odd run of backslashes
@@ -248,9 +249,24 @@ VIGIL_AVX2 static inline int index_block(scanner *s) {
         s->stopped = 1;
     }
     s->base = base;
+    s->backslashes = backslashes;
     s->tokens = tokens;
     s->next_base = base + 64;
     return 1;
+}
+
+// Whether bytes[from..<to] hold a backslash, where `to` lies in the block whose tokens are being
+// handed out: from that block's mask when `from` lies in it too (almost every key), else byte by
+// byte. Instead of a memchr call per key: 3 % fewer instructions on a CloudTrail file (callgrind).
+static inline int holds_backslash(const scanner *s, size_t from, size_t to) {
+    if (from >= s->base) {
+        uint64_t span = (1ULL << (to - from)) - 1; // to - from < 64: both lie in one block
+        return ((s->backslashes >> (from - s->base)) & span) != 0;
+    }
+    for (size_t i = from; i < to; i++) {
+        if (s->bytes[i] == '\\') return 1;
+    }
+    return 0;
 }
 
 // Indexes blocks until one has tokens; 0 when none is left. Kept out of line so that the
@@ -427,7 +443,7 @@ VIGIL_AVX2 static vigil_simd_json_outcome validate_value_avx2(const uint8_t *byt
             if (depth == 1) {
                 key_start = token + 1;
                 key_end = closing;
-                key_escaped = memchr(bytes + key_start, '\\', key_end - key_start) != NULL;
+                key_escaped = holds_backslash(&s, key_start, key_end);
             }
             size_t colon;
             if (!next_token(&s, &colon) || bytes[colon] != ':') return VIGIL_SIMD_JSON_UNPROVEN;
