@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // Prometheus text exposition for `--metrics-listen`.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // YAML for CloudFormation and SAM templates (libyaml, vendored by Yams as CYaml): a YAML
+        // parser is not something to hand-write; its clean-build cost is in ARCHITECTURE.md.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The byte-level JSON toolkit that ingest, alerts and patterns share: validation, member index, strings, JSON text.
@@ -69,6 +72,7 @@ let package = Package(
                 "VigilHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Alerts for people: the terminal table and TSV (`--output`), and the HTML and Markdown

@@ -209,9 +209,11 @@ struct RuleLoaderTests {
                "Broken": {"Type": "AWS::Events::Rule", "Properties": {"Name": "broken",
                   "EventPattern": {"source": [{"Fn::Sub": "aws.${Service}"}]}}}}}
             """#)
-        #expect(result.rules.map(\.name).sorted() == ["SnapshotShared", "kms-off"])
-        #expect(result.rules.first { $0.name == "SnapshotShared" }?.inputTransformer != nil)
+        // A rule without a Name is named TEMPLATE-STEM.LogicalId, so that templates load together.
+        #expect(result.rules.map(\.name).sorted() == ["kms-off", "rule.SnapshotShared"])
+        #expect(result.rules.first { $0.name == "rule.SnapshotShared" }?.inputTransformer != nil)
         #expect(result.problems.count == 1)
-        #expect(result.problems.first?.rule == "broken")
+        #expect(result.problems.first?.rule == "Broken")
+        #expect(result.problems.first?.reason.contains("Resources.Broken.Properties.EventPattern.source[0]") == true)
     }
 }
