@@ -196,6 +196,9 @@ struct CloudFormationTemplateTests {
             "circle.yaml": "Conditions:\n  a: !Condition b\n  b: !Not [!Condition a]\nResources:\n  rC: {Type: AWS::Events::Rule, Properties: {EventPattern: {source: !If [a, [x], [y]]}}}\n",
             "bomb.yaml": "Metadata:\n  l0: &l0 [lol]\n\(bomb)\nResources:\n  rBomb: {Type: AWS::Events::Rule, Properties: {EventPattern: {source: *l9}}}\n",
             "plain.yml": "just: text\n",
+            // Yams hashes mapping keys; a key aliasing the bomb kept the loader busy past 60 s.
+            "keybomb.yaml": "Metadata:\n  l0: &l0 [lol]\n\(bomb)\n  k: {? *l9 : x}\nResources: {}\n",
+            "aliaskey.yaml": "Metadata:\n  a: &a k\n  m: {? *a : v}\nResources: {}\n",
         ])
         #expect(result.rules.map(\.name) == ["good.rGood"])
         let byFile = Dictionary(result.problems.map { (($0.file as NSString).lastPathComponent, $0) }, uniquingKeysWith: { first, _ in first })
@@ -205,6 +208,8 @@ struct CloudFormationTemplateTests {
         #expect(byFile["circle.yaml"]?.reason.contains("in a circle: a → b → a") == true)
         #expect(byFile["bomb.yaml"]?.reason.contains("billion laughs") == true)
         #expect(byFile["plain.yml"]?.reason.contains("no \"Resources\"") == true)
+        #expect(byFile["keybomb.yaml"]?.reason.contains("billion laughs") == true)
+        #expect(byFile["aliaskey.yaml"]?.reason.contains("An alias is used as a mapping key") == true)
     }
 
     @Test func terraformStateAndPlanJSON() throws {

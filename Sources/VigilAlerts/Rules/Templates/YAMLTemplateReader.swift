@@ -5,11 +5,11 @@ import Yams
 /// CloudFormation's YAML does (YAML 1.1 as PyYAML, cfn-lint's parser, reads it) and turning the
 /// intrinsic functions' short forms into their long forms.
 ///
-/// A hostile template cannot make the reading blow up: Yams shares an aliased node's storage
-/// (an alias costs nothing while composing), and the expansion here stops at `maximumValues`
-/// values and `maximumScalarBytes` of text, so a "billion laughs" of nine levels of ten aliases
-/// is refused after a budget of work instead of expanding to 10⁹ values. libyaml itself stops
-/// nesting at 1,000 levels.
+/// A hostile template cannot make the reading blow up: `YAMLExpansionCheck` measures the
+/// expansion from libyaml's events before Yams composes anything (a "billion laughs" of nine
+/// levels of ten aliases is refused in microseconds instead of expanding to 10⁹ values), and the
+/// conversion here keeps its own budget of `maximumValues` values and `maximumScalarBytes` of
+/// text (long strings repeated by aliases). libyaml itself stops nesting at 1,000 levels.
 struct YAMLTemplateReader {
     /// Far above any real template (CloudFormation caps a template at 1 MB of text; the largest
     /// public one the tests read expands to a few thousand values).
@@ -43,6 +43,11 @@ struct YAMLTemplateReader {
     private var scalarBytes = 0
 
     static func read(_ text: String) throws(Failure) -> TemplateNode {
+        do {
+            try YAMLExpansionCheck.check(text, limit: maximumValues)
+        } catch {
+            throw Failure(line: error.line, column: error.column, reason: error.reason)
+        }
         let root: Node?
         do {
             root = try Parser(yaml: text, resolver: Self.untypedResolver).singleRoot()
