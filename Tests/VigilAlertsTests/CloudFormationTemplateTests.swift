@@ -37,9 +37,19 @@ struct CloudFormationTemplateTests {
     @Test func thePublicTemplatesLoadTogetherWithoutNameCollisions() {
         let loaded = RuleLoader.load(paths: [Self.templates])
         #expect(loaded.problems.isEmpty, "\(loaded.problems)")
-        #expect(loaded.rules.count == loaded.files)
+        #expect(loaded.files == 5)
+        #expect(loaded.rules.count == 6)
         #expect(Set(loaded.rules.map(\.name)).count == loaded.rules.count)
-        #expect(Set(loaded.rules.compactMap(\.logicalId)) == ["rOrganizationsRule"])
+        // Five rules share SRA's logical id; their resolved names keep them apart.
+        #expect(loaded.rules.filter { $0.logicalId == "rOrganizationsRule" }.count == 5)
+        let lifeCycle = loaded.rules.first { $0.logicalId == "rControlTowerLifeCycleRule" }
+        #expect(lifeCycle?.name == "sra-account-alternate-contacts-trigger")
+        #expect(pattern(lifeCycle) == #"{"source":["aws.controltower"],"detail-type":["AWS Service Event via CloudTrail"],"detail":{"eventName":["CreateManagedAccount","UpdateManagedAccount"]}}"#)
+        #expect(loaded.rules.first { $0.name == "sra-account-alternate-contacts-trigger-org-update" } != nil)
+        #expect(loaded.rules.first { $0.name == "sra-securityhub-org-forward-config-recorder-start" }.map(pattern)
+            == #"{"source":["aws.config"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["config.amazonaws.com"],"eventName":["StartConfigurationRecorder"]}}"#)
+        // Targets built from GetAtt are known only once deployed: noted, not refused.
+        #expect(loaded.notices.contains { $0.reason.hasPrefix("Fn::GetAtt at Resources.rControlTowerLifeCycleRule.Properties.Targets[0].Arn") })
     }
 
     @Test func intrinsicFunctionsResolveInShortAndLongForms() throws {
