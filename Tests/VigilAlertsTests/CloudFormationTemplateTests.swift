@@ -37,8 +37,8 @@ struct CloudFormationTemplateTests {
     @Test func thePublicTemplatesLoadTogetherWithoutNameCollisions() {
         let loaded = RuleLoader.load(paths: [Self.templates])
         #expect(loaded.problems.isEmpty, "\(loaded.problems)")
-        #expect(loaded.files == 5)
-        #expect(loaded.rules.count == 6)
+        #expect(loaded.files == 6)
+        #expect(loaded.rules.count == 7)
         #expect(Set(loaded.rules.map(\.name)).count == loaded.rules.count)
         // Five rules share SRA's logical id; their resolved names keep them apart.
         #expect(loaded.rules.filter { $0.logicalId == "rOrganizationsRule" }.count == 5)
@@ -48,8 +48,27 @@ struct CloudFormationTemplateTests {
         #expect(loaded.rules.first { $0.name == "sra-account-alternate-contacts-trigger-org-update" } != nil)
         #expect(loaded.rules.first { $0.name == "sra-securityhub-org-forward-config-recorder-start" }.map(pattern)
             == #"{"source":["aws.config"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["config.amazonaws.com"],"eventName":["StartConfigurationRecorder"]}}"#)
+        // A rule without Name: the template's stem and the logical id, here 67 characters, so the
+        // stem is cut and hashed to fit EventBridge's 64 and the logical id stays whole.
+        let unnamed = loaded.rules.first { $0.logicalId == "GuardDutyRemediationRule" }?.name ?? ""
+        #expect(unnamed.utf8.count == 64)
+        #expect(unnamed.hasPrefix("amazon-guardduty-automated-res-") && unnamed.hasSuffix(".GuardDutyRemediationRule"))
         // Targets built from GetAtt are known only once deployed: noted, not refused.
         #expect(loaded.notices.contains { $0.reason.hasPrefix("Fn::GetAtt at Resources.rControlTowerLifeCycleRule.Properties.Targets[0].Arn") })
+    }
+
+    @Test func aNameMadeFromALongStemFitsEventBridgesLimitAndStaysUnique() {
+        #expect(ImportedRule.fallbackName(stem: "short", id: "rRule") == "short.rRule")
+        let stem = String(repeating: "s", count: 40)
+        let first = ImportedRule.fallbackName(stem: stem + "-one", id: "SomeLogicalIdOf24Chars00")
+        let second = ImportedRule.fallbackName(stem: stem + "-two", id: "SomeLogicalIdOf24Chars00")
+        #expect(first.utf8.count <= 64 && second.utf8.count <= 64 && first != second)
+        #expect(first.hasSuffix(".SomeLogicalIdOf24Chars00") && RuleLoader.isValidName(first))
+        // A Terraform address longer than the limit by itself: the whole name is cut and hashed.
+        let address = "module.a.module.b." + String(repeating: "x", count: 80)
+        let long = ImportedRule.fallbackName(stem: "main", id: address)
+        #expect(long.utf8.count == 64 && RuleLoader.isValidName(long)
+            && long != ImportedRule.fallbackName(stem: "main", id: address + "y"))
     }
 
     @Test func intrinsicFunctionsResolveInShortAndLongForms() throws {

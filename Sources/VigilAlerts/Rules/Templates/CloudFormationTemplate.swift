@@ -86,7 +86,7 @@ enum CloudFormationTemplate {
         var problems: [TemplateResolutionProblem] = []
         rule.eventPattern = resolvePattern(patternNode, path: path + ".EventPattern", resolver: resolver, problems: &problems)
         rule.name = resolveString(properties["Name"], path: path + ".Name", resolver: resolver, problems: &problems)
-            ?? "\(stem).\(logicalId)"
+            ?? ImportedRule.fallbackName(stem: stem, id: logicalId)
         rule.state = resolveString(properties["State"], path: path + ".State", resolver: resolver, problems: &problems)
         var notices: [TemplateResolutionProblem] = []
         rule.description = resolveString(properties["Description"], path: path + ".Description", resolver: resolver, problems: &notices)
@@ -122,7 +122,7 @@ enum CloudFormationTemplate {
         var notices: [TemplateResolutionProblem] = []
         rule.eventPattern = resolvePattern(patternNode, path: path + ".Pattern", resolver: resolver, problems: &problems)
         rule.name = resolveString(properties["RuleName"], path: path + ".RuleName", resolver: resolver, problems: &problems)
-            ?? "\(stem).\(logicalId)"
+            ?? ImportedRule.fallbackName(stem: stem, id: logicalId)
         rule.state = resolveString(properties["State"], path: path + ".State", resolver: resolver, problems: &problems)
         if rule.state == nil, let enabled = properties["Enabled"].flatMap({ resolveValue($0, path: path + ".Enabled", resolver: resolver, problems: &problems) }),
            case .bool(false) = enabled.kind {

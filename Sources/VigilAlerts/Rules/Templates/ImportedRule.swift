@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import VigilJSON
 
@@ -49,6 +50,32 @@ struct ImportedRule {
             result.rules[before].logicalId = logicalId
             result.rules[before].importedTargets = importedTargets
         }
+    }
+
+    /// The name of a rule whose template gives none: `STEM.ID` (the template's file stem and the
+    /// rule's logical id or Terraform address), so that rules from many templates load together.
+    /// Within EventBridge's 64 characters: when `STEM.ID` is longer (a 42-character stem and a
+    /// 24-character logical id are common in aws-samples), the stem is cut and 8 hex digits of its
+    /// SHA-256 keep stems that share a beginning apart; the id is kept whole while it fits, as it
+    /// is what a person recognises (when even it does not, the whole name is cut and hashed).
+    static func fallbackName(stem: String, id: String) -> String {
+        let whole = nameCharacters("\(stem).\(id)")
+        let limit = 64
+        guard whole.utf8.count > limit else { return whole }
+        let id = nameCharacters(id)
+        let stemRoom = limit - 1 - id.utf8.count - 9 // ".", and "-" with 8 hex digits
+        if stemRoom >= 1 {
+            return "\(stem.prefix(stemRoom))-\(shortHash(stem)).\(id)"
+        }
+        return "\(whole.prefix(limit - 9))-\(shortHash(whole))"
+    }
+
+    /// The first 8 hex digits of the text's SHA-256.
+    private static func shortHash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(4).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     /// A name made of EventBridge's rule-name characters: others become `-`.

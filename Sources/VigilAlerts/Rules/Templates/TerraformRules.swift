@@ -52,7 +52,7 @@ enum TerraformRules {
                 }
                 continue
             }
-            var rule = ImportedRule(name: ruleName ?? ImportedRule.nameCharacters("\(stem).\(resource.address)"),
+            var rule = ImportedRule(name: ruleName ?? ImportedRule.fallbackName(stem: stem, id: resource.address),
                                     eventPattern: TemplateJSONWriter.json(pattern), logicalId: resource.address, line: resource.line)
             rule.description = values["description"]?.string
             if let state = values["state"]?.string {
