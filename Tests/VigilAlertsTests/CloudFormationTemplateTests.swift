@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigilAlerts
+import VigilPattern
 
 @Suite("CloudFormation and SAM templates")
 struct CloudFormationTemplateTests {
@@ -34,11 +35,12 @@ struct CloudFormationTemplateTests {
         #expect(given.rules.first?.importedTargets == ["arn:aws:events:eu-west-1:111122223333:event-bus/default"])
     }
 
-    @Test func thePublicTemplatesLoadTogetherWithoutNameCollisions() {
+    @Test func thePublicTemplatesLoadTogetherWithoutNameCollisions() throws {
         let loaded = RuleLoader.load(paths: [Self.templates])
         #expect(loaded.problems.isEmpty, "\(loaded.problems)")
-        #expect(loaded.files == 6)
-        #expect(loaded.rules.count == 7)
+        #expect(loaded.files == 10)
+        // SRA 6, aws-samples 2, aws-cdk 8, Sumo Logic 2 (the same SAM event before and after SAM's transform).
+        #expect(loaded.rules.count == 18)
         #expect(Set(loaded.rules.map(\.name)).count == loaded.rules.count)
         // Five rules share SRA's logical id; their resolved names keep them apart.
         #expect(loaded.rules.filter { $0.logicalId == "rOrganizationsRule" }.count == 5)
@@ -55,6 +57,40 @@ struct CloudFormationTemplateTests {
         #expect(unnamed.hasPrefix("amazon-guardduty-automated-res-") && unnamed.hasSuffix(".GuardDutyRemediationRule"))
         // Targets built from GetAtt are known only once deployed: noted, not refused.
         #expect(loaded.notices.contains { $0.reason.hasPrefix("Fn::GetAtt at Resources.rControlTowerLifeCycleRule.Properties.Targets[0].Arn") })
+        // A SAM event is given the logical id SAM gives the rule it generates: Sumo Logic's SAM
+        // template and the CloudFormation JSON SAM made of it name the same rule.
+        #expect(loaded.rules.filter { $0.logicalId == "CloudWatchEventFunctionCloudWatchEventTrigger" }.map(\.name).sorted()
+            == ["cloudwatchevents.CloudWatchEventFunctionCloudWatchEventTrigger", "template.CloudWatchEventFunctionCloudWatchEventTrigger"])
+        #expect(pattern(loaded.rules.first { $0.logicalId == "ConsumerFunctionTrigger" })
+            == #"{"source":["custom.myApp"],"detail-type":["transaction"],"detail":{"location":[{"prefix":"EUR-"}]}}"#)
+        // Every loaded rule compiles, and matches as EventBridge would.
+        let compiled = CompiledPatternSet(loaded.rules.map { (name: $0.name, pattern: $0.pattern) })
+        #expect(try compiled.matchingNames(json: #"{"source":"custom.myApp","detail-type":"transaction","detail":{"location":"EUR-7"}}"#)
+            == ["serverless-patterns-eventbridge-lambda.ConsumerFunctionTrigger"])
+        #expect(try compiled.matchingNames(json: #"{"source":"aws.guardduty","detail-type":"GuardDuty Finding"}"#).count == 3)
+    }
+
+    /// AWS CDK's integration-test template for EventBridge rules: every pattern feature CDK can
+    /// write (numeric ranges, cidr, exists, anything-but with prefix/suffix/wildcard/ignore-case,
+    /// wildcard). Without intrinsic functions, each pattern must reach EventBridge as written.
+    @Test func theCDKTemplatesPatternsComeThroughAsWritten() throws {
+        let file = Self.templates + "/aws-cdk/RuleStack.template.json"
+        let loaded = RuleLoader.load(paths: [file])
+        #expect(loaded.problems.isEmpty, "\(loaded.problems)")
+        #expect(loaded.rules.count == 8)
+        let template = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let resources = try #require(template["Resources"] as? [String: [String: Any]])
+        for rule in loaded.rules {
+            let logicalId = try #require(rule.logicalId)
+            #expect(rule.name == "RuleStack.template." + logicalId)
+            let written = (resources[logicalId]?["Properties"] as? [String: Any])?["EventPattern"] as? NSDictionary
+            let loadedPattern = try JSONSerialization.jsonObject(with: Data(rule.patternJSON)) as? NSDictionary
+            #expect(written != nil && written == loadedPattern, "\(logicalId)")
+        }
+        let compiled = CompiledPatternSet(loaded.rules.map { (name: $0.logicalId ?? "", pattern: $0.pattern) })
+        #expect(try compiled.matchingNames(json: #"{"account":"PREFIX-1"}"#)
+            == ["MyAnythingButPrefixRule756FC7C6", "MyAnythingButSuffixRuleB1E496DF", "MyAnythingButWildcardRuleEED7F44B",
+                "MyAnythingButEqualsIgnoreCaseEBE7F91F", "MyPrefixEqualsIgnoreCaseC9726B40"])
     }
 
     @Test func aNameMadeFromALongStemFitsEventBridgesLimitAndStaysUnique() {
