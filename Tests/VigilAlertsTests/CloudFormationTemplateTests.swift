@@ -264,6 +264,9 @@ struct CloudFormationTemplateTests {
             // Yams hashes mapping keys; a key aliasing the bomb kept the loader busy past 60 s.
             "keybomb.yaml": "Metadata:\n  l0: &l0 [lol]\n\(bomb)\n  k: {? *l9 : x}\nResources: {}\n",
             "aliaskey.yaml": "Metadata:\n  a: &a k\n  m: {? *a : v}\nResources: {}\n",
+            // 20,000 conditions each naming the next overflowed the stack.
+            "chain.yaml": "Conditions:\n" + (0..<20_000).map { "  c\($0): !Condition c\($0 + 1)\n" }.joined()
+                + "  c20000: !Equals [a, a]\nResources:\n  rChain: {Type: AWS::Events::Rule, Condition: c0, Properties: {EventPattern: {source: [x]}}}\n",
         ])
         #expect(result.rules.map(\.name) == ["good.rGood"])
         let byFile = Dictionary(result.problems.map { (($0.file as NSString).lastPathComponent, $0) }, uniquingKeysWith: { first, _ in first })
@@ -275,6 +278,7 @@ struct CloudFormationTemplateTests {
         #expect(byFile["plain.yml"]?.reason.contains("no \"Resources\"") == true)
         #expect(byFile["keybomb.yaml"]?.reason.contains("billion laughs") == true)
         #expect(byFile["aliaskey.yaml"]?.reason.contains("An alias is used as a mapping key") == true)
+        #expect(byFile["chain.yaml"]?.reason == "Condition at Conditions.c100: the conditions name each other more than 100 deep")
     }
 
     @Test func terraformStateAndPlanJSON() throws {

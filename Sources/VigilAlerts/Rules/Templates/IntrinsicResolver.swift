@@ -255,6 +255,9 @@ struct IntrinsicResolver {
 
     // MARK: Conditions
 
+    /// How many conditions may name one another in a chain; real templates use a handful.
+    static let maximumConditionChain = 100
+
     /// The value of the condition `name` from `Conditions`; a condition that refers to itself,
     /// directly or through others, is refused rather than followed forever.
     func evaluate(condition name: String, line: Int, path: String, visiting: [String]) throws(TemplateResolutionProblem) -> Bool {
@@ -265,6 +268,12 @@ struct IntrinsicResolver {
         guard !visiting.contains(name) else {
             throw TemplateResolutionProblem(function: "Condition", path: "Conditions.\(name)", line: definition.line,
                                             reason: "the conditions refer to each other in a circle: \((visiting + [name]).joined(separator: " → "))")
+        }
+        // Each condition is evaluated by recursion: a chain of 20,000 conditions, each naming the
+        // next, overflowed the stack (debug build, crash at about 15,000).
+        guard visiting.count < Self.maximumConditionChain else {
+            throw TemplateResolutionProblem(function: "Condition", path: "Conditions.\(name)", line: definition.line,
+                                            reason: "the conditions name each other more than \(Self.maximumConditionChain) deep")
         }
         return try evaluate(definition, path: "Conditions.\(name)", visiting: visiting + [name])
     }
