@@ -142,6 +142,21 @@ struct CloudFormationTemplateTests {
         #expect(pattern(result.rules.first) == #"{"source":["aws.s3"],"account":["111111111111","222222222222"],"region":["eu-west-1"],"detail":{"bucket":["logs-aws"],"tier":["gold"],"stack":["stack-${Literal}"],"export":["arn:aws:kms:eu-west-1:1:key/k"]}}"#)
     }
 
+    @Test func subKeepsTheTextAroundVariablesByteForByte() throws {
+        let result = try load(["sub.yaml": """
+            Parameters: {pName: {Type: String, Default: "é-東"}}
+            Resources:
+              rSub:
+                Type: AWS::Events::Rule
+                Properties:
+                  EventPattern:
+                    detail:
+                      x: [!Sub "«${pName}»${!a}${!b}$${pName}{}$", !Sub "open ${pName", !Sub "${pName}"]
+            """])
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(pattern(result.rules.first) == #"{"detail":{"x":["«é-東»${a}${b}$é-東{}$","open ${pName","é-東"]}}"#)
+    }
+
     @Test func whatCannotBeResolvedIsRefusedWithFunctionPathAndOption() throws {
         let result = try load(["t.yaml": """
             Parameters:

@@ -211,7 +211,7 @@ struct IntrinsicResolver {
         func problem(_ reason: String) -> TemplateResolutionProblem {
             TemplateResolutionProblem(function: "Fn::Sub", path: path, line: line, reason: reason)
         }
-        var text: String
+        let text: String
         var variables: [String: TemplateNode] = [:]
         if let string = argument.string {
             text = string
@@ -221,18 +221,28 @@ struct IntrinsicResolver {
         } else {
             throw problem("takes a string, or [string, {Name: value, …}]")
         }
-        var output = ""
-        while let open = text.range(of: "${") {
-            output += text[..<open.lowerBound]
-            guard let close = text[open.upperBound...].firstIndex(of: "}") else {
-                output += text[open.lowerBound...]
-                text = ""
+        // Scanned as bytes, by index: copying the rest of the text after each variable made a
+        // 1 MB string of 200,000 `${!x}` take 4.7 s of CPU in `rules validate` (debug build);
+        // scanned, 0.38 s (a plain 1 MB string: 0.14 s).
+        let bytes = Array(text.utf8)
+        let dollar = UInt8(ascii: "$"), open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == dollar, index + 1 < bytes.count, bytes[index + 1] == open else {
+                output.append(bytes[index])
+                index += 1
+                continue
+            }
+            guard let end = bytes[(index + 2)...].firstIndex(of: close) else {
+                output += bytes[index...]
                 break
             }
-            let name = String(text[open.upperBound..<close])
-            text = String(text[text.index(after: close)...])
+            let name = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
+            index = end + 1
             if name.hasPrefix("!") {
-                output += "${" + name.dropFirst() + "}"
+                output += Array("${".utf8) + Array(name.utf8.dropFirst()) + [close]
                 continue
             }
             let variablePath = path + ".Fn::Sub.${\(name)}"
@@ -248,9 +258,9 @@ struct IntrinsicResolver {
             guard let value, let piece = Self.scalarText(value) else {
                 throw problem("${\(name)} is not a string (a list or an object cannot be substituted)")
             }
-            output += piece
+            output += piece.utf8
         }
-        return output + text
+        return String(decoding: output, as: UTF8.self)
     }
 
     // MARK: Conditions
