@@ -12,7 +12,8 @@ public enum RuleExport {
         case cloudformation, terraform, json
     }
 
-    /// EventBridge's limit on an event pattern's length, in characters.
+    /// EventBridge's limit on an event pattern's length, in characters: its default quota (AWS
+    /// raises it to 4,096 on request; Terraform's provider checks 2,048).
     public static let maximumPatternCharacters = 2_048
     /// EventBridge's limit on a rule's description (PutRule; cfn-lint's E3033 checks it).
     public static let maximumDescriptionCharacters = 512
@@ -33,7 +34,7 @@ public enum RuleExport {
             let characters = String(decoding: rule.patternJSON, as: UTF8.self).count
             guard characters <= maximumPatternCharacters else {
                 output.refused.append(RuleProblem(file: rule.file, rule: rule.name, line: rule.line,
-                                                  reason: "the event pattern is \(characters) characters, over EventBridge's \(maximumPatternCharacters); left out"))
+                                                  reason: "the event pattern is \(characters) characters, over EventBridge's \(maximumPatternCharacters) (its default quota, which AWS raises to 4,096 on request); left out"))
                 continue
             }
             func note(_ reason: String) {
