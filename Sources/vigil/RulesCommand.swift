@@ -5,7 +5,7 @@ import VigilAlerts
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Validate rule files and run their inline tests.",
+        abstract: "Validate rule files, run their inline tests, list them and export them to EventBridge.",
         subcommands: [ValidateRulesCommand.self, TestRulesCommand.self, ListRulesCommand.self, ExportRulesCommand.self]
     )
 }
