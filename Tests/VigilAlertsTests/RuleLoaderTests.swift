@@ -180,6 +180,18 @@ struct RuleLoaderTests {
         let rule = try #require(result.rules.first)
         #expect(rule.name == "rds-public" && rule.description == "made public" && rule.severity == .medium)
         #expect(rule.pattern.fieldPaths == ["detail.requestParameters.publiclyAccessible", "source"])
+        #expect(rule.importedTargets.isEmpty)
+    }
+
+    @Test func targetsAddedToDescribeRuleOutputBecomeImportedTargets() throws {
+        let result = try load(#"""
+            {"Name": "rds-public", "EventPattern": "{\"source\":[\"aws.rds\"]}", "State": "ENABLED",
+             "Targets": [{"Id": "sns", "Arn": "arn:aws:sns:us-east-1:111122223333:alerts"},
+                         {"Id": "fn", "Arn": "arn:aws:lambda:us-east-1:111122223333:function:respond", "Input": "{}"}]}
+            """#)
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(result.rules.first?.importedTargets
+            == ["arn:aws:sns:us-east-1:111122223333:alerts", "arn:aws:lambda:us-east-1:111122223333:function:respond"])
     }
 
     @Test func listRulesOutputSkipsScheduledRules() throws {

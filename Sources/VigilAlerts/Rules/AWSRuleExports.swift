@@ -2,7 +2,9 @@
 /// come over unchanged:
 ///
 /// * `aws events describe-rule` output: `{"Name", "EventPattern" (a JSON string), "State", "Description", …}`;
-/// * `aws events list-rules` output: `{"Rules": [ … the same … ]}`.
+/// * `aws events list-rules` output: `{"Rules": [ … the same … ]}`;
+/// * either with the rule's targets added as `list-targets-by-rule` gives them (`"Targets": [{"Id",
+///   "Arn", …}]`), whose ARNs become the rule's `importedTargets`.
 ///
 /// (Templates, JSON or YAML, are `CloudFormationTemplate`'s; Terraform's JSON is `TerraformRules`'.)
 ///
@@ -35,8 +37,16 @@ enum AWSRuleExports {
                    "a scheduled rule (no EventPattern) in \(export) has nothing to match in logs; skipped", into: &result)
             return
         }
+        let before = result.rules.count
         RuleDecoder(document: document, range: range, label: label, spelling: .imported(export), preparedFields: renamed)
             .decode(into: &result)
+        // describe-rule does not list targets (list-targets-by-rule does); a rule written with
+        // them added, as `{"Targets": [{"Id", "Arn", …}]}` beside its fields, keeps their ARNs.
+        if result.rules.count > before, let targets = fields["Targets"], document.isArray(targets) {
+            result.rules[before].importedTargets = document.elements(targets).compactMap { target in
+                document.isObject(target) ? document.fields(of: target)["Arn"].flatMap(document.string) : nil
+            }
+        }
     }
 
     private static func translate(_ fields: [String: Range<Int>], _ names: [String: String]) -> [String: Range<Int>] {
