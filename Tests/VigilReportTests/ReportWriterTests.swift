@@ -55,6 +55,26 @@ import Testing
         #expect(html.contains("The events of \(builder.bodiesOmitted) alerts are not included"))
     }
 
+    @Test func aRareRuleAfterAFloodOfAnotherKeepsItsEventsBody() throws {
+        let flow = AlertFixtures.flow
+        var builder = ReportBuilder(bodyBudget: flow.utf8.count * 10)
+        for index in 0..<500 {
+            builder.add(try AlertFixtures.document(AlertFixtures.line(id: "noisy-\(index)", rule: "noisy", event: flow)))
+        }
+        #expect(builder.entries.filter { $0.body != nil }.count == 10, "the flood fills the budget")
+        for index in 0..<3 {
+            builder.add(try AlertFixtures.document(AlertFixtures.line(id: "rare-\(index)", rule: "rare", severity: "critical", event: flow)))
+        }
+        #expect(builder.bodyBytes <= builder.bodyBudget)
+        let rare = builder.entries.filter { $0.anchor.hasPrefix("rare-") }
+        #expect(rare.allSatisfy { $0.body != nil }, "the rare rule's events are all kept")
+        let noisy = builder.entries.filter { $0.anchor.hasPrefix("noisy-") && $0.body != nil }.map(\.anchor)
+        #expect(noisy == (0..<7).map { "noisy-\($0)" }, "the noisy rule gave up its latest bodies, and keeps its first")
+        #expect(builder.bodiesOmitted == 500 - 7)
+        let dropped = try #require(builder.entries.first { $0.anchor == "noisy-9" })
+        #expect(dropped.bodyOmission?.contains("shared among the rules") == true)
+    }
+
     @Test func rulesAndEntitiesAreCountedWithFirstAndLastSeen() throws {
         let builder = try Self.builder()
         #expect(builder.rulesByCount.map(\.group.count).reduce(0, +) == 6)

@@ -116,7 +116,7 @@ public struct HTMLReportWriter {
     private func alertsSection() -> String {
         var html = "<h2 id=\"alerts\">Alerts</h2>"
         if builder.bodiesOmitted > 0 {
-            html += "<p class=\"note\">The events of \(builder.bodiesOmitted) alerts are not included (each event up to \(builder.bodyLimit / 1024) KB, \(builder.bodyBudget / 1_000_000) MB in all, keep the report quick to open); each still shows its file and record, where <code>vigil normalize</code> finds it.</p>"
+            html += "<p class=\"note\">The events of \(builder.bodiesOmitted) alerts are not included (each event up to \(builder.bodyLimit / 1024) KB, \(builder.bodyBudget / 1_000_000) MB in all, shared among the rules so that a noisy rule gives way to rare ones, keep the report quick to open); each still shows its file and record, where <code>vigil normalize</code> finds it.</p>"
         }
         if builder.repeatedAlerts > 0 {
             html += "<p class=\"note\">\(builder.repeatedAlerts) alerts repeated an id already listed and are shown once.</p>"
