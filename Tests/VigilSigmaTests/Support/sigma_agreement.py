@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Agreement of `vigil rules import-sigma` with an independent Sigma evaluator.
+
+For every Sigma rule that Vigil converts, pySigma with its DuckDB backend (pysigma,
+pysigma-backend-duckdb, duckdb from PyPI) decides each CloudTrail record of the corpus and each
+record of the converted rule's generated tests; Vigil decides the corpus records through
+`vigil replay` (its real reader, normalizer and matcher) and the tests through `vigil rules test`.
+Any record decided differently is printed and fails the run.
+
+How records are put before DuckDB (a SIEM's view of JSON): one VARCHAR column per field the rule
+names, holding the value at that dotted path; strings as they are, numbers and booleans as their
+JSON text, objects as compact JSON text, absent and null as SQL NULL. A path through arrays is
+multi-valued: the record becomes one row per combination of its values, and matches when any row
+does (as a SIEM's multi-valued field, and EventBridge's "any element").
+
+Usage: sigma_agreement.py --vigil PATH --sigma DIR --corpus DIR [--work DIR]
+Exit status: 0 agreement, 1 a disagreement or a failed step, 2 pySigma/DuckDB missing.
+"""
+import argparse
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+try:
+    import duckdb
+    from sigma.collection import SigmaCollection
+    from sigma.rule import SigmaDetection, SigmaDetectionItem, SigmaRule
+    from sigma_backend_duckdb import DuckDBBackend
+except ImportError as error:  # the Swift test skips outside CI on this status
+    print(f"pySigma or DuckDB missing: {error}", file=sys.stderr)
+    sys.exit(2)
+
+MAX_ROWS_PER_RECORD = 256
+
+
+def corpus_records(corpus):
+    """(label, record) for every CloudTrail record under `corpus`, in file order."""
+    records = []
+    for root, _, files in sorted(os.walk(corpus)):
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, corpus)
+            if name.endswith(".jsonl"):
+                with open(path, encoding="utf-8") as handle:
+                    for number, line in enumerate(handle, 1):
+                        if not line.strip():
+                            continue
+                        item = json.loads(line)
+                        # Panther's labelled tests: {rule, file, test, expected, log}.
+                        if isinstance(item, dict) and "log" in item and "rule" in item:
+                            item = item["log"]
+                        records.append((f"{rel}:{number}", item))
+            elif name.endswith(".json"):
+                with open(path, encoding="utf-8") as handle:
+                    document = json.load(handle)
+                if isinstance(document, dict) and isinstance(document.get("Records"), list):
+                    items = document["Records"]
+                elif isinstance(document, list):
+                    items = document
+                else:
+                    items = [document]
+                for index, item in enumerate(items):
+                    records.append((f"{rel}#{index}", item))
+    return [(label, record) for label, record in records
+            if isinstance(record, dict) and ("eventVersion" in record or "eventSource" in record)]
+
+
+def field_names(detection):
+    names = []
+    for item in detection.detection_items:
+        if isinstance(item, SigmaDetection):
+            names += field_names(item)
+        elif isinstance(item, SigmaDetectionItem) and item.field:
+            names.append(item.field)
+    return names
+
+
+def values_at(record, path):
+    """The values at a dotted path: several where the path crosses arrays; [None] for none."""
+    current = [record]
+    for key in path.split("."):
+        following = []
+        for value in current:
+            if isinstance(value, dict) and key in value:
+                found = value[key]
+                following += found if isinstance(found, list) else [found]
+        current = following
+    flat = []
+    for value in current:
+        flat += value if isinstance(value, list) else [value]
+    texts = []
+    for value in flat:
+        if value is None:
+            texts.append(None)
+        elif isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, bool):
+            texts.append("true" if value else "false")
+        else:
+            texts.append(json.dumps(value, separators=(",", ":")))
+    return texts or [None]
+
+
+def duckdb_matches(rule, query, records):
+    """Indices of `records` the query selects."""
+    fields = sorted(set(itertools.chain.from_iterable(field_names(d) for d in rule.detection.detections.values())))
+    con = duckdb.connect()
+    con.execute("SET default_collation = 'nocase'")
+    columns = ", ".join(['"__record" INTEGER'] + [f'"{f}" VARCHAR' for f in fields])
+    con.execute(f"CREATE TABLE logs ({columns})")
+    rows = []
+    for index, record in enumerate(records):
+        combos = list(itertools.islice(itertools.product(*[values_at(record, f) for f in fields]), MAX_ROWS_PER_RECORD))
+        rows += [(index, *combo) for combo in combos]
+    if rows:
+        con.executemany(f"INSERT INTO logs VALUES ({', '.join('?' * (len(fields) + 1))})", rows)
+    selected = con.execute(f'SELECT DISTINCT "__record" FROM ({query})').fetchall()
+    con.close()
+    return {row[0] for row in selected}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vigil", required=True)
+    parser.add_argument("--sigma", required=True)
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--work")
+    args = parser.parse_args()
+    work = args.work or tempfile.mkdtemp(prefix="sigma-agreement-")
+    rules_dir = os.path.join(work, "rules")
+
+    conversion = subprocess.run([args.vigil, "rules", "import-sigma", args.sigma, "-o", rules_dir],
+                                capture_output=True, text=True)
+    print(conversion.stderr.strip().splitlines()[-1] if conversion.stderr.strip() else "import-sigma printed nothing")
+    if conversion.returncode not in (0, 1) or not os.path.isdir(rules_dir):
+        print(f"import-sigma failed ({conversion.returncode}):\n{conversion.stderr}", file=sys.stderr)
+        return 1
+    tested = subprocess.run([args.vigil, "rules", "test", rules_dir], capture_output=True, text=True)
+    if tested.returncode != 0:
+        print(f"vigil rules test failed ({tested.returncode}):\n{tested.stdout}{tested.stderr}", file=sys.stderr)
+        return 1
+    print(tested.stdout.strip().splitlines()[-1])
+
+    sigma_by_id = {}
+    for name in sorted(os.listdir(args.sigma)):
+        if name.endswith((".yml", ".yaml")):
+            with open(os.path.join(args.sigma, name), encoding="utf-8") as handle:
+                rule = SigmaRule.from_yaml(handle.read())
+            sigma_by_id[str(rule.id)] = (name, rule)
+
+    records = corpus_records(args.corpus)
+    lines = os.path.join(work, "records.jsonl")
+    with open(lines, "w", encoding="utf-8") as handle:
+        for index, (_, record) in enumerate(records):
+            unique = dict(record)
+            unique["eventID"] = f"00000000-0000-4000-8000-{index:012d}"
+            handle.write(json.dumps(unique, separators=(",", ":")) + "\n")
+    alerts_path = os.path.join(work, "alerts.jsonl")
+    if os.path.exists(alerts_path):
+        os.remove(alerts_path)
+    replay = subprocess.run([args.vigil, "replay", "--rules", rules_dir, "--sink", f"file:{alerts_path}",
+                             "--state", os.path.join(work, "state"), lines], capture_output=True, text=True)
+    if replay.returncode not in (0, 1):
+        print(f"vigil replay failed ({replay.returncode}):\n{replay.stderr}", file=sys.stderr)
+        return 1
+    unread = set()
+    for line in replay.stderr.splitlines():
+        match = re.search(r"records\.jsonl: at decoded byte \d+, record (\d+): (.*)", line)
+        if match:
+            unread.add(int(match.group(1)))
+    print(f"{len(records) - len(unread)} of {len(records)} corpus records read by Vigil as CloudTrail; "
+          f"{len(unread)} not (left out of the comparison)")
+    vigil_matches = {}
+    if os.path.exists(alerts_path):
+        with open(alerts_path, encoding="utf-8") as handle:
+            for line in handle:
+                alert = json.loads(line)
+                vigil_matches.setdefault(alert["rule"], set()).add(alert["source"]["record"])
+
+    backend = DuckDBBackend()
+    disagreements = 0
+    compared_rules = 0
+    compared_tests = 0
+    both = 0
+    for name in sorted(os.listdir(rules_dir)):
+        with open(os.path.join(rules_dir, name), encoding="utf-8") as handle:
+            vigil_rule = json.load(handle)
+        sigma_id = vigil_rule["tags"].get("sigma.id")
+        if sigma_id not in sigma_by_id:
+            print(f"{name}: no Sigma rule with id {sigma_id}", file=sys.stderr)
+            disagreements += 1
+            continue
+        sigma_file, sigma_rule = sigma_by_id[sigma_id]
+        if "eventID" in json.dumps(vigil_rule["eventPattern"]):
+            print(f"{name} names eventID, which the replay input rewrites", file=sys.stderr)
+            return 1
+        query = backend.convert(SigmaCollection([sigma_rule]))[0]
+        compared_rules += 1
+        duck = duckdb_matches(sigma_rule, query, [record for _, record in records])
+        vigil = vigil_matches.get(vigil_rule["name"], set())
+        both += len(duck & vigil)
+        duck -= unread
+        for index in sorted(duck ^ vigil):
+            disagreements += 1
+            print(f"DISAGREE {sigma_file} on {records[index][0]}: pySigma/DuckDB {'matches' if index in duck else 'does not match'}, "
+                  f"Vigil {'matches' if index in vigil else 'does not'}   [{query}]")
+        tests = vigil_rule.get("tests", [])
+        test_matches = duckdb_matches(sigma_rule, query, [test["event"]["detail"] for test in tests])
+        for index, test in enumerate(tests):
+            compared_tests += 1
+            expected = test["expect"] == "match"
+            if (index in test_matches) != expected:
+                disagreements += 1
+                print(f"DISAGREE {sigma_file} on its test \"{test['name']}\": Vigil expects {test['expect']}, "
+                      f"pySigma/DuckDB {'matches' if index in test_matches else 'does not match'}   [{query}]")
+    print(f"agreement: {compared_rules} converted rules x {len(records) - len(unread)} corpus records "
+          f"({both} matches found by both) and {compared_tests} generated tests: {disagreements} disagreements")
+    return 1 if disagreements else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
