@@ -49,6 +49,48 @@ struct SigmaCorpusTests {
     @Test("every converted rule agrees with pySigma's DuckDB backend on every corpus record and generated test",
           .enabled(if: agreementCanRun, "pySigma, pysigma-backend-duckdb or duckdb is not installed (pip install pysigma pysigma-backend-duckdb duckdb)"))
     func agreementWithPySigma() throws {
+        let (status, text) = try Self.runAgreement()
+        #expect(status == 0, "\(text)")
+        #expect(text.contains(": 0 disagreements"), "\(text)")
+    }
+
+    /// The check above can fail: the converted rules made case-sensitive (each `equals-ignore-case`
+    /// replaced by its plain value, the generated tests dropped so that only the corpus decides)
+    /// disagree with pySigma where the corpus spells a value otherwise than the Sigma rule
+    /// (SigmaHQ's `MFAUsed: 'NO'`, CloudTrail's `"No"`).
+    @Test("the agreement check catches a conversion that compares case-sensitively",
+          .enabled(if: agreementCanRun, "pySigma, pysigma-backend-duckdb or duckdb is not installed"))
+    func agreementCatchesCaseSensitiveRules() throws {
+        let outcome = SigmaImport.run(paths: [SigmaCorpus.rules.path])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-mutated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for rule in outcome.rules {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(rule.text.utf8)) as? [String: Any])
+            object["eventPattern"] = Self.caseSensitive(object["eventPattern"]!)
+            object["tests"] = []
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            try data.write(to: directory.appendingPathComponent(rule.name + ".json"))
+        }
+        let (status, text) = try Self.runAgreement(["--rules", directory.path])
+        #expect(status == 1, "\(text)")
+        #expect(text.contains("DISAGREE aws_cloudtrail_console_login_success_without_mfa.yml"), "\(text)")
+        #expect(!text.contains(": 0 disagreements"), "\(text)")
+    }
+
+    /// `{"equals-ignore-case": X}` replaced by `X` throughout a pattern.
+    static func caseSensitive(_ value: Any) -> Any {
+        if let object = value as? [String: Any] {
+            if object.count == 1, let text = object["equals-ignore-case"] { return text }
+            return object.mapValues(caseSensitive)
+        }
+        if let array = value as? [Any] { return array.map(caseSensitive) }
+        return value
+    }
+
+    /// Runs Support/sigma_agreement.py over the shared corpus with `arguments` added: its exit
+    /// status and everything it printed.
+    static func runAgreement(_ arguments: [String] = []) throws -> (Int32, String) {
         let script = SigmaCorpus.packageRoot.appendingPathComponent("Tests/VigilSigmaTests/Support/sigma_agreement.py").path
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-agreement-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -56,14 +98,13 @@ struct SigmaCorpusTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--vigil", try VigilExecutable.url().path, "--sigma", SigmaCorpus.rules.path,
-                             "--corpus", SigmaCorpus.cloudTrail.path, "--work", work.path]
+                             "--corpus", SigmaCorpus.cloudTrail.path, "--work", work.path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains(": 0 disagreements"), "\(text)")
+        return (process.terminationStatus, text)
     }
 }
