@@ -30,6 +30,9 @@ enum FieldTest: Hashable {
             if (lowered == "true" || lowered == "false") && (ignoringCase || value == lowered) {
                 list.append(.bool(lowered == "true"))
             }
+            // Likewise numbers (`"fromPort": 22`), compared by their text: the pattern's number
+            // matches 22 (and 22.0, which a SIEM's text would not; CloudTrail writes integers).
+            if isIntegerText(value) { list.append(.raw(value)) }
             return list
         case .prefix(let value, let ignoringCase):
             return [.object([("prefix", ignoringCase ? .object([("equals-ignore-case", .string(value))]) : .string(value))])]
@@ -58,6 +61,14 @@ enum FieldTest: Hashable {
         case .absent: return "absent"
         }
     }
+}
+
+/// Whether `text` is a JSON integer as CloudTrail writes one (`22`, `-1`; no leading zero, no
+/// sign on zero), short enough that EventBridge's numbers hold it exactly.
+func isIntegerText(_ text: String) -> Bool {
+    let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+    guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+    return digits == "0" ? !text.hasPrefix("-") : !digits.hasPrefix("0")
 }
 
 /// Whether a text has letters whose case could differ (`S3 Browser` does, `$1/*` does not).

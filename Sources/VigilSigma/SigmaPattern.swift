@@ -75,6 +75,9 @@ struct SigmaPattern {
                 if lowered == "true" || lowered == "false" {
                     throw refuse("CloudTrail may hold \(lowered) as a JSON boolean, and anything-but takes only strings")
                 }
+                if isIntegerText(value) {
+                    throw refuse("CloudTrail may hold \(value) as a JSON number, and one anything-but excludes strings or numbers, not both")
+                }
                 if ic { ignoringCase.append(value) } else { exact.append(value) }
             case .prefix(let value, let ic):
                 if ic && hasCasedLetters(value) { throw refuse("anything-but's prefix is case-sensitive, and Sigma compares regardless of case") }

@@ -129,6 +129,35 @@ struct SigmaConverterTests {
         #expect(try SigmaFixtures.pattern(rule).contains(#""enable":[{"equals-ignore-case":"false"},false]"#))
     }
 
+    /// A Sigma value is text, and a SIEM compares a JSON number by its text: `fromPort: 22` (or
+    /// `'22'`) selects CloudTrail's `"fromPort": 22`, so the pattern takes the number too.
+    @Test("a Sigma value that is an integer also matches CloudTrail's JSON number")
+    func numberText() throws {
+        let rule = try converted("""
+                selection:
+                    eventName: AuthorizeSecurityGroupIngress
+                    requestParameters.ipPermissions.items.fromPort: 22
+                    requestParameters.ipPermissions.items.toPort: '-1'
+                condition: selection
+            """)
+        let pattern = try SigmaFixtures.pattern(rule)
+        #expect(pattern.contains(#""fromPort":[{"equals-ignore-case":"22"},22]"#), "\(pattern)")
+        #expect(pattern.contains(#""toPort":[{"equals-ignore-case":"-1"},-1]"#), "\(pattern)")
+        let event = #"{"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventName":"AuthorizeSecurityGroupIngress","requestParameters":{"ipPermissions":{"items":[{"fromPort":22,"toPort":-1}]}}}}"#
+        let object = try JSONSerialization.jsonObject(with: Data(rule.text.utf8)) as! [String: Any]
+        let patternData = try JSONSerialization.data(withJSONObject: object["eventPattern"]!)
+        #expect(PatternTester.test(pattern: Array(patternData), event: Array(event.utf8)) == .match)
+        // Under `not`, one anything-but cannot exclude both the text and the number.
+        let negated = problem(SigmaFixtures.rule("""
+                selection:
+                    eventName: AuthorizeSecurityGroupIngress
+                filter:
+                    requestParameters.ipPermissions.items.fromPort: 443
+                condition: selection and not filter
+            """))
+        #expect(negated?.kind == .refused && negated?.reason.contains("JSON number") == true, "\(negated?.reason ?? "converted")")
+    }
+
     @Test("what an event pattern cannot say exactly is refused, naming the construct", arguments: [
         ("userAgent|contains: 'S3 Browser'", "regardless of case"),
         ("userIdentity.arn|re: '.+:assumed-role/aws:.+'", "not a plain literal"),
