@@ -7,11 +7,15 @@ record of the converted rule's generated tests; Vigil decides the corpus records
 `vigil replay` (its real reader, normalizer and matcher) and the tests through `vigil rules test`.
 Any record decided differently is printed and fails the run.
 
-How records are put before DuckDB (a SIEM's view of JSON): one VARCHAR column per field the rule
-names, holding the value at that dotted path; strings as they are, numbers and booleans as their
-JSON text, objects as compact JSON text, absent and null as SQL NULL. A path through arrays is
-multi-valued: the record becomes one row per combination of its values, and matches when any row
-does (as a SIEM's multi-valued field, and EventBridge's "any element").
+How records are put before DuckDB (a SIEM's view of JSON): one text column per field the rule
+names, compared regardless of case as Sigma specifies (see CaseAwareDuckDBBackend), holding the value at that dotted path; strings as they are, numbers and booleans as their
+JSON text, objects as compact JSON text, absent and null as SQL NULL. Sigma values are text too
+(a pySigma processing pipeline: `fromPort: 22` is compared as '22', `readOnly: false` as 'false',
+where the backend would write them as SQL numbers and booleans and cast every row's text).
+An array gives one row per element, as SQL's UNNEST does: two fields of the objects in one array
+(`items.cidrIpv4`, `items.toPort`) come from the same element, which is also how EventBridge
+matches them; a record matches when any of its rows does. (A SIEM that flattens arrays into
+independent multi-valued fields would also combine values from different elements.)
 
 Vigil's reader takes a CloudTrail record by its eventVersion and a readable eventTime; some of
 the corpus's Panther test fragments lack them. A record Vigil passes over gets them (eventVersion
@@ -22,7 +26,7 @@ comparison; how many of them pySigma would match is printed, not hidden.
 With --rules DIR the rule files there are compared instead of a fresh conversion (the Swift tests
 use it to show that a deliberately wrong rule is caught).
 
-Usage: sigma_agreement.py --vigil PATH --sigma DIR --corpus DIR [--work DIR] [--rules DIR]
+Usage: sigma_agreement.py --vigil PATH --sigma DIR --corpus DIR|FILE… [--work DIR] [--rules DIR]
 Exit status: 0 agreement, 1 a disagreement or a failed step, 2 pySigma/DuckDB missing.
 """
 import argparse
@@ -38,6 +42,10 @@ import tempfile
 try:
     import duckdb
     from sigma.collection import SigmaCollection
+    from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline
+    from sigma.processing.transformations import ConvertTypeTransformation
+    from sigma.processing.transformations.base import ValueTransformation
+    from sigma.types import SigmaBool, SigmaString
     from sigma.rule import SigmaDetection, SigmaDetectionItem, SigmaRule
     from sigma_backend_duckdb import DuckDBBackend
 except ImportError as error:  # the Swift test skips outside CI on this status
@@ -47,13 +55,42 @@ except ImportError as error:  # the Swift test skips outside CI on this status
 MAX_ROWS_PER_RECORD = 256
 
 
+class CaseAwareDuckDBBackend(DuckDBBackend):
+    """The DuckDB backend over columns that compare regardless of case.
+
+    The backend writes a plain value as `=` / `IN`, which DuckDB compares case-sensitively, while
+    Sigma compares values regardless of case unless `cased` (SigmaHQ's `MFAUsed: 'NO'` is meant to
+    select CloudTrail's "No"), so the columns are COLLATE NOCASE, as a SIEM's keyword fields
+    would be. That collation also folds GLOB, the backend's form for `cased`, so that one form is
+    given the binary collation back; `re` (regexp_matches) and ILIKE are unaffected by it."""
+
+    case_sensitive_match_expression = '({field} COLLATE "binary") GLOB {value}'
+
+
+class BooleansAsText(ValueTransformation):
+    """`readOnly: false` compared as the text 'false' (pySigma's ConvertTypeTransformation does
+    numbers only)."""
+
+    def apply_value(self, field, val):
+        if isinstance(val, SigmaBool):
+            return SigmaString("true" if val.boolean else "false")
+        return None
+
+
 def corpus_records(corpus):
-    """(label, record) for every CloudTrail record under `corpus`, in file order."""
+    """(label, record) for every CloudTrail record in the file `corpus` or under the directory, in
+    file order."""
     records = []
-    for root, _, files in sorted(os.walk(corpus)):
+    if os.path.isfile(corpus):
+        walk = [(os.path.dirname(corpus), [], [os.path.basename(corpus)])]
+        top = os.path.dirname(corpus)
+    else:
+        walk = sorted(os.walk(corpus))
+        top = corpus
+    for root, _, files in walk:
         for name in sorted(files):
             path = os.path.join(root, name)
-            rel = os.path.relpath(path, corpus)
+            rel = os.path.relpath(path, top)
             if name.endswith(".jsonl"):
                 with open(path, encoding="utf-8") as handle:
                     for number, line in enumerate(handle, 1):
@@ -104,43 +141,49 @@ def field_names(detection):
     return names
 
 
-def values_at(record, path):
-    """The values at a dotted path: several where the path crosses arrays; [None] for none."""
-    current = [record]
-    for key in path.split("."):
-        following = []
-        for value in current:
-            if isinstance(value, dict) and key in value:
-                found = value[key]
-                following += found if isinstance(found, list) else [found]
-        current = following
-    flat = []
-    for value in current:
-        flat += value if isinstance(value, list) else [value]
-    texts = []
-    for value in flat:
-        if value is None:
-            texts.append(None)
-        elif isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, bool):
-            texts.append("true" if value else "false")
-        else:
-            texts.append(json.dumps(value, separators=(",", ":")))
-    return texts or [None]
+def text_of(value):
+    """A value as a SIEM's text column holds it; None for JSON null."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, separators=(",", ":"))
+
+
+def rows_of(value, paths):
+    """The rows `value` gives for `paths` (tuples of keys below it): dicts from path to text.
+
+    An array gives one row per element (SQL's UNNEST), so fields of one object in an array come
+    from the same element; different members of an object combine freely."""
+    if isinstance(value, list):
+        rows = [row for element in value for row in rows_of(element, paths)]
+        return rows or [{path: None for path in paths}]
+    here = {path: text_of(value) for path in paths if not path}
+    below = [path for path in paths if path]
+    if not isinstance(value, dict):
+        return [{**here, **{path: None for path in below}}]
+    rows = [here]
+    for key in sorted({path[0] for path in below}):
+        group = [path for path in below if path[0] == key]
+        inner = rows_of(value.get(key), [path[1:] for path in group])
+        rows = [{**row, **{(key,) + rest: text for rest, text in sub.items()}} for row in rows for sub in inner]
+        if len(rows) > MAX_ROWS_PER_RECORD:
+            raise RuntimeError(f"a record gives more than {MAX_ROWS_PER_RECORD} rows for {sorted(paths)}")
+    return rows
 
 
 def duckdb_matches(rule, query, records):
     """Indices of `records` the query selects."""
     fields = sorted(set(itertools.chain.from_iterable(field_names(d) for d in rule.detection.detections.values())))
+    paths = [tuple(field.split(".")) for field in fields]
     con = duckdb.connect()
-    con.execute("SET default_collation = 'nocase'")
-    columns = ", ".join(['"__record" INTEGER'] + [f'"{f}" VARCHAR' for f in fields])
+    columns = ", ".join(['"__record" INTEGER'] + [f'"{f}" VARCHAR COLLATE NOCASE' for f in fields])
     con.execute(f"CREATE TABLE logs ({columns})")
     rows = []
     for index, record in enumerate(records):
-        combos = list(itertools.islice(itertools.product(*[values_at(record, f) for f in fields]), MAX_ROWS_PER_RECORD))
-        rows += [(index, *combo) for combo in combos]
+        rows += [(index, *[row[path] for path in paths]) for row in rows_of(record, paths)]
     if rows:
         con.executemany(f"INSERT INTO logs VALUES ({', '.join('?' * (len(fields) + 1))})", rows)
     selected = con.execute(f'SELECT DISTINCT "__record" FROM ({query})').fetchall()
@@ -187,7 +230,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--vigil", required=True)
     parser.add_argument("--sigma", required=True)
-    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--corpus", required=True, action="append", help="a directory or file of records; may be repeated")
     parser.add_argument("--work")
     parser.add_argument("--rules", help="compare these rule files instead of converting --sigma afresh")
     args = parser.parse_args()
@@ -219,7 +262,7 @@ def main():
     for _, rule in sigma_by_id.values():
         for detection in rule.detection.detections.values():
             named.update(field_names(detection))
-    records = corpus_records(args.corpus)
+    records = [record for corpus in args.corpus for record in corpus_records(corpus)]
     try:
         vigil_matches, unread = vigil_replay(args.vigil, rules_dir, records, work)
         passed_over = set(unread)
@@ -239,7 +282,11 @@ def main():
           f"({len(passed_over - unread)} of them once given eventVersion or eventTime); "
           f"{len(unread)} not (left out of the comparison)")
 
-    backend = DuckDBBackend()
+    # Sigma values as text, as the records' columns are (see above).
+    as_text = ProcessingPipeline(name="values as text", items=[
+        ProcessingItem(identifier="numbers_as_text", transformation=ConvertTypeTransformation("str")),
+        ProcessingItem(identifier="booleans_as_text", transformation=BooleansAsText())])
+    backend = CaseAwareDuckDBBackend(processing_pipeline=as_text)
     disagreements = 0
     compared_rules = 0
     compared_tests = 0
