@@ -6,7 +6,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate rule files and run their inline tests.",
-        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self]
+        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self, ImportSigmaCommand.self]
     )
 }
 
