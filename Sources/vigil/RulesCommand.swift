@@ -5,8 +5,8 @@ import VigilAlerts
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Validate rule files, run their inline tests, list them and export them to EventBridge.",
-        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self, ListRulesCommand.self, ExportRulesCommand.self]
+        abstract: "Validate rule files, run their inline tests, list them, export them to EventBridge, and import Sigma rules.",
+        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self, ListRulesCommand.self, ExportRulesCommand.self, ImportSigmaCommand.self]
     )
 }
 
