@@ -9,6 +9,8 @@ struct RuleAndSinkOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
     var rulePaths: [String] = ["Rules"]
 
+    @OptionGroup var templates: TemplateOptions
+
     @Option(name: .customLong("config"), help: ArgumentHelp(
         "A configuration file (JSON): state directory, default sinks, named sinks.", valueName: "FILE"))
     var configurationFile: String?
@@ -54,7 +56,14 @@ struct RuleAndSinkOptions: ParsableArguments {
     /// database behind; nil, having printed them all, when there is any.
     func loadRulesAndPlanSinks(_ configuration: VigilConfiguration,
                                printing print: (String) -> Void) -> (rules: [Rule], sinks: SinkPlan)? {
-        let loaded = RuleLoader.load(paths: rulePaths)
+        let parameters: TemplateParameters
+        do {
+            parameters = try templates.templateParameters()
+        } catch {
+            print("\(error)")
+            return nil
+        }
+        let loaded = RuleLoader.load(paths: rulePaths, parameters: parameters)
         let format = OutputStyle.format(requested: output, environment: ProcessInfo.processInfo.environment)
         switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: stateDirectory(configuration),
                              rules: loaded.rules, standardOutputFormat: format) {
