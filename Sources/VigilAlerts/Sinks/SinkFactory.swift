@@ -58,14 +58,14 @@ public final class SinkFactory {
     }
 
     /// A webhook sink, for callers that need its own API (a dead-letter redrive).
-    public func makeWebhookSink(named name: String, settings: WebhookSinkSettings) throws(SinkError) -> sending WebhookSink {
+    public func makeWebhookSink(named name: String, settings: WebhookSinkSettings) throws(SinkError) -> sending SpooledSink {
         let configuration: WebhookConfiguration
         do {
             configuration = try settings.resolved(environment: environment)
         } catch {
             throw SinkError(sink: name, reason: error.description)
         }
-        return try WebhookSink(name: name, configuration: configuration, state: stateDatabase(), environment: environment)
+        return try SpooledSink(name: name, configuration: configuration, state: stateDatabase(), environment: environment)
     }
 
     /// The run's state database, opened on first use.
