@@ -67,6 +67,8 @@ let package = Package(
                 "VigilJSON",
                 "VigilPattern",
                 "VigilHTTP",
+                // AWS sinks (SNS, EventBridge, Lambda, Security Hub) go through the signed client.
+                "VigilAWS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

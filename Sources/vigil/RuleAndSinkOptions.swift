@@ -14,7 +14,7 @@ struct RuleAndSinkOptions: ParsableArguments {
     var configurationFile: String?
 
     @Option(name: .customLong("sink"), help: ArgumentHelp(
-        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
+        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL, sns:TOPIC_ARN, eventbridge:BUS_NAME_OR_ARN, lambda:FUNCTION_ARN, securityhub[:REGION] or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
         valueName: "SPEC"))
     var sinks: [String] = []
 
