@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import VigilAlerts
+import VigilTestSupport
+
+/// Each AWS sink against moto's server (5.2.1), with what moto lets a test see of the result:
+/// SNS messages through a subscribed SQS queue, EventBridge events through a rule with an SQS
+/// target, Security Hub findings through GetFindings. moto runs no Lambda code without docker:
+/// for Lambda the test sees that moto accepted the asynchronous invocation (202) and, through
+/// moto's request recorder, what it received; that the function ran, it cannot check.
+@Suite(.serialized) struct AWSSinkMotoTests {
+    @Test func snsPublishesEachAlertWithSeverityAndRuleAttributes() throws {
+        let moto = try MotoServer()
+        let parts = try moto.fixture("sns-setup", "alerts", "sns-subscriber").split(separator: " ").map(String.init)
+        let (topic, queue) = (parts[0], parts[1])
+        let scratch = ScratchDirectory()
+        let sink = try AWSSinkFixtures.sink("sns:" + topic, endpoint: moto.endpoint, directory: scratch.path)
+        let alerts = (0..<5).map { AWSSinkFixtures.alert($0, severity: $0 == 0 ? .critical : .high) }
+        for alert in alerts { try sink.send(alert) }
+        try sink.finish()
+        #expect(sink.statistics.delivered == 5 && sink.statistics.deadLettered == 0)
+
+        let received = try AWSSinkFixtures.strings(moto.fixture("receive", queue, "5")).map(AWSSinkFixtures.object)
+        #expect(received.count == 5)
+        var seen: Set<String> = []
+        for envelope in received {
+            let message = try #require(envelope["Message"] as? String)
+            let alert = try #require(alerts.first { String(decoding: $0.body, as: UTF8.self) == message }, "the alert as sent")
+            seen.insert(alert.id)
+            let attributes = try #require(envelope["MessageAttributes"] as? [String: [String: String]])
+            #expect(attributes["severity"] == ["Type": "String", "Value": alert.severity.rawValue])
+            #expect(attributes["rule"] == ["Type": "String", "Value": "iam-root-login"])
+            #expect(envelope["TopicArn"] as? String == topic)
+        }
+        #expect(seen == Set(alerts.map(\.id)))
+    }
+
+    @Test func anAlertOverSNSsLimitIsDeadLetteredWholeAndTheOthersArePublished() throws {
+        let moto = try MotoServer()
+        let parts = try moto.fixture("sns-setup", "alerts", "sns-subscriber").split(separator: " ").map(String.init)
+        let scratch = ScratchDirectory()
+        let sink = try AWSSinkFixtures.sink("sns:" + parts[0], endpoint: moto.endpoint, directory: scratch.path)
+        let large = AWSSinkFixtures.alert(1, padding: 300_000)
+        try sink.send(AWSSinkFixtures.alert(0))
+        try sink.send(large)
+        try sink.send(AWSSinkFixtures.alert(2))
+        try sink.finish()
+
+        let received = try AWSSinkFixtures.strings(moto.fixture("receive", parts[1], "3"))
+        #expect(received.count == 2, "the small alerts only")
+        let letters = try AWSSinkFixtures.deadLetters(in: scratch.path)
+        #expect(letters.map(\.alertID) == [large.id])
+        #expect(letters.first?.errorCode == "PAYLOAD_TOO_LARGE")
+        #expect(letters.first?.retryAttempts == 0)
+        #expect(letters.first?.body == large.body, "kept whole")
+        #expect(letters.first?.severity == "high")
+    }
+
+    @Test func eventBridgePutsEachAlertAsAVigilAlertEventInBatches() throws {
+        let moto = try MotoServer()
+        let parts = try moto.fixture("events-setup", "security", "bus-subscriber").split(separator: " ").map(String.init)
+        let (bus, queue) = (parts[0], parts[1])
+        let scratch = ScratchDirectory()
+        moto.startRecording()
+        let sink = try AWSSinkFixtures.sink("eventbridge:" + bus, endpoint: moto.endpoint, directory: scratch.path, concurrency: 1)
+        let alerts = (0..<23).map { AWSSinkFixtures.alert($0) }
+        for alert in alerts { try sink.send(alert) }
+        try sink.finish()
+        #expect(sink.statistics.delivered == 23)
+
+        let events = try AWSSinkFixtures.strings(moto.fixture("receive", queue, "23")).map(AWSSinkFixtures.object)
+        #expect(events.count == 23)
+        var seen: Set<String> = []
+        for event in events {
+            #expect(event["source"] as? String == "vigil")
+            #expect(event["detail-type"] as? String == "Vigil Alert")
+            let detail = try #require(event["detail"] as? [String: Any])
+            let id = try #require(detail["id"] as? String)
+            seen.insert(id)
+            let expected = try AWSSinkFixtures.object(String(decoding: try #require(alerts.first { $0.id == id }).body, as: UTF8.self))
+            #expect(NSDictionary(dictionary: detail).isEqual(to: expected), "the alert is the detail")
+        }
+        #expect(seen == Set(alerts.map(\.id)))
+        // At most 10 entries a call: 23 alerts take 3 calls or more, never one per alert.
+        let puts = try moto.recordedRequests().filter { ($0["headers"] as? [String: String])?["X-Amz-Target"] == "AWSEvents.PutEvents" }
+        #expect((3...12).contains(puts.count), "\(puts.count) PutEvents calls")
+    }
+
+    @Test func lambdaIsInvokedAsynchronouslyWithTheAlertAsPayload() throws {
+        let moto = try MotoServer()
+        let function = try moto.fixture("lambda-setup", "respond")
+        moto.startRecording()
+        let scratch = ScratchDirectory()
+        let sink = try AWSSinkFixtures.sink("lambda:" + function, endpoint: moto.endpoint, directory: scratch.path)
+        let alerts = (0..<3).map { AWSSinkFixtures.alert($0) }
+        for alert in alerts { try sink.send(alert) }
+        try sink.finish()
+        #expect(sink.statistics.delivered == 3 && sink.statistics.deadLettered == 0, "moto answered 202 to each")
+
+        let invocations = try moto.recordedRequests().filter { ($0["url"] as? String)?.contains("/invocations") == true }
+        #expect(invocations.count == 3)
+        var payloads: Set<String> = []
+        for invocation in invocations {
+            let headers = try #require(invocation["headers"] as? [String: String])
+            #expect(headers["X-Amz-Invocation-Type"] == "Event")
+            #expect((invocation["url"] as? String)?.contains("/2015-03-31/functions/") == true)
+            payloads.insert(try MotoServer.recordedBody(invocation))
+        }
+        #expect(payloads == Set(alerts.map { String(decoding: $0.body, as: UTF8.self) }))
+    }
+
+    @Test func aMissingLambdaFunctionIsDeadLetteredAtOnce() throws {
+        let moto = try MotoServer()
+        let scratch = ScratchDirectory()
+        let sink = try AWSSinkFixtures.sink("lambda:arn:aws:lambda:us-east-1:123456789012:function:absent",
+                                            endpoint: moto.endpoint, directory: scratch.path)
+        try sink.send(AWSSinkFixtures.alert(1))
+        try sink.finish()
+        let letters = try AWSSinkFixtures.deadLetters(in: scratch.path)
+        #expect(letters.map(\.errorCode) == ["ResourceNotFoundException"])
+        #expect(letters.map(\.retryAttempts) == [0])
+        #expect(letters.first?.exhaustedRetryCondition == nil)
+    }
+
+    @Test func securityHubImportsEachAlertAsAFindingAndARepeatUpdatesIt() throws {
+        let moto = try MotoServer()
+        let alerts = (0..<3).map { AWSSinkFixtures.alert($0, severity: $0 == 0 ? .info : .critical) }
+        let first = ScratchDirectory()
+        do {
+            let sink = try AWSSinkFixtures.sink("securityhub", endpoint: moto.endpoint, directory: first.path)
+            for alert in alerts { try sink.send(alert) }
+            try sink.finish()
+            #expect(sink.statistics.delivered == 3)
+        }
+        let findings = try (JSONSerialization.jsonObject(with: Data(moto.fixture("findings").utf8)) as? [[String: Any]]) ?? []
+        #expect(findings.count == 3)
+        #expect(Set(findings.compactMap { $0["Id"] as? String }) == Set(alerts.map(\.id)))
+        let finding = try #require(findings.first { $0["Id"] as? String == alerts[0].id })
+        #expect(finding["ProductArn"] as? String == "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default")
+        #expect(finding["AwsAccountId"] as? String == "123456789012", "the caller's account, from STS")
+        #expect((finding["Severity"] as? [String: String])?["Label"] == "INFORMATIONAL")
+        #expect((finding["ProductFields"] as? [String: String])?["vigil/source/record"] == "0")
+        let updatedBefore = try #require(finding["UpdatedAt"] as? String)
+
+        // The same alert from another state directory (so not known as delivered): the finding is
+        // updated, not added.
+        Thread.sleep(forTimeInterval: 1.1)
+        let second = ScratchDirectory()
+        do {
+            let sink = try AWSSinkFixtures.sink("securityhub:us-east-1", endpoint: moto.endpoint, directory: second.path)
+            try sink.send(alerts[0])
+            try sink.finish()
+        }
+        let after = try (JSONSerialization.jsonObject(with: Data(moto.fixture("findings").utf8)) as? [[String: Any]]) ?? []
+        #expect(after.count == 3, "updated, not duplicated")
+        let updated = try #require(after.first { $0["Id"] as? String == alerts[0].id })
+        #expect((updated["UpdatedAt"] as? String ?? "") > updatedBefore)
+    }
+}
