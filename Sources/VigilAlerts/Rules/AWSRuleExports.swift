@@ -1,7 +1,9 @@
 /// EventBridge rules as AWS exports them, translated to Vigil's rule keys so that existing rules
 /// come over unchanged:
 ///
-/// * `aws events describe-rule` output: `{"Name", "EventPattern" (a JSON string), "State", "Description", …}`;
+/// * `aws events describe-rule` output: `{"Name", "EventPattern" (a JSON string), "State", "Description", …}`,
+///   with the rule's `Targets` (as `aws events list-targets-by-rule` prints them) if they are added,
+///   whose ARNs `--import-targets` makes sinks of;
 /// * `aws events list-rules` output: `{"Rules": [ … the same … ]}`;
 /// * a CloudFormation JSON template: every `AWS::Events::Rule` resource's `Properties`
 ///   (`Name` — or the logical id when the name is generated —, `EventPattern` as an object or a
@@ -36,8 +38,14 @@ enum AWSRuleExports {
                    "a scheduled rule (no EventPattern) in \(export) has nothing to match in logs; skipped", into: &result)
             return
         }
+        let before = result.rules.count
         RuleDecoder(document: document, range: range, label: label, spelling: .imported(export), preparedFields: renamed)
             .decode(into: &result)
+        if result.rules.count > before, let targets = fields["Targets"], document.isArray(targets) {
+            result.rules[before].importedTargets = document.elements(targets).compactMap { target in
+                document.isObject(target) ? document.fields(of: target)["Arn"].flatMap(document.string) : nil
+            }
+        }
     }
 
     static func readCloudFormation(_ document: RuleDocument, resources: Range<Int>, into result: inout RuleLoader.Result) {

@@ -9,8 +9,8 @@ public struct Rule: Sendable {
     /// False for `"state": "DISABLED"`: loaded and validated, never matched.
     public let isEnabled: Bool
     public let pattern: EventPattern
-    /// Sink names; nil means the default sinks.
-    public let targets: [String]?
+    /// Sink names; nil means the default sinks. (`--import-targets` sets them from `importedTargets`.)
+    public internal(set) var targets: [String]?
     /// Shapes what webhooks receive (EventBridge's `InputTransformer`).
     public let inputTransformer: InputTransformer?
     public let dedup: DedupPolicy?
@@ -22,6 +22,10 @@ public struct Rule: Sendable {
     public let file: String
     /// The line of the file where the rule starts.
     public let line: Int
+    /// The ARNs of an imported rule's EventBridge targets (`Targets[].Arn` beside describe-rule or
+    /// list-rules output, as `aws events list-targets-by-rule` prints them), in the order written.
+    /// `--import-targets` maps them to sinks (`ImportedTargets`).
+    public internal(set) var importedTargets: [String] = []
 }
 
 /// How urgent a rule's alerts are.
