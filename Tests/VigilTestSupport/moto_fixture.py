@@ -19,6 +19,8 @@ For the AWS alert sinks:
                                   nothing); prints its ARN
   receive QUEUE_URL COUNT         receives until COUNT messages came (or 10 s passed) and prints
                                   their bodies as a JSON array
+  drain QUEUE_URL                 receives until two receives in a row come back empty and prints
+                                  every body as a JSON array (repeats included)
   findings                        prints Security Hub's findings (GetFindings, every page) as JSON
   record-start                    starts moto's request recorder (cleared first)
   recorded                        prints the recorded requests as a JSON array
@@ -112,6 +114,16 @@ def main(argv):
         while len(bodies) < count and time.time() < deadline:
             answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
             for message in answer.get("Messages", []):
+                bodies.append(message["Body"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        print(json.dumps(bodies))
+    elif command == "drain":
+        (url,) = args
+        bodies, empty = [], 0
+        while empty < 2:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+            empty = 0 if messages else empty + 1
+            for message in messages:
                 bodies.append(message["Body"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         print(json.dumps(bodies))
