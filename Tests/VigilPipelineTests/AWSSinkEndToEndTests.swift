@@ -5,7 +5,8 @@ import VigilTestSupport
 
 /// The delivery promise for AWS sinks, on the built `vigil` binary: under an SNS endpoint that
 /// throttles, fails with 5xx, hangs and drops connections at random, and a SIGKILL mid-delivery,
-/// every alert is published or dead-lettered, none lost.
+/// every alert is published or dead-lettered, none lost. The blocking work runs on a thread of
+/// its own (`onOwnThread`), off the concurrency pool's few threads.
 @Suite struct AWSSinkEndToEndTests {
     static let topic = "arn:aws:sns:us-east-1:111122223333:alerts"
 
@@ -20,8 +21,43 @@ import VigilTestSupport
         return String(request.bodyText[start.upperBound...].prefix(32))
     }
 
+    /// What the runs saw, checked once the blocking work is done (`onOwnThread`).
+    struct Observed: Sendable {
+        var expected: Set<String> = [], refused: Set<String> = []
+        var acceptedAtKill = 0
+        var secondStatus: Int32?
+        var secondErrors = ""
+        var delivered: Set<String> = []
+        /// Each dead letter's id, ERROR_CODE, sink and severity.
+        var letters: [[String]] = []
+        var responses: [ServerResponse] = []
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
     @Test(.timeLimit(.minutes(1)))
-    func underRandomFaultsAndAKillEveryAlertIsPublishedOrDeadLettered() throws {
+    func underRandomFaultsAndAKillEveryAlertIsPublishedOrDeadLettered() async throws {
+        let seen = try await onOwnThread { try Self.run() }
+        #expect(seen.expected.count == 300 && !seen.refused.isEmpty)
+        #expect(seen.acceptedAtKill < seen.expected.count - seen.refused.count, "killed mid-delivery")
+        #expect(seen.secondStatus == 1, "exit 1: some alerts were dead-lettered. \(seen.secondErrors)")
+        let deadLettered = Set(seen.letters.map { $0[0] })
+        #expect(seen.delivered.union(deadLettered) == seen.expected, "every alert published or dead-lettered, none missing")
+        #expect(seen.delivered == seen.expected.subtracting(seen.refused))
+        #expect(deadLettered == seen.refused)
+        for letter in seen.letters {
+            #expect(letter.dropFirst() == ["AuthorizationError", "topic", "low"], "ERROR_CODE, sink, severity: \(letter)")
+        }
+        #expect(seen.secondErrors.contains("delivery topic:"), "the summary reports the sink")
+        for fault in [ServerResponse.hang(seconds: 0.5), .close, .status(503), Self.error(400, "Throttling")] {
+            #expect(seen.responses.contains(fault), "\(fault)")
+        }
+    }
+
+    static func run() throws -> Observed {
+        var seen = Observed()
         let vigil = try VigilExecutable.url()
         let scratch = try PipelineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -35,14 +71,13 @@ import VigilTestSupport
         let reference = try VigilProcess(vigil, ["replay", "--quiet", "--rules", rules.path, "--sink", "file:" + expectedFile.path,
                                                  "--state", scratch.appendingPathComponent("unused").path, input.path],
                                          outputIn: scratch, label: "reference")
-        #expect(reference.waitForExit(within: 20) == 0, "\(reference.errorOutput)")
-        let expected = Set(try DeliveryEndToEndTests.objects(inLinesOf: expectedFile.path).compactMap { $0["id"] as? String })
-        try #require(expected.count == 300)
+        guard reference.waitForExit(within: 20) == 0 else { throw Failure(description: "reference run: \(reference.errorOutput)") }
+        seen.expected = Set(try Self.lines(expectedFile.path).compactMap { $0["id"] as? String })
 
         // SNS refuses one alert in sixteen for good (an authorization error) and meets the others
         // with faults at random until an attempt gets through.
-        let refused = expected.filter { $0.hasPrefix("0") }
-        try #require(!refused.isEmpty)
+        let refused = seen.expected.filter { $0.hasPrefix("0") }
+        seen.refused = refused
         let published = ServerResponse.status(200, body: "<PublishResponse><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>")
         let faults = RandomFaults(seed: 2_026_12_07, choices: [
             (50, published), (6, Self.error(500, "InternalError")), (6, .status(503)), (6, Self.error(400, "Throttling")),
@@ -68,27 +103,29 @@ import VigilTestSupport
         let first = try VigilProcess(vigil, arguments, outputIn: scratch, label: "first", environment: environment)
         let underWay = Polling.eventually(within: 15) { Set(accepted()).count >= 40 || !first.process.isRunning }
         first.kill()
-        try #require(underWay, "no delivery got through: \(first.errorOutput)")
-        try #require(first.process.terminationReason == .uncaughtSignal, "vigil ended before the kill: \(first.errorOutput)")
-        #expect(Set(accepted()).count < expected.count - refused.count, "killed mid-delivery")
+        guard underWay, first.process.terminationReason == .uncaughtSignal else {
+            throw Failure(description: "no delivery got through, or vigil ended before the kill: \(first.errorOutput)")
+        }
+        seen.acceptedAtKill = Set(accepted()).count
 
         let second = try VigilProcess(vigil, arguments, outputIn: scratch, label: "second", environment: environment)
-        #expect(second.waitForExit(within: 40) == 1, "exit 1: some alerts were dead-lettered. \(second.errorOutput)")
-
-        let delivered = Set(accepted())
-        let letters = try DeliveryEndToEndTests.objects(inLinesOf: state + "/dead-letters.jsonl")
-        let deadLettered = Set(letters.compactMap { $0["id"] as? String })
-        #expect(delivered.union(deadLettered) == expected, "every alert published or dead-lettered, none missing")
-        #expect(delivered == expected.subtracting(refused))
-        #expect(deadLettered == refused)
-        for letter in letters {
-            #expect(letter["ERROR_CODE"] as? String == "AuthorizationError")
-            #expect(letter["sink"] as? String == "topic")
-            #expect(letter["severity"] as? String == "low")
+        seen.secondStatus = second.waitForExit(within: 40)
+        seen.secondErrors = second.errorOutput
+        seen.delivered = Set(accepted())
+        seen.letters = try Self.lines(state + "/dead-letters.jsonl").map { letter in
+            ["id", "ERROR_CODE", "sink", "severity"].map { letter[$0] as? String ?? "" }
         }
-        #expect(second.errorOutput.contains("delivery topic:"), "the summary reports the sink")
-        for fault in [ServerResponse.hang(seconds: 0.5), .close, .status(503), Self.error(400, "Throttling")] {
-            #expect(server.requests.contains { $0.response == fault }, "\(fault)")
+        seen.responses = server.requests.map(\.response)
+        return seen
+    }
+
+    /// The JSON objects of a JSON Lines file.
+    static func lines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw Failure(description: "not a JSON object: \(line.prefix(200))")
+            }
+            return object
         }
     }
 }
