@@ -70,7 +70,11 @@ import VigilTestSupport
             let parts = try moto.fixture("events-setup", "security", "bus-subscriber").split(separator: " ").map(String.init)
             let scratch = ScratchDirectory()
             moto.startRecording()
-            let sink = try AWSSinkFixtures.sink("eventbridge:" + parts[0], endpoint: moto.endpoint, directory: scratch.path, concurrency: 1)
+            // moto takes 2 to 3 s for a PutEvents of 10 entries with a rule sending them to a queue,
+            // more on a loaded machine: a call timed out would be sent again, and the queue would
+            // hold repeats (30 events for 23 alerts in a full run with a 5 s timeout).
+            let sink = try AWSSinkFixtures.sink("eventbridge:" + parts[0], endpoint: moto.endpoint, directory: scratch.path,
+                                                concurrency: 1, timeout: 60)
             for alert in alerts { try sink.send(alert) }
             try sink.finish()
             let puts = try moto.recordedRequests().filter { ($0["headers"] as? [String: String])?["X-Amz-Target"] == "AWSEvents.PutEvents" }
