@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // Prometheus text exposition for `--metrics-listen`.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // YAML for CloudFormation and SAM templates and Sigma rules (libyaml, vendored by Yams as CYaml):
+        // a YAML parser is not something to hand-write; its clean-build cost is in ARCHITECTURE.md.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The byte-level JSON toolkit that ingest, alerts and patterns share: validation, member index, strings, JSON text.
@@ -71,6 +74,7 @@ let package = Package(
                 "VigilAWS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Alerts for people: the terminal table and TSV (`--output`), and the HTML and Markdown
@@ -97,6 +101,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // SigmaHQ rules for AWS CloudTrail converted into Vigil rule files with generated tests
+        // (`vigil rules import-sigma`).
+        .target(
+            name: "VigilSigma",
+            dependencies: ["VigilJSON", "VigilPattern", "VigilIngest", .product(name: "Yams", package: "Yams")]
+        ),
         // Operations: Prometheus metrics and /healthz, served on `--metrics-listen`.
         .target(
             name: "VigilMetrics",
@@ -115,6 +125,7 @@ let package = Package(
                 "VigilAWS",
                 "VigilMetrics",
                 "VigilReport",
+                "VigilSigma",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -159,6 +170,12 @@ let package = Package(
             dependencies: ["VigilReport", "VigilAlerts", "VigilJSON"],
             // Run by the browser tests with python3 (a DevTools-protocol client), not compiled.
             exclude: ["Browser/cdp_check.py"]
+        ),
+        .testTarget(
+            name: "VigilSigmaTests",
+            dependencies: ["VigilSigma", "VigilAlerts", "VigilPattern", "VigilJSON", "VigilTestSupport"],
+            // Run by the agreement test with python3 (pySigma and its DuckDB backend), not compiled.
+            exclude: ["Support/sigma_agreement.py"]
         ),
         .testTarget(
             name: "VigilLayoutTests",

@@ -3,6 +3,7 @@ import Foundation
 import VigilAlerts
 import VigilIngest
 import VigilPipeline
+import VigilReport
 
 /// `vigil hunt`: every event of an archive that matches a pattern or pivots, for an investigation.
 struct HuntCommand: ParsableCommand {
@@ -24,13 +25,16 @@ struct HuntCommand: ParsableCommand {
             other). Each pivot becomes one pattern (--explain prints them); several values of \
             one pivot are OR; the pivots and PATTERN combine with AND.
 
-            Output: each matching event as one JSON object per line, in file order, \
+            Output: on a terminal, a table of the matching events (time, who, from where, what, \
+            resource), in file order; elsewhere (a pipe, a file), and with --output json, each \
+            matching event as one JSON object per line, in file order, \
             {"time":…,"source":{"file":…,"record":N},"event":{…}} (an alert without id, rule and \
             severity); a record AWS delivered twice is printed once. --fields prints chosen \
             values as tab-separated columns instead (a string unescaped, with tab, newline, \
             carriage return and backslash written \\t \\n \\r \\\\; an object or array as compact \
-            JSON; a missing value as an empty column); --count prints how many events of each \
-            source and detail-type. A summary goes to stderr (--quiet: none).
+            JSON; a missing value as an empty column); --output tsv the table's columns as \
+            tab-separated values, each row ending with the event's FILE#RECORD; --count prints \
+            how many events of each source and detail-type. A summary goes to stderr (--quiet: none).
 
             Exit status, as grep's: 0 some event matched; 1 none matched; 2 an error: an invalid \
             pattern, pivot or path, or input that could not be read. Input problems are printed \
@@ -66,6 +70,11 @@ struct HuntCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many matching events; the input after the last is not read.", valueName: "N"))
     var limit: Int?
 
+    @Option(help: ArgumentHelp(
+        "How matching events are shown: table (for people; the default on a terminal, coloured unless NO_COLOR is set), json (JSON Lines; the default otherwise) or tsv.",
+        valueName: "FORMAT"))
+    var output: OutputStyle?
+
     @Flag(help: "Do not print the summary on stderr.")
     var quiet = false
 
@@ -86,6 +95,9 @@ struct HuntCommand: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
         if count && fields != nil { throw ValidationError("--count and --fields cannot be used together.") }
+        if output != nil && (count || fields != nil) {
+            throw ValidationError("--output chooses how events are shown; --count and --fields print something else.")
+        }
         if !explain { try LogInputOptions.validate(paths: paths) }
     }
 
@@ -142,7 +154,10 @@ struct HuntCommand: ParsableCommand {
 
     private func makeFormat() throws -> any HuntFormat {
         if count { return HuntCounts() }
-        guard let fields else { return HuntEventLines() }
+        guard let fields else {
+            let table = OutputStyle.table(requested: output, environment: ProcessInfo.processInfo.environment, withRule: false)
+            return table.map { HuntTableRows(table: $0) } ?? HuntEventLines()
+        }
         var paths: [EventPath] = []
         for text in fields.split(separator: ",", omittingEmptySubsequences: false) {
             do throws(EventPath.SyntaxError) {

@@ -34,24 +34,21 @@ struct ReportCommand: ParsableCommand {
         var builder = ReportBuilder()
         var problems = 0
         for file in files {
-            let data: Data
             do {
-                data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                let handle = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+                try AlertLines.forEach(in: handle) { lineNumber, line in
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+                    do {
+                        builder.add(try AlertDocument(line: Array(line)))
+                    } catch {
+                        problems += 1
+                        let reason = (error as? AlertDocument.Problem)?.reason ?? "\(error)"
+                        if problems <= 100 { CommandInput.printError("\(file): line \(lineNumber): \(reason); skipped") }
+                    }
+                }
             } catch {
                 CommandInput.printError("\(file): cannot read: \(error.localizedDescription)")
                 throw ExitCode(2)
-            }
-            var lineNumber = 0
-            for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                lineNumber += 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                do {
-                    builder.add(try AlertDocument(line: Array(line)))
-                } catch {
-                    problems += 1
-                    let reason = error.reason
-                    if problems <= 100 { CommandInput.printError("\(file): line \(lineNumber): \(reason); skipped") }
-                }
             }
         }
         if problems > 100 { CommandInput.printError("\(problems - 100) more lines that are not alerts, not listed one by one") }

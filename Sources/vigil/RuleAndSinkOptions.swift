@@ -9,6 +9,8 @@ struct RuleAndSinkOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rule file or directory (repeatable).", valueName: "PATH"))
     var rulePaths: [String] = ["Rules"]
 
+    @OptionGroup var templates: TemplateOptions
+
     @Option(name: .customLong("config"), help: ArgumentHelp(
         "A configuration file (JSON): state directory, default sinks, named sinks.", valueName: "FILE"))
     var configurationFile: String?
@@ -59,7 +61,14 @@ struct RuleAndSinkOptions: ParsableArguments {
     /// database behind; nil, having printed them all, when there is any.
     func loadRulesAndPlanSinks(_ configuration: VigilConfiguration,
                                printing print: (String) -> Void) -> (rules: [Rule], sinks: SinkPlan)? {
-        let loaded = RuleLoader.load(paths: rulePaths)
+        let parameters: TemplateParameters
+        do {
+            parameters = try templates.templateParameters()
+        } catch {
+            print("\(error)")
+            return nil
+        }
+        let loaded = RuleLoader.load(paths: rulePaths, parameters: parameters)
         var rules = loaded.rules
         if importTargets {
             let imported = ImportedTargets.apply(to: rules)

@@ -5,8 +5,8 @@ import VigilAlerts
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Validate rule files and run their inline tests.",
-        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self]
+        abstract: "Validate rule files, run their inline tests, list them, export them to EventBridge, and import Sigma rules.",
+        subcommands: [ValidateRulesCommand.self, TestRulesCommand.self, ListRulesCommand.self, ExportRulesCommand.self, ImportSigmaCommand.self]
     )
 }
 
@@ -16,8 +16,9 @@ struct ValidateRulesCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check rule files and report every problem with file, line and rule name.",
         discussion: """
-            Reads Vigil rule files, `aws events describe-rule` / `list-rules` output and \
-            CloudFormation JSON templates. Checks JSON syntax, the event patterns (with \
+            Reads Vigil rule files, `aws events describe-rule` / `list-rules` output, \
+            CloudFormation and SAM templates (JSON or YAML) and Terraform's JSON \
+            (`terraform show -json`, of a state or a plan). Checks JSON syntax, the event patterns (with \
             EventBridge's messages), names, duplicate names, unknown keys, windows, input \
             transformers, test shapes, and that the paths of input transformers, dedup keys and \
             threshold groups find something in the rule's matching test events. \
@@ -31,8 +32,10 @@ struct ValidateRulesCommand: ParsableCommand {
     @Flag(help: "Print only problems.")
     var quiet = false
 
+    @OptionGroup var templates: TemplateOptions
+
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths)
+        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
         for notice in loaded.notices { CommandInput.printError("note: \(notice)") }
         for problem in loaded.problems { CommandInput.printError(problem.description) }
         for rule in loaded.rules {
@@ -72,8 +75,10 @@ struct TestRulesCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List every test, not only failures.")
     var verbose = false
 
+    @OptionGroup var templates: TemplateOptions
+
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths)
+        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
         guard loaded.problems.isEmpty else {
             for problem in loaded.problems { CommandInput.printError(problem.description) }
             CommandInput.printError("\(loaded.problems.count) problem(s) in the rule files; `vigil rules validate` lists them")

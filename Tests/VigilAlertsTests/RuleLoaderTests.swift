@@ -180,6 +180,18 @@ struct RuleLoaderTests {
         let rule = try #require(result.rules.first)
         #expect(rule.name == "rds-public" && rule.description == "made public" && rule.severity == .medium)
         #expect(rule.pattern.fieldPaths == ["detail.requestParameters.publiclyAccessible", "source"])
+        #expect(rule.importedTargets.isEmpty)
+    }
+
+    @Test func targetsAddedToDescribeRuleOutputBecomeImportedTargets() throws {
+        let result = try load(#"""
+            {"Name": "rds-public", "EventPattern": "{\"source\":[\"aws.rds\"]}", "State": "ENABLED",
+             "Targets": [{"Id": "sns", "Arn": "arn:aws:sns:us-east-1:111122223333:alerts"},
+                         {"Id": "fn", "Arn": "arn:aws:lambda:us-east-1:111122223333:function:respond", "Input": "{}"}]}
+            """#)
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(result.rules.first?.importedTargets
+            == ["arn:aws:sns:us-east-1:111122223333:alerts", "arn:aws:lambda:us-east-1:111122223333:function:respond"])
     }
 
     @Test func listRulesOutputSkipsScheduledRules() throws {
@@ -209,9 +221,11 @@ struct RuleLoaderTests {
                "Broken": {"Type": "AWS::Events::Rule", "Properties": {"Name": "broken",
                   "EventPattern": {"source": [{"Fn::Sub": "aws.${Service}"}]}}}}}
             """#)
-        #expect(result.rules.map(\.name).sorted() == ["SnapshotShared", "kms-off"])
-        #expect(result.rules.first { $0.name == "SnapshotShared" }?.inputTransformer != nil)
+        // A rule without a Name is named TEMPLATE-STEM.LogicalId, so that templates load together.
+        #expect(result.rules.map(\.name).sorted() == ["kms-off", "rule.SnapshotShared"])
+        #expect(result.rules.first { $0.name == "rule.SnapshotShared" }?.inputTransformer != nil)
         #expect(result.problems.count == 1)
-        #expect(result.problems.first?.rule == "broken")
+        #expect(result.problems.first?.rule == "Broken")
+        #expect(result.problems.first?.reason.contains("Resources.Broken.Properties.EventPattern.source[0]") == true)
     }
 }

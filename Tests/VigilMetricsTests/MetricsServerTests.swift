@@ -7,7 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The server over real HTTP on 127.0.0.1, and `--metrics-listen` parsing.
+/// The server over real HTTP on 127.0.0.1, and `--metrics-listen` parsing. Health checks here read a
+/// clock that stands still: on a loaded machine a test may wait minutes for a thread, and a real clock
+/// then made `/healthz` answer "no progress for 155 s" where the test wanted 200.
 @Suite struct MetricsServerTests {
     // MARK: Listen addresses
 
@@ -53,7 +55,7 @@ import Darwin
                 && "\(error)".contains("expected ADDR:PORT such as 127.0.0.1:9464")
         }
         #expect(throws: MetricsServerError.self) {
-            try MetricsServer(listen: text, metrics: VigilMetrics(), health: HealthCheck())
+            try MetricsServer(listen: text, metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         }
     }
 
@@ -63,7 +65,7 @@ import Darwin
         let metrics = VigilMetrics()
         metrics.recordsRead(3, source: "sqs")
         metrics.alertRaised(rule: "root-login", severity: "high")
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: metrics, health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: metrics, health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         #expect(server.port > 0)
@@ -118,7 +120,7 @@ import Darwin
     }
 
     @Test func stopFreesThePortAndTheServerCanStartAgain() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         let port = server.port
         #expect(try await HTTPExchange.request("GET", "/healthz", port: port).status == 200)
@@ -129,7 +131,7 @@ import Darwin
         await #expect(throws: HTTPExchange.Failure.self) {
             try await HTTPExchange.request("GET", "/healthz", port: port)
         }
-        let next = try MetricsServer(listen: "127.0.0.1:\(port)", metrics: VigilMetrics(), health: HealthCheck())
+        let next = try MetricsServer(listen: "127.0.0.1:\(port)", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try next.start()
         #expect(try await HTTPExchange.request("GET", "/healthz", port: port).status == 200)
         next.stop()
@@ -142,11 +144,11 @@ import Darwin
     }
 
     @Test func portInUseIsAClearErrorFromStart() async throws {
-        let first = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let first = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try first.start()
         defer { first.stop() }
 
-        let second = try MetricsServer(listen: "127.0.0.1:\(first.port)", metrics: VigilMetrics(), health: HealthCheck())
+        let second = try MetricsServer(listen: "127.0.0.1:\(first.port)", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         let error = #expect(throws: MetricsServerError.self) {
             try second.start()
         }
@@ -162,7 +164,7 @@ import Darwin
     /// A client that connects and sends nothing holds the server at most for its deadline, and a
     /// request that is not HTTP or is too large gets an error reply, not a hang.
     @Test func misbehavingClientsDoNotStopTheServer() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
 
@@ -183,7 +185,7 @@ import Darwin
     /// Idle connections do not hold up others: each is served as its bytes come, with a deadline
     /// of its own. Served one at a time, 50 idle sockets delayed /healthz by 100 s.
     @Test func healthzAnswersPromptlyWithFiftyIdleClientsConnected() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         let idle = try (0..<50).map { _ in try HTTPExchange.connection(port: server.port) }
@@ -205,7 +207,7 @@ import Darwin
     /// More clients than ``MetricsServer/maximumConnections``: the oldest still silent are closed
     /// to make room, so a prober that sends its request at once is still answered.
     @Test func aFloodOfIdleClientsBeyondTheLimitDoesNotLockOutAProbe() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         let idle = try (0..<(MetricsServer.maximumConnections + 20)).map { _ in try HTTPExchange.connection(port: server.port) }
@@ -214,7 +216,7 @@ import Darwin
     }
 
     @Test func aRequestWhoseLinesEndInABareLineFeedIsAnswered() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         let health = try await HTTPExchange.raw("GET /healthz HTTP/1.1\nHost: 127.0.0.1\n\n", port: server.port)
@@ -226,7 +228,7 @@ import Darwin
 
     /// `printf 'GET /healthz HTTP/1.1\n' | nc -N`: a request line, then the client closes its side.
     @Test func aRequestLineFollowedByTheClientsEndIsAnswered() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         let port = server.port
@@ -250,7 +252,7 @@ import Darwin
     }
 
     @Test func aHeadJustOverTheLimitIsRefusedWhateverTheChunksItArrivesIn() async throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         // 9,000 bytes in all: it used to pass when the end of the head came in the same read as
@@ -265,7 +267,7 @@ import Darwin
     }
 
     @Test func secondStartIsRefused() throws {
-        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck())
+        let server = try MetricsServer(listen: "127.0.0.1:0", metrics: VigilMetrics(), health: HealthCheck(clock: ManualClock().now))
         try server.start()
         defer { server.stop() }
         #expect(throws: MetricsServerError.alreadyStarted) {

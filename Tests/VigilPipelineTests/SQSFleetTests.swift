@@ -65,9 +65,10 @@ struct SQSFleetTests {
         let expected = try run.expectedIDs()
         #expect(expected.count == 100 + 12 * 20)
 
-        // A visibility timeout of 4 s: a live instance extends it every 2 s, a dead one's
-        // messages come back within 4 s.
-        let queueURL = try moto.fixture("setup", "fleet-logs", "fleet", "4")
+        // A visibility timeout of 10 s: a live instance extends it every 5 s, a dead one's
+        // messages come back within 10 s. With 4 s, a live instance starved of CPU for 2 s on a
+        // loaded machine missed its extension, and its peers read 140 alerts' messages again.
+        let queueURL = try moto.fixture("setup", "fleet-logs", "fleet", "10")
         try moto.fixture("put-dir", "fleet-logs", run.logs.path)
 
         let first = try startInstance(run, moto: moto, queueURL: queueURL, label: "a")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VigilReport
 
@@ -12,6 +13,26 @@ import Testing
         #expect(fields.what == "rds:ModifyDBSnapshotAttribute")
         #expect(fields.resource == "billing-pg-final")
         #expect(fields.account == "111122223333")
+    }
+
+    @Test(arguments: [
+        // The most specific parameter wins wherever it stands among the members.
+        (#"{"dBInstanceIdentifier":"orders-db","dBSnapshotIdentifier":"orders-final"}"#, "orders-final"),
+        (#"{"name":"n","dBInstanceIdentifier":"orders-db"}"#, "orders-db"),
+        // An empty value, or an object, does not name the resource; the next one does.
+        (#"{"dBSnapshotIdentifier":"","bucketName":"logs"}"#, "logs"),
+        (#"{"dBSnapshotIdentifier":{"a":1},"bucketName":"logs"}"#, "logs"),
+        // A key written with escapes is the same key.
+        (#"{"name":"n","\u0062ucketName":"escaped"}"#, "escaped"),
+        (#"{"unrelated":"x"}"#, "-"),
+    ])
+    func cloudTrailResourceIsTheMostSpecificRequestParameter(parameters: String, expected: String) throws {
+        let event = AlertFixtures.cloudTrail().replacingOccurrences(
+            of: #""requestParameters":{"dBSnapshotIdentifier":"billing-pg-final","attributeName":"restore","valuesToAdd":["all"]}"#,
+            with: #""requestParameters":"# + parameters)
+        #expect(event != AlertFixtures.cloudTrail())
+        let fields = AlertRowFields(try AlertFixtures.document(AlertFixtures.line(id: "p", event: event)))
+        #expect((fields.resource ?? "-") == expected)
     }
 
     @Test func flowRecordIsSourceToDestinationWithItsAction() throws {

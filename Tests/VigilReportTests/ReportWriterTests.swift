@@ -23,14 +23,16 @@ import Testing
     @Test func htmlHoldsEveryAlertAsAnAnchorAndEscapesWhatLogsWrote() throws {
         let builder = try Self.builder()
         let html = HTMLReportWriter(builder: builder, facts: nil, inputs: ["alerts.jsonl"]).render()
-        for index in 1...6 { #expect(html.contains("id=\"\(String(format: "%032x", index))\"")) }
+        for index in 1...6 { #expect(html.contains("[\"\(String(format: "%032x", index))\",")) }
         #expect(html.contains("<svg id=\"timeline\""))
         #expect(!html.contains("<script>window.__pwned"))
         #expect(!html.contains("<img src=x"))
-        #expect(html.contains("&lt;script&gt;window.__pwned"))
-        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        // One script element: the report's own.
-        #expect(html.components(separatedBy: "<script").count == 2)
+        // In the alerts' data every `<` is `\u003c`: nothing a log wrote can end the data element.
+        #expect(html.contains(#"\u003cscript>window.__pwned"#))
+        #expect(html.contains(#"\u003cscript>alert(1)\u003c/script>"#))
+        // Two script elements: the report's own, and its alerts as data, which is never run.
+        #expect(html.components(separatedBy: "<script").count == 3)
+        #expect(html.contains("<script type=\"application/json\" id=\"alert-data\">"))
         #expect(html.contains("Event volume unknown"))
         #expect(html.contains("default-src 'none'"))
         #expect(!html.contains("http://") || !html.contains("src=\"http"))
@@ -51,6 +53,26 @@ import Testing
         #expect(builder.bodyBytes <= 3_000)
         let html = HTMLReportWriter(builder: builder, facts: nil, inputs: []).render()
         #expect(html.contains("The events of \(builder.bodiesOmitted) alerts are not included"))
+    }
+
+    @Test func aRareRuleAfterAFloodOfAnotherKeepsItsEventsBody() throws {
+        let flow = AlertFixtures.flow
+        var builder = ReportBuilder(bodyBudget: flow.utf8.count * 10)
+        for index in 0..<500 {
+            builder.add(try AlertFixtures.document(AlertFixtures.line(id: "noisy-\(index)", rule: "noisy", event: flow)))
+        }
+        #expect(builder.entries.filter { $0.body != nil }.count == 10, "the flood fills the budget")
+        for index in 0..<3 {
+            builder.add(try AlertFixtures.document(AlertFixtures.line(id: "rare-\(index)", rule: "rare", severity: "critical", event: flow)))
+        }
+        #expect(builder.bodyBytes <= builder.bodyBudget)
+        let rare = builder.entries.filter { $0.anchor.hasPrefix("rare-") }
+        #expect(rare.allSatisfy { $0.body != nil }, "the rare rule's events are all kept")
+        let noisy = builder.entries.filter { $0.anchor.hasPrefix("noisy-") && $0.body != nil }.map(\.anchor)
+        #expect(noisy == (0..<7).map { "noisy-\($0)" }, "the noisy rule gave up its latest bodies, and keeps its first")
+        #expect(builder.bodiesOmitted == 500 - 7)
+        let dropped = try #require(builder.entries.first { $0.anchor == "noisy-9" })
+        #expect(dropped.bodyOmission?.contains("shared among the rules") == true)
     }
 
     @Test func rulesAndEntitiesAreCountedWithFirstAndLastSeen() throws {
@@ -108,8 +130,25 @@ import Testing
         #expect(ReportTime.seconds("redacted") == nil)
     }
 
-    @Test func prettyPrintedEventKeepsStringsAsWritten() {
-        let text = JSONPrettyPrinter.indented(ArraySlice(Array(#"{"a":[1,{}],"b":"x,{\"y\":[]}"}"#.utf8)))
-        #expect(text == "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": \"x,{\\\"y\\\":[]}\"\n}")
+    @Test func alertDataStoresEachTextOnceAndHidesMarkup() throws {
+        let builder = try Self.builder(alerts: 12)
+        let json = AlertListData.json(of: builder.entries, fileNumbers: [:])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let strings = try #require(object["strings"] as? [String])
+        let rows = try #require(object["rows"] as? [[Any]])
+        #expect(rows.count == 12)
+        #expect(Set(strings).count == strings.count, "each text is stored once")
+        #expect(strings.first == "")
+        #expect(rows.allSatisfy { $0.count == 11 })
+        // The rule of the first row, through its index.
+        #expect(strings[rows[0][3] as! Int] == "rule-0")
+        #expect(!json.contains(UInt8(ascii: "<")))
+        #expect(AlertListData.hidingMarkup(Array(#"{"a":"</script><!--"}"#.utf8)) == Array(#"{"a":"\u003c/script>\u003c!--"}"#.utf8))
+        // Control and bidirectional characters are stored as their visible escapes.
+        var hostile = ReportBuilder()
+        hostile.add(try AlertFixtures.document(AlertFixtures.line(id: "h1", event: AlertFixtures.databaseAudit(sql: "SELECT 1 \u{202E}gnp.exe"))))
+        let text = String(decoding: AlertListData.json(of: hostile.entries, fileNumbers: [:]), as: UTF8.self)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x202E })
+        #expect(text.contains(#"\\u{202E}gnp.exe"#), "\(text)")
     }
 }

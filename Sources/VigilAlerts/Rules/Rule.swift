@@ -4,7 +4,7 @@ import VigilPattern
 public struct Rule: Sendable {
     /// Unique among the loaded rules; EventBridge's rule-name syntax (`[.\-_A-Za-z0-9]+`, ≤ 64).
     public let name: String
-    public let description: String
+    public internal(set) var description: String
     public let severity: Severity
     /// False for `"state": "DISABLED"`: loaded and validated, never matched.
     public let isEnabled: Bool
@@ -22,9 +22,17 @@ public struct Rule: Sendable {
     public let file: String
     /// The line of the file where the rule starts.
     public let line: Int
-    /// The ARNs of an imported rule's EventBridge targets (`Targets[].Arn` beside describe-rule or
-    /// list-rules output, as `aws events list-targets-by-rule` prints them), in the order written.
-    /// `--import-targets` maps them to sinks (`ImportedTargets`).
+    /// The event pattern as compact JSON text, exactly as EventBridge receives it (from a template:
+    /// after its intrinsic functions are resolved).
+    public internal(set) var patternJSON: [UInt8] = []
+    /// The rule's id in the file it came from, when that is a template: a CloudFormation logical
+    /// id (`rOrganizationsRule`; for a SAM event, the function's id followed by the event's, as
+    /// SAM names the rule it generates) or a Terraform resource address.
+    public internal(set) var logicalId: String? = nil
+    /// The resolved ARNs of the rule's `Targets[].Arn` (CloudFormation) or of the
+    /// `aws_cloudwatch_event_target`s naming it (Terraform), in the order written; targets whose
+    /// ARN is known only once deployed are left out (with a notice). `--import-targets` maps them
+    /// to sinks.
     public internal(set) var importedTargets: [String] = []
 }
 

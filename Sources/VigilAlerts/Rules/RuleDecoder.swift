@@ -30,11 +30,14 @@ struct RuleDecoder {
     var preparedFields: [String: Range<Int>]? = nil
     /// The name to use when the fields have none (a CloudFormation rule's logical id).
     var nameOverride: String? = nil
+    /// Where to say the rule is, when the bytes decoded are not the file's own (a rule built from
+    /// a YAML template or a Terraform state).
+    var location: (line: Int, column: Int)? = nil
 
     private var file: String { document.file }
 
     func decode(into result: inout RuleLoader.Result) {
-        let (line, column) = document.lineAndColumn(of: range.lowerBound)
+        let (line, column) = location ?? document.lineAndColumn(of: range.lowerBound)
         var problems: [String] = []
         let fields: [String: Range<Int>]
         if let preparedFields {
@@ -98,9 +101,12 @@ struct RuleDecoder {
             if let list = document.stringArray(range) { references = list } else { problems.append("\"references\" must be an array of strings") }
         }
         var pattern: EventPattern?
+        var patternJSON: [UInt8] = []
         if let range = fields["eventPattern"] {
             do {
-                let parsed = try EventPattern(json: document.jsonOrEmbeddedJSON(range))
+                let text = document.jsonOrEmbeddedJSON(range)
+                let parsed = try EventPattern(json: text)
+                text.withUnsafeBytes { JSONText.appendCompacted($0, to: &patternJSON) }
                 if parsed.fieldPaths.count > EventPattern.maximumFields {
                     problems.append("Invalid eventPattern: " + EventPattern.ruleSizeMessage(ruleName: name ?? ruleLabel ?? ""))
                 } else {
@@ -139,7 +145,7 @@ struct RuleDecoder {
         result.rules.append(Rule(name: name, description: description, severity: severity, isEnabled: isEnabled,
                                  pattern: pattern, targets: targets, inputTransformer: inputTransformer, dedup: dedup,
                                  threshold: threshold, tags: tags, references: references, tests: tests,
-                                 file: file, line: line))
+                                 file: file, line: line, patternJSON: patternJSON))
     }
 
     private static func suggestion(for key: String) -> String? {

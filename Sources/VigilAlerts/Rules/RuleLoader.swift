@@ -1,9 +1,10 @@
 import Foundation
 import VigilJSON
 
-/// Reads rule files: Vigil's own (ARCHITECTURE.md: a JSON object holding one rule, or an array of them)
-/// and EventBridge rules as AWS exports them (`aws events describe-rule` and `list-rules` output,
-/// `AWS::Events::Rule` resources of a CloudFormation JSON template), from files and directories.
+/// Reads rule files: Vigil's own (ARCHITECTURE.md: a JSON object holding one rule, or an array of them),
+/// EventBridge rules as AWS exports them (`aws events describe-rule` and `list-rules` output),
+/// CloudFormation and SAM templates in JSON or YAML (`CloudFormationTemplate`) and Terraform's
+/// state and plan JSON (`TerraformRules`), from files and directories.
 ///
 /// Every problem is collected, with file, rule and reason, rather than stopping at the first, so
 /// that `vigil rules validate` can list them all. The event pattern is read from the file's own
@@ -19,13 +20,22 @@ public enum RuleLoader {
         public var files = 0
     }
 
-    /// Loads every rule under `paths` (files, or directories searched recursively for `*.json`).
-    public static func load(paths: [String]) -> Result {
+    /// The file names a rules directory is searched for (recursively); YAML and `.template` files
+    /// are read as CloudFormation or SAM templates.
+    public static let fileExtensions = [".json", ".yaml", ".yml", ".template"]
+
+    /// A YAML template larger than this is refused unread: CloudFormation itself takes at most
+    /// 1 MB of template, and the cap bounds what a hostile file can make the YAML parser do.
+    static let maximumYAMLBytes = 8 << 20
+
+    /// Loads every rule under `paths` (files, or directories searched recursively for the
+    /// `fileExtensions`); `parameters` resolve the templates' intrinsic functions.
+    public static func load(paths: [String], parameters: TemplateParameters = TemplateParameters()) -> Result {
         var result = Result()
         for path in paths {
             for file in ruleFiles(at: path, problems: &result.problems) {
                 result.files += 1
-                load(file: file, into: &result)
+                load(file: file, parameters: parameters, into: &result)
             }
         }
         var seen: [String: String] = [:]
@@ -52,7 +62,7 @@ public enum RuleLoader {
             return []
         }
         var files: [String] = []
-        for case let relative as String in enumerator where relative.hasSuffix(".json") {
+        for case let relative as String in enumerator where fileExtensions.contains(where: { relative.hasSuffix($0) }) {
             let name = (relative as NSString).lastPathComponent
             if name.hasPrefix(".") { continue }
             files.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
@@ -60,16 +70,23 @@ public enum RuleLoader {
         return files.sorted()
     }
 
-    static func load(file: String, into result: inout Result) {
+    static func load(file: String, parameters: TemplateParameters = TemplateParameters(), into result: inout Result) {
         guard let data = FileManager.default.contents(atPath: file) else {
             result.problems.append(RuleProblem(file: file, reason: "The file cannot be read"))
             return
         }
         let bytes = [UInt8](data)
+        let isYAMLName = [".yaml", ".yml", ".template"].contains { file.hasSuffix($0) }
         bytes.withUnsafeBytes { buffer in
             do throws(EventError) {
                 try JSONValidator.validate(buffer)
             } catch {
+                // A YAML template (JSON that is not valid as such is read as YAML too only when
+                // its name says YAML, so that a broken .json rule file keeps JSON's message).
+                if isYAMLName {
+                    loadYAMLTemplate(buffer, file: file, parameters: parameters, into: &result)
+                    return
+                }
                 let (line, column) = RuleDocument.lineAndColumn(of: error.offset, in: buffer)
                 result.problems.append(RuleProblem(file: file, line: line, column: column,
                                                    reason: "Not valid JSON: \(error.message)"))
@@ -91,8 +108,11 @@ public enum RuleLoader {
                 return
             }
             let fields = document.fields(of: start..<buffer.count)
-            if let resources = fields["Resources"] {
-                AWSRuleExports.readCloudFormation(document, resources: resources, into: &result)
+            if fields["Resources"] != nil {
+                let template = JSONTemplateReader.read(document, range: start..<buffer.count)
+                CloudFormationTemplate.readRules(template, file: file, parameters: parameters, into: &result)
+            } else if TerraformRules.isTerraformJSON(fields) {
+                TerraformRules.read(JSONTemplateReader.read(document, range: start..<buffer.count), file: file, into: &result)
             } else if let rules = fields["Rules"], buffer[rules.lowerBound] == UInt8(ascii: "[") {
                 AWSRuleExports.readListRules(document, rules: rules, into: &result)
             } else if fields["Name"] != nil, fields["name"] == nil {
@@ -102,6 +122,30 @@ public enum RuleLoader {
                     .decode(into: &result)
             }
         }
+    }
+
+    private static func loadYAMLTemplate(_ buffer: UnsafeRawBufferPointer, file: String, parameters: TemplateParameters,
+                                         into result: inout Result) {
+        guard buffer.count <= maximumYAMLBytes else {
+            result.problems.append(RuleProblem(file: file, reason: "A YAML template of \(buffer.count) bytes is over Vigil's limit of \(maximumYAMLBytes >> 20) MiB (CloudFormation takes 1 MB)"))
+            return
+        }
+        guard let text = String(validating: buffer, as: UTF8.self) else {
+            result.problems.append(RuleProblem(file: file, reason: "Not valid YAML: the file is not UTF-8 text"))
+            return
+        }
+        let template: TemplateNode
+        do {
+            template = try YAMLTemplateReader.read(text)
+        } catch {
+            result.problems.append(RuleProblem(file: file, line: error.line, column: error.column, reason: error.reason))
+            return
+        }
+        guard template["Resources"] != nil else {
+            result.problems.append(RuleProblem(file: file, reason: "A YAML rule file must be a CloudFormation or SAM template (it has no \"Resources\")"))
+            return
+        }
+        CloudFormationTemplate.readRules(template, file: file, parameters: parameters, into: &result)
     }
 
     static func isValidName(_ name: String) -> Bool {

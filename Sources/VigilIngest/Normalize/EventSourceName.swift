@@ -1,7 +1,7 @@
 /// The EventBridge `source` of a CloudTrail record: `aws.` + the service prefix of its
 /// `eventSource` (`rds.amazonaws.com` → `aws.rds`), as EventBridge names events it receives
 /// through CloudTrail.
-enum EventSourceName {
+public enum EventSourceName {
     /// Services whose EventBridge source is not their CloudTrail prefix (ARCHITECTURE.md).
     ///
     /// EventBridge's reference pages name nearly every service `aws.<prefix>`; the exception kept
@@ -21,5 +21,13 @@ enum EventSourceName {
         }
         output.append(contentsOf: "aws.".utf8)
         output.append(contentsOf: prefix)
+    }
+
+    /// The source for an `eventSource` value, as text (rules written from `eventSource`, such as
+    /// converted Sigma rules, name the same source the normalizer gives their events).
+    public static func source(ofEventSource eventSource: String) -> String {
+        var output: [UInt8] = []
+        Array(eventSource.utf8).withUnsafeBytes { append(eventSource: $0, to: &output) }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 
-/// The investigation report as one self-contained HTML file: inline CSS, inline SVG, one small
-/// inline script (it opens the alert a `#ID` link points to); nothing is fetched from anywhere.
+/// The investigation report as one self-contained HTML file: inline CSS, inline SVG, one inline
+/// script (it lists the alerts a page at a time from the page's data, `ReportScript`); nothing is
+/// fetched from anywhere.
 ///
 /// A Content-Security-Policy in the page says so to the browser too: `default-src 'none'`, and the
 /// style and the script allowed by their SHA-256 only, so even text that escaped the escaping
@@ -39,13 +40,11 @@ public struct HTMLReportWriter {
         svg text.v0{fill:#2b6cb0}svg text.v1{fill:#2f855a}svg text.v2{fill:#b7791f}svg text.v3{fill:#6b46c1}svg text.v4{fill:#c53030}svg text.v5{fill:#2c7a7b}
         details.alert{border-bottom:1px solid #eceef3}details.alert>summary{cursor:pointer;padding:3px 0;display:grid;grid-template-columns:168px 80px minmax(120px,1.3fr) minmax(100px,1.2fr) 130px minmax(120px,1.4fr) minmax(100px,1fr);gap:8px;overflow:hidden}
         details.alert>summary>span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}details.alert>div{padding:4px 0 10px 24px}
-        details.alert:target{background:#fff7d6}.head{display:grid;grid-template-columns:168px 80px minmax(120px,1.3fr) minmax(100px,1.2fr) 130px minmax(120px,1.4fr) minmax(100px,1fr);gap:8px;font-weight:600;padding-left:16px}
+        details.alert:target{background:#fff7d6}.controls{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;margin:6px 0 10px}
+        .controls input{width:22em}#alert-range{font-variant-numeric:tabular-nums;color:#5b6475}.head{display:grid;grid-template-columns:168px 80px minmax(120px,1.3fr) minmax(100px,1.2fr) 130px minmax(120px,1.4fr) minmax(100px,1fr);gap:8px;font-weight:600;padding-left:16px}
         """
 
-    static let script = """
-        function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var e=id&&document.getElementById(id);if(!e)return;for(var d=e.closest('details');d;d=d.parentElement&&d.parentElement.closest('details'))d.open=true;e.scrollIntoView();}
-        window.addEventListener('hashchange',openTarget);document.addEventListener('DOMContentLoaded',openTarget);
-        """
+    static let script = ReportScript.source
 
     static func hash(_ text: String) -> String {
         "'sha256-" + Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString() + "'"
@@ -117,38 +116,24 @@ public struct HTMLReportWriter {
     private func alertsSection() -> String {
         var html = "<h2 id=\"alerts\">Alerts</h2>"
         if builder.bodiesOmitted > 0 {
-            html += "<p class=\"note\">The events of \(builder.bodiesOmitted) alerts are not included (each event up to \(builder.bodyLimit / 1024) KB, \(builder.bodyBudget / 1_000_000) MB in all, keep the report quick to open); each still shows its file and record, where <code>vigil normalize</code> finds it.</p>"
+            html += "<p class=\"note\">The events of \(builder.bodiesOmitted) alerts are not included (each event up to \(builder.bodyLimit / 1024) KB, \(builder.bodyBudget / 1_000_000) MB in all, shared among the rules so that a noisy rule gives way to rare ones, keep the report quick to open); each still shows its file and record, where <code>vigil normalize</code> finds it.</p>"
         }
         if builder.repeatedAlerts > 0 {
             html += "<p class=\"note\">\(builder.repeatedAlerts) alerts repeated an id already listed and are shown once.</p>"
         }
         html += filesList()
+        html += "<div class=\"controls\"><label>severity <select id=\"alert-severity\"><option value=\"\">any</option></select></label>"
+        html += "<label>rule <select id=\"alert-rule\"><option value=\"\">any</option></select></label>"
+        html += "<label>containing <input id=\"alert-text\" type=\"search\" placeholder=\"who, address, action, resource, id\"></label>"
+        html += "<button id=\"alert-prev\" type=\"button\">‹ previous</button><span id=\"alert-range\"></span>"
+        html += "<button id=\"alert-next\" type=\"button\">next ›</button></div>"
         html += "<div class=\"head\"><span>time</span><span>severity</span><span>rule</span><span>who</span><span>from where</span><span>what</span><span>resource</span></div>"
-        var section = html
-        section.reserveCapacity(builder.entries.count * 600 + builder.bodyBytes * 2)
-        let numbers = fileNumbers
-        for entry in builder.entries {
-            let fields = entry.fields
-            let severity = MarkupText.html(fields.severity ?? "")
-            section += "<details class=\"alert\" id=\"\(MarkupText.html(entry.anchor))\"><summary>"
-            section += "<span class=\"mono\">\(MarkupText.html(fields.time))</span><span><span class=\"sev sev-\(severity)\">\(severity)</span></span>"
-            for text in [fields.rule, fields.who, fields.from, fields.what, fields.resource] {
-                section += "<span>\(MarkupText.htmlContent(text ?? "-"))</span>"
-            }
-            // The file is named once, in the list of files, and each alert points there: a
-            // path under AWSLogs/ is about 100 bytes, as much as the rest of a row.
-            section += "</summary><div><p class=\"note\">"
-            if let file = entry.file, let number = numbers[file] { section += "file <a href=\"#file-\(number)\">\(number)</a>" }
-            if let record = entry.record { section += ", record \(record)" }
-            section += "</p>"
-            if let body = entry.body {
-                section += "<pre>\(MarkupText.htmlContent(JSONPrettyPrinter.indented(body), keepingNewlines: true))</pre>"
-            } else if let omission = entry.bodyOmission {
-                section += "<p class=\"note\">Event not included: \(MarkupText.html(omission)).</p>"
-            }
-            section += "</div></details>"
-        }
-        return section
+        html += "<div id=\"alert-list\"></div>"
+        html += "<noscript><p class=\"note\">The report's script lists the alerts, and scripts are off here: the Markdown report (<code>vigil report ALERTS… -o FILE.md</code>) lists them without one.</p></noscript>"
+        html += "<script type=\"application/json\" id=\"alert-data\">"
+        html += String(decoding: AlertListData.json(of: builder.entries, fileNumbers: fileNumbers), as: UTF8.self)
+        html += "</script>"
+        return html
     }
 
     /// Each file alerts came from, numbered in order of first appearance.

@@ -4,8 +4,11 @@
 ///
 /// The budget keeps the report of a large replay small enough to open (the target: a
 /// 100,000-alert report under 20 MB that Chromium opens in under 3 s): event bodies are kept
-/// whole, each up to `bodyLimit` bytes, until `bodyBudget` bytes are held; the alerts after that
-/// show their row and provenance only, and the report says how many and where to find them.
+/// whole, each up to `bodyLimit` bytes, and `bodyBudget` bytes in all, shared among the rules so
+/// that a noisy rule cannot take the room of a rare one. When the budget is spent, the rule that
+/// holds the most gives up its latest body: a rule that fires once at the end of a flood of
+/// another's alerts still shows its event. Alerts without a body show their row and provenance,
+/// and the report says how many and where to find them.
 public struct ReportBuilder: Sendable {
     /// One alert as the report lists it.
     public struct Entry: Sendable {
@@ -15,9 +18,9 @@ public struct ReportBuilder: Sendable {
         public let file: String?
         public let record: Int?
         /// The event's JSON text, when within the budget.
-        public let body: ArraySlice<UInt8>?
+        public fileprivate(set) var body: ArraySlice<UInt8>?
         /// Why `body` is nil: too large, or past the budget.
-        public let bodyOmission: String?
+        public fileprivate(set) var bodyOmission: String?
     }
 
     /// A rule's alerts.
@@ -61,8 +64,10 @@ public struct ReportBuilder: Sendable {
     /// Alerts whose id was already listed (the same alert in two files), not listed again.
     public private(set) var repeatedAlerts = 0
     private var anchors: Set<String> = []
+    /// Per rule, the bytes of event text it holds and its entries with a body, oldest first.
+    private var bodyHolders: [String: (bytes: Int, entries: [Int])] = [:]
 
-    public init(bodyLimit: Int = 32 * 1024, bodyBudget: Int = 6_000_000) {
+    public init(bodyLimit: Int = 32 * 1024, bodyBudget: Int = 4_000_000) {
         self.bodyLimit = bodyLimit
         self.bodyBudget = bodyBudget
     }
@@ -76,21 +81,24 @@ public struct ReportBuilder: Sendable {
         }
         let fields = AlertRowFields(document)
         let seconds = ReportTime.seconds(document.time)
+        let rule = document.rule ?? "(events)"
         var body: ArraySlice<UInt8>?
         var omission: String?
         let eventSize = document.event.count
         if eventSize > bodyLimit {
             omission = "event of \(eventSize) bytes, over the report's limit of \(bodyLimit) per event"
-        } else if bodyBytes + eventSize > bodyBudget {
-            omission = "past the report's budget of \(bodyBudget / 1_000_000) MB of event text"
+            bodiesOmitted += 1
         } else {
             body = document.bytes[document.event]
-            bodyBytes += eventSize
         }
-        if omission != nil { bodiesOmitted += 1 }
         entries.append(Entry(anchor: anchor, fields: fields, seconds: seconds, file: document.file, record: document.record,
                              body: body, bodyOmission: omission))
-        let rule = document.rule ?? "(events)"
+        if body != nil {
+            bodyHolders[rule, default: (0, [])].bytes += eventSize
+            bodyHolders[rule]!.entries.append(entries.count - 1)
+            bodyBytes += eventSize
+            while bodyBytes > bodyBudget { giveUpOneBody() }
+        }
         var group = rules[rule] ?? RuleGroup(severity: document.severity ?? "", firstAnchor: anchor)
         group.count += 1
         Self.widen(&group.first, &group.last, with: seconds)
@@ -99,6 +107,21 @@ public struct ReportBuilder: Sendable {
         note(.address, fields.from.map(Self.host), seconds, anchor)
         note(.resource, fields.resource, seconds, anchor)
         note(.account, fields.account, seconds, anchor)
+    }
+
+    /// Drops the latest body of the rule that holds the most event text (ties: the rule with
+    /// more bodies, then by name, so the report is the same from run to run).
+    private mutating func giveUpOneBody() {
+        guard let (rule, holder) = bodyHolders.max(by: { a, b in
+            (a.value.bytes, a.value.entries.count, b.key) < (b.value.bytes, b.value.entries.count, a.key)
+        }), let index = holder.entries.last else { return }
+        let size = entries[index].body?.count ?? 0
+        entries[index].body = nil
+        entries[index].bodyOmission = "the report's \(bodyBudget / 1_000_000) MB of event text is shared among the rules, and this rule's share was spent"
+        bodyHolders[rule]!.entries.removeLast()
+        bodyHolders[rule]!.bytes -= size
+        bodyBytes -= size
+        bodiesOmitted += 1
     }
 
     private mutating func note(_ kind: EntityKind, _ value: String?, _ seconds: Int64?, _ anchor: String) {

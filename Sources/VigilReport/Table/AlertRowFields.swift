@@ -69,6 +69,8 @@ public struct AlertRowFields: Sendable, Hashable {
         "secretId", "functionName", "logGroupName", "detectorId", "exportTaskIdentifier", "key",
     ]
 
+    private static let resourceParameterNames = resourceParameters.map { Array($0.utf8) }
+
     private mutating func fillCloudTrail(_ document: AlertDocument) {
         who = document.firstEventText([
             ["detail", "userIdentity", "arn"], ["detail", "userIdentity", "userName"],
@@ -82,13 +84,8 @@ public struct AlertRowFields: Sendable, Hashable {
             if let error = document.eventText("detail", "errorCode") { action += " (\(error))" }
             what = action
         }
-        for parameter in Self.resourceParameters {
-            if let value = document.eventText("detail", "requestParameters", .member(parameter)), !value.isEmpty {
-                resource = value
-                return
-            }
-        }
-        resource = document.firstEventText([["detail", "resources", 0, "ARN"], ["detail", "serviceEventDetails", "snapshotId"]])
+        resource = document.firstMemberText(of: ["detail", "requestParameters"], among: Self.resourceParameterNames)
+            ?? document.firstEventText([["detail", "resources", 0, "ARN"], ["detail", "serviceEventDetails", "snapshotId"]])
     }
 
     private mutating func fillFlow(_ document: AlertDocument) {

@@ -31,12 +31,16 @@ public struct AlertTable: Sendable {
     public let colored: Bool
     /// Each column's width in a table.
     public let widths: [Column: Int]
+    /// Whether rows are alerts (with severity and rule, and an id ending a TSV row) or events
+    /// (`vigil hunt`'s, whose TSV rows end with their `FILE#RECORD` instead).
+    public let withRule: Bool
 
     /// A table `totalWidth` columns wide (a terminal's width); `withRule` false leaves out
     /// severity and rule (rows of events that are no alerts: `vigil hunt`).
     public init(layout: Layout, totalWidth: Int = 160, colored: Bool = false, withRule: Bool = true) {
         self.layout = layout
         self.colored = colored && layout == .table
+        self.withRule = withRule
         columns = withRule ? Column.allCases : Column.allCases.filter { $0 != .severity && $0 != .rule }
         let gaps = 2 * (columns.count - 1)
         let least = columns.reduce(0) { $0 + $1.weight.least }
@@ -61,7 +65,7 @@ public struct AlertTable: Sendable {
         }
         switch layout {
         case .tsv:
-            return names.joined(separator: "\t") + "\tid\n"
+            return names.joined(separator: "\t") + (withRule ? "\tid\n" : "\trecord\n")
         case .table:
             let line = zip(columns, names).map { TerminalText.fitted($1, to: widths[$0]!, padded: $0 != columns.last) }
                 .joined(separator: "  ")
@@ -69,7 +73,8 @@ public struct AlertTable: Sendable {
         }
     }
 
-    /// One row for `fields`, with its newline; `id` ends a TSV row (a table has no room for it).
+    /// One row for `fields`, with its newline; `id` (an alert's id, an event's `FILE#RECORD`)
+    /// ends a TSV row (a table has no room for it).
     public func row(_ fields: AlertRowFields, id: String? = nil) -> String {
         let cells = columns.map { column -> String in
             let text: String? = switch column {

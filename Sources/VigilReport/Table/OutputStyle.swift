@@ -33,16 +33,22 @@ public enum OutputStyle: String, Sendable, CaseIterable {
         return 160
     }
 
-    /// The format the `stdout` sink uses, nil for JSON Lines.
-    public static func format(requested: OutputStyle?, environment: [String: String], withRule: Bool = true) -> AlertTableFormat? {
+    /// The table standard output shows rows in, nil for JSON Lines: `withRule` false for events
+    /// that are no alerts (`vigil hunt`'s).
+    public static func table(requested: OutputStyle?, environment: [String: String], withRule: Bool = true) -> AlertTable? {
         let isTerminal = standardOutputIsTerminal
         let (style, colored) = resolve(requested: requested, isTerminal: isTerminal, environment: environment)
         switch style {
         case .json: return nil
-        case .tsv: return AlertTableFormat(table: AlertTable(layout: .tsv, withRule: withRule))
+        case .tsv: return AlertTable(layout: .tsv, withRule: withRule)
         case .table:
             let width = isTerminal ? terminalWidth(environment: environment) : (environment["COLUMNS"].flatMap(Int.init) ?? 160)
-            return AlertTableFormat(table: AlertTable(layout: .table, totalWidth: width, colored: colored, withRule: withRule))
+            return AlertTable(layout: .table, totalWidth: width, colored: colored, withRule: withRule)
         }
+    }
+
+    /// The format the `stdout` sink uses, nil for JSON Lines.
+    public static func format(requested: OutputStyle?, environment: [String: String]) -> AlertTableFormat? {
+        table(requested: requested, environment: environment).map(AlertTableFormat.init)
     }
 }

@@ -25,6 +25,7 @@ struct ReportBrowserTests {
         let sqlShownAsText: Bool
         let images: Int
         let anchorOpens: Bool
+        let firstBody: String
     }
 
     static let inspection = #"""
@@ -42,7 +43,8 @@ struct ReportBrowserTests {
             plantedShownAsText: document.body.textContent.includes("<script>window.__pwned=1;console.error('pwned')</script><img src=x onerror=\\\"window.__pwned=2\\\">"),
             sqlShownAsText: document.body.textContent.includes("SELECT '<script>alert(1)</script>' FROM cards"),
             images: document.images.length,
-            anchorOpens: last.length ? last[last.length - 1].open : false
+            anchorOpens: last.length ? last[last.length - 1].open : false,
+            firstBody: first ? first.querySelector('pre').textContent.slice(0, 60) : ''
           })), 200);
         })
         """#
@@ -68,6 +70,61 @@ struct ReportBrowserTests {
         #expect(page.plantedShownAsText)
         #expect(page.sqlShownAsText)
         #expect(page.anchorOpens, "#ID opens the alert")
+        // The event is indented as written, two spaces a level.
+        #expect(page.firstBody.hasPrefix("{\n  \"version\": \"0\",\n  \"id\": "), "\(page.firstBody)")
+    }
+
+    struct Pages: Decodable {
+        let shown: Int
+        let range: String
+        let opened: Bool
+        let rangeAfter: String
+        let ruleRange: String
+        let textRange: String
+        let ruleOptions: Int
+    }
+
+    @Test func aLargeReportShowsAPageAtATimeNarrowsAndFindsAnAnchorOnAnyPage() throws {
+        let builder = try ReportWriterTests.builder(alerts: 1_200)
+        let file = try Self.write(HTMLReportWriter(builder: builder, facts: nil, inputs: ["alerts.jsonl"]).render(), name: "pages.html")
+        let target = builder.entries[1_000].anchor
+        let expression = """
+            new Promise(resolve => {
+              const shown = document.querySelectorAll('details.alert').length;
+              const range = document.getElementById('alert-range').textContent;
+              location.hash = '\(target)';
+              setTimeout(() => {
+                const target = document.getElementById('\(target)');
+                const opened = !!target && target.open;
+                const rangeAfter = document.getElementById('alert-range').textContent;
+                const rule = document.getElementById('alert-rule');
+                rule.value = 'rule-1';
+                rule.dispatchEvent(new Event('change'));
+                const ruleRange = document.getElementById('alert-range').textContent;
+                const text = document.getElementById('alert-text');
+                text.value = '203.0.113.50';
+                text.dispatchEvent(new Event('input'));
+                setTimeout(() => resolve(JSON.stringify({shown, range, opened, rangeAfter, ruleRange,
+                  textRange: document.getElementById('alert-range').textContent, ruleOptions: rule.options.length})), 500);
+              }, 300);
+            })
+            """
+        let outcome = try Chromium.load(file, evaluating: expression)
+        #expect(outcome.console.isEmpty, "console: \(outcome.console)")
+        #expect(outcome.exceptions.isEmpty, "\(outcome.exceptions)")
+        let pages = try JSONDecoder().decode(Pages.self, from: Data(try #require(outcome.result).utf8))
+        #expect(pages.shown == 250)
+        #expect(pages.range == "1\u{2013}250 of 1200")
+        #expect(pages.opened, "#ID on the fifth page is drawn and opened")
+        #expect(pages.rangeAfter == "1001\u{2013}1200 of 1200")
+        #expect(pages.ruleRange == "1\u{2013}250 of 400 (of 1200)")
+        let expected = builder.entries.filter { entry in
+            entry.fields.rule == "rule-1" && [entry.fields.who, entry.fields.from, entry.fields.what, entry.fields.resource, entry.fields.time]
+                .contains { $0?.contains("203.0.113.50") == true }
+        }.count
+        #expect(expected > 0)
+        #expect(pages.textRange == "1\u{2013}\(min(expected, 250)) of \(expected) (of 1200)")
+        #expect(pages.ruleOptions == 4, "any, and the three rules")
     }
 
     /// The check itself: a page that does fetch and log is caught, so the test above can fail.
