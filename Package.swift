@@ -75,6 +75,8 @@ let package = Package(
                 "VigilJSON",
                 "VigilPattern",
                 "VigilHTTP",
+                // AWS sinks (SNS, EventBridge, Lambda, Security Hub) go through the signed client.
+                "VigilAWS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
@@ -88,10 +90,12 @@ let package = Package(
             name: "VigilReport",
             dependencies: ["VigilJSON", "VigilAlerts", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // AWS access: Signature Version 4, credentials and region from the standard places.
+        // AWS access: Signature Version 4, credentials and region from the standard places, and the
+        // calls Vigil makes (S3, SQS; SNS, EventBridge, Lambda, Security Hub and STS for alerts).
+        // VigilJSON writes the alert JSON into request bodies.
         .target(
             name: "VigilAWS",
-            dependencies: ["VigilHTTP", "VigilLayout", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["VigilHTTP", "VigilLayout", "VigilJSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A run: replay and tail drive files through readers, the matcher and the sinks; tail keeps
         // its progress in the state database.

@@ -3,11 +3,11 @@ import Foundation
 import VigilAlerts
 import VigilPipeline
 
-/// `vigil dlq`: the alerts webhooks would not take, in `<state>/dead-letters.jsonl`.
+/// `vigil dlq`: the alerts webhooks and AWS sinks would not take, in `<state>/dead-letters.jsonl`.
 struct DeadLetterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlq",
-        abstract: "List dead-lettered webhook alerts, or send them again.",
+        abstract: "List dead-lettered alerts (webhooks, AWS sinks), or send them again.",
         subcommands: [List.self, Redrive.self]
     )
 
@@ -61,9 +61,11 @@ struct DeadLetterCommand: ParsableCommand {
     /// `vigil dlq redrive`: back into the spool, then delivered by a webhook sink of the same name.
     struct Redrive: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send dead letters again to their webhook, and wait until each is delivered or dead-lettered again.",
+            abstract: "Send dead letters again to their sink, and wait until each is delivered or dead-lettered again.",
             discussion: """
-                Each dead letter goes to the sink that failed it. A sink's settings come from --url NAME=URL, \
+                Each dead letter goes to the sink that failed it. An AWS sink's settings come from the \
+                configuration file's sink of that name, else from its name (sns:TOPIC_ARN, …). A webhook \
+                sink's settings come from --url NAME=URL, \
                 else from the configuration file's sink of that name (--config), else from its name when \
                 that is webhook:URL, else from --webhook-url. Entries delivered since they were \
                 dead-lettered are dropped without being sent again.
@@ -119,12 +121,19 @@ struct DeadLetterCommand: ParsableCommand {
                 if !quiet { StandardError.write("vigil dlq redrive: no dead letters to redrive\n") }
                 return
             }
-            var settingsBySink: [(name: String, settings: WebhookSinkSettings)] = []
+            var settingsBySink: [(name: String, settings: WebhookSinkSettings?, aws: AWSSinkSettings?)] = []
             var problems: [String] = []
             for name in names.sorted() {
+                if urlBySink[name] == nil, let aws = awsSettings(of: name, configuration: configuration) {
+                    switch aws {
+                    case .success(let settings): settingsBySink.append((name, nil, settings))
+                    case .failure(let error): problems.append("sink \(name): \(error.message)")
+                    }
+                    continue
+                }
                 do throws(WebhookConfigurationError) {
                     settingsBySink.append((name, try settings(of: name, configuration: configuration, urlBySink: urlBySink,
-                                                              secretBySink: secretBySink)))
+                                                              secretBySink: secretBySink), nil))
                 } catch {
                     problems.append("sink \(name): \(error.description)")
                 }
@@ -136,9 +145,13 @@ struct DeadLetterCommand: ParsableCommand {
 
             let factory = SinkFactory(configuration: configuration, stateDirectory: stateDirectory)
             var deadLetteredAgain = 0
-            for (name, settings) in settingsBySink {
+            for (name, settings, aws) in settingsBySink {
                 do throws(SinkError) {
-                    let sink = try factory.makeWebhookSink(named: name, settings: settings)
+                    let sink = if let aws {
+                        try factory.makeAWSSink(named: name, settings: aws)
+                    } else {
+                        try factory.makeWebhookSink(named: name, settings: settings!)
+                    }
                     let redrive = try sink.redriveDeadLetters()
                     try sink.finish()
                     let statistics = sink.statistics
@@ -180,6 +193,30 @@ struct DeadLetterCommand: ParsableCommand {
             return WebhookSinkSettings(
                 configuration: try base.configuration.changing(secretEnvironmentVariable: secret, maximumEventAge: maximumEventAge),
                 headerVariables: base.headerVariables)
+        }
+
+        /// The settings of an AWS sink named `name` (configured as one, or an AWS specification),
+        /// with --max-event-age applied; nil when `name` is not an AWS sink.
+        func awsSettings(of name: String, configuration: VigilConfiguration) -> Result<AWSSinkSettings, AWSSinkSpecificationError>? {
+            let base: AWSSinkSettings
+            if case .aws(let configured)? = configuration.sinks[name] {
+                base = configured
+            } else if configuration.sinks[name] == nil, AWSSinkKinds.kind(of: name) != nil {
+                do {
+                    base = try AWSSinkSettings(specification: name)
+                } catch {
+                    return .failure(error)
+                }
+            } else {
+                return nil
+            }
+            guard let maximumEventAge else { return .success(base) }
+            var policy = base.retryPolicy
+            policy.maximumEventAge = maximumEventAge
+            return Result { () throws(AWSSinkSpecificationError) in
+                try AWSSinkSettings(specification: base.specification, retryPolicy: policy, timeout: base.timeout,
+                                    concurrency: base.concurrency, deliveredRetention: base.deliveredRetention, endpoint: base.endpoint)
+            }
         }
 
         /// `NAME=VALUE` options as a dictionary, split at the first `=`. (A `webhook:URL` sink

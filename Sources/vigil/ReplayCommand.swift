@@ -14,7 +14,8 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             Reads CloudTrail, VPC Flow Logs, GuardDuty and EventBridge events (gzipped or plain, \
             recognized by content) from the files and directories given, recursively. Alerts go \
-            to the sinks as JSON Lines (stdout, files) or POSTs (webhooks); a summary goes to \
+            to the sinks as JSON Lines (stdout, files), POSTs (webhooks) or AWS calls (SNS, EventBridge, \
+            Lambda, Security Hub); a summary goes to \
             stderr at the end. Replay waits until every alert is delivered or dead-lettered.
 
             An s3://BUCKET/PREFIX argument reads the bucket straight from S3 (a backfill): in the \

@@ -16,9 +16,13 @@ struct RuleAndSinkOptions: ParsableArguments {
     var configurationFile: String?
 
     @Option(name: .customLong("sink"), help: ArgumentHelp(
-        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
+        "Where alerts of rules without targets go: stdout, file:PATH, webhook:URL, sns:TOPIC_ARN, eventbridge:BUS_NAME_OR_ARN, lambda:FUNCTION_ARN, securityhub[:REGION] or a sink named in the configuration (repeatable; replaces the configuration's defaultSinks; default stdout).",
         valueName: "SPEC"))
     var sinks: [String] = []
+
+    @Flag(name: .customLong("import-targets"), help: ArgumentHelp(
+        "Send the alerts of rules imported from AWS to their EventBridge targets: an SNS topic, event bus or Lambda function target ARN becomes the matching sink (sns:, eventbridge:, lambda:), instead of the default sinks."))
+    var importTargets = false
 
     @Option(help: ArgumentHelp(
         "How the stdout sink shows alerts: table (for people; the default on a terminal, coloured unless NO_COLOR is set), json (JSON Lines; the default otherwise) or tsv.",
@@ -51,7 +55,8 @@ struct RuleAndSinkOptions: ParsableArguments {
         state ?? configuration.stateDirectory
     }
 
-    /// Loads the rules and plans the sinks they and `--sink` name. Every problem with rules and
+    /// Loads the rules (with `--import-targets`, imported rules' targets made sinks, and a note for
+    /// each target no sink sends to) and plans the sinks they and `--sink` name. Every problem with rules and
     /// sink names is found before any sink is made, so a bad run leaves no file or state
     /// database behind; nil, having printed them all, when there is any.
     func loadRulesAndPlanSinks(_ configuration: VigilConfiguration,
@@ -64,11 +69,17 @@ struct RuleAndSinkOptions: ParsableArguments {
             return nil
         }
         let loaded = RuleLoader.load(paths: rulePaths, parameters: parameters)
+        var rules = loaded.rules
+        if importTargets {
+            let imported = ImportedTargets.apply(to: rules)
+            rules = imported.rules
+            for notice in imported.notices { print("note: \(notice)") }
+        }
         let format = OutputStyle.format(requested: output, environment: ProcessInfo.processInfo.environment)
         switch SinkPlan.make(configuration: configuration, sinkSpecs: sinks, stateDirectory: stateDirectory(configuration),
-                             rules: loaded.rules, standardOutputFormat: format) {
+                             rules: rules, standardOutputFormat: format) {
         case .success(let plan) where loaded.problems.isEmpty:
-            return (loaded.rules, plan)
+            return (rules, plan)
         case .success:
             for problem in loaded.problems { print(problem.description) }
         case .failure(let problems):

@@ -128,6 +128,6 @@ struct TestRulesCommand: ParsableCommand {
 enum RuleTargets {
     static func isWellFormed(_ target: String) -> Bool {
         target == "stdout" || target.hasPrefix("file:") && target.count > 5
-            || target.hasPrefix("webhook:") && target.count > 8
+            || target.hasPrefix("webhook:") && target.count > 8 || (try? AWSSinkSettings(specification: target)) != nil
     }
 }

@@ -14,7 +14,7 @@ struct TailCommand: ParsableCommand {
         discussion: """
             Reads what the directories hold (or, with --from-now, only what is added), then \
             follows new files and growing files, recursively, with inotify (or --poll). Progress, \
-            dedup and threshold windows and the webhook spool are kept in the state directory and \
+            dedup and threshold windows and the delivery spool are kept in the state directory and \
             move only after the sinks have taken the alerts, so `kill -9` loses nothing and the \
             file sink holds no alert twice. A file still being written is read as far as its \
             records are complete, and the rest once it has stopped changing for --settle.

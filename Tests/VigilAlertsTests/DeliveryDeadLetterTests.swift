@@ -23,6 +23,18 @@ import VigilAlerts
         #expect((parsed?["body"] as? [String: Any])?["id"] as? String == "1")
     }
 
+    @Test func theRulesSeverityIsKeptSoThatARedriveSendsItAgain() throws {
+        let original = DeadLetter(alertID: "a", rule: "r", sink: "sns:arn:aws:sns:us-east-1:111122223333:t", errorCode: "Throttling",
+                                  errorMessage: "m", exhaustedRetryCondition: .maximumRetryAttempts, retryAttempts: 3,
+                                  failedAt: failedAt, contentType: "application/json", body: Array("{}".utf8), severity: "critical")
+        let line = original.jsonLine()
+        #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"id":"a","rule":"r","severity":"critical","sink":"#))
+        let read = try DeadLetter(jsonLine: line)
+        #expect(read.severity == "critical" && read.pendingDelivery.severity == "critical")
+        // A line written before severities were kept reads without one.
+        #expect(try DeadLetter(jsonLine: letter(body: "{}").jsonLine()).severity == nil)
+    }
+
     @Test func linesReadBackAsTheyWereWritten() throws {
         let letters = [
             letter(body: #"{"id":"1"}"#, exhausted: .maximumRetryAttempts),

@@ -32,7 +32,7 @@ import VigilAlerts
         }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(
+        let sink = try SpooledSink(
             name: "hook",
             configuration: DeliveryFixtures.configuration(url: server.url, timeout: 0.25, secretVariable: "HOOK_SECRET"),
             state: try StateDatabase(directory: scratch.path), environment: ["HOOK_SECRET": Self.secret])
@@ -82,7 +82,7 @@ import VigilAlerts
         let server = try FaultInjectingServer { _ in .status(404, body: "unknown hook") }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url, concurrency: 2),
+        let sink = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url, concurrency: 2),
                                    state: try StateDatabase(directory: scratch.path))
         let alerts = (1...3).map { DeliveryFixtures.alert($0, rule: "rds-public") }
         for alert in alerts { try sink.send(alert) }
@@ -108,7 +108,7 @@ import VigilAlerts
         let server = try FaultInjectingServer { _ in .status(301, headers: ["Location": "/elsewhere"]) }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
+        let sink = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
                                    state: try StateDatabase(directory: scratch.path))
         try sink.send(DeliveryFixtures.alert(1))
         try sink.finish()
@@ -120,7 +120,7 @@ import VigilAlerts
         let server = try FaultInjectingServer { _ in .status(503) }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(
+        let sink = try SpooledSink(
             name: "hook", configuration: DeliveryFixtures.configuration(url: server.url, maximumRetryAttempts: 3),
             state: try StateDatabase(directory: scratch.path))
         let alerts = [DeliveryFixtures.alert(1), DeliveryFixtures.alert(2)]
@@ -144,7 +144,7 @@ import VigilAlerts
         let server = try FaultInjectingServer { _ in .status(503, headers: ["Retry-After": "3600"]) }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(
+        let sink = try SpooledSink(
             name: "hook", configuration: DeliveryFixtures.configuration(url: server.url, maximumEventAge: 60),
             state: try StateDatabase(directory: scratch.path))
         try sink.send(DeliveryFixtures.alert(1))
@@ -163,7 +163,7 @@ import VigilAlerts
                           now: Date().addingTimeInterval(-120))
         let server = try FaultInjectingServer { _ in .status(200) }
         defer { server.stop() }
-        let sink = try WebhookSink(
+        let sink = try SpooledSink(
             name: "hook", configuration: DeliveryFixtures.configuration(url: server.url, maximumEventAge: 60),
             state: try StateDatabase(directory: scratch.path))
         try sink.finish()
@@ -180,7 +180,7 @@ import VigilAlerts
         let down = try FaultInjectingServer { _ in .status(200) }
         down.stop()
         do {
-            let sink = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: down.url),
+            let sink = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: down.url),
                                        state: try StateDatabase(directory: scratch.path))
             for alert in alerts { try sink.send(alert) }
             try sink.flush()
@@ -194,7 +194,7 @@ import VigilAlerts
 
         let server = try FaultInjectingServer { _ in .status(200) }
         defer { server.stop() }
-        let restarted = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
+        let restarted = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
                                         state: try StateDatabase(directory: scratch.path))
         try restarted.finish()
         #expect(Set(server.requests.compactMap(\.alertID)) == Set(alerts.map(\.id)))
@@ -212,7 +212,7 @@ import VigilAlerts
         let server = try FaultInjectingServer { _ in .status(status.withLock { $0 }) }
         defer { server.stop() }
         let scratch = ScratchDirectory()
-        let sink = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
+        let sink = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
                                    state: try StateDatabase(directory: scratch.path))
         let alerts = (1...4).map { DeliveryFixtures.alert($0) }
         for alert in alerts { try sink.send(alert) }
@@ -236,9 +236,9 @@ import VigilAlerts
         defer { server.stop() }
         let scratch = ScratchDirectory()
         // Two databases opened separately share nothing but the file, as two processes would.
-        let first = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
+        let first = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
                                     state: try StateDatabase(directory: scratch.path))
-        let second = try WebhookSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
+        let second = try SpooledSink(name: "hook", configuration: DeliveryFixtures.configuration(url: server.url),
                                      state: try StateDatabase(directory: scratch.path))
         for index in 0..<100 { try first.send(DeliveryFixtures.alert(index)) }
         for index in 50..<150 { try second.send(DeliveryFixtures.alert(index)) }
@@ -254,7 +254,7 @@ import VigilAlerts
     @Test func aMissingSecretVariableIsRefusedWithoutGuessing() throws {
         let scratch = ScratchDirectory()
         do {
-            _ = try WebhookSink(name: "hook",
+            _ = try SpooledSink(name: "hook",
                                 configuration: DeliveryFixtures.configuration(url: "http://127.0.0.1:9/", secretVariable: "HOOK_SECRET"),
                                 state: try StateDatabase(directory: scratch.path), environment: [:])
             Issue.record("a sink whose secret variable is unset should not start")

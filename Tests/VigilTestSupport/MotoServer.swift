@@ -25,6 +25,9 @@ public final class MotoServer: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+            // Where moto's request recorder writes, when a test starts it: a file of this server's own.
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["MOTO_RECORDER_FILEPATH": NSTemporaryDirectory() + "vigil-moto-recording-\(port)-\(UUID().uuidString)"]) { $1 }
             let log = Pipe()
             process.standardOutput = FileHandle.nullDevice
             process.standardError = log
@@ -88,6 +91,24 @@ public final class MotoServer: @unchecked Sendable {
                                   + String(decoding: complaint, as: UTF8.self).suffix(800))
         }
         return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts moto's request recorder, cleared: from now on moto notes every request it receives.
+    public func startRecording() {
+        _ = try? fixture("record-start")
+    }
+
+    /// The requests moto received since `startRecording()`: each `{"method", "url", "headers", "body", "body_encoded"}`.
+    public func recordedRequests() throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(fixture("recorded").utf8)) as? [[String: Any]]) ?? []
+    }
+
+    /// A recorded request's body as text (moto keeps bytes in base64).
+    public static func recordedBody(_ request: [String: Any]) throws -> String {
+        let body = request["body"] as? String ?? ""
+        guard request["body_encoded"] as? Bool == true else { return body }
+        guard let data = Data(base64Encoded: body) else { throw Unavailable(description: "a recorded body is not base64") }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The environment a client of this server needs: moto takes any keys.

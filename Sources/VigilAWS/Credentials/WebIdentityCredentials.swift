@@ -50,13 +50,10 @@ struct WebIdentityCredentials: Sendable {
     /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// is true), else STS in `region` (China's regions under `amazonaws.com.cn`), else global STS.
     static func stsEndpoint(environment: [String: String], region: String?) throws(AWSAccessError) -> AWSEndpoint {
-        let ignoring = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
-        for variable in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] where !ignoring {
-            guard let text = environment[variable], !text.isEmpty else { continue }
-            guard let endpoint = AWSEndpoint(url: text) else {
-                throw AWSAccessError(.badConfiguration, "web identity: \(variable) (\(text)) is not an http:// or https:// URL")
-            }
-            return endpoint
+        do {
+            if let configured = try AWSEndpoint.configured(serviceIdentifier: "STS", environment: environment) { return configured }
+        } catch {
+            throw AWSAccessError(.badConfiguration, "web identity: \(error.message)")
         }
         guard let region, !region.isEmpty else { return AWSEndpoint(scheme: "https", host: "sts.amazonaws.com") }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"

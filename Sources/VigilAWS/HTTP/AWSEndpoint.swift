@@ -25,3 +25,37 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(scheme)://\(host)" }
 }
+
+extension AWSEndpoint {
+    /// The public endpoint of `service` in `region`: `https://SERVICE.REGION.amazonaws.com`
+    /// (`.amazonaws.com.cn` in the China regions).
+    public static func regional(service: String, region: String) -> AWSEndpoint {
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        return AWSEndpoint(scheme: "https", host: "\(service).\(region).\(suffix)")
+    }
+}
+
+extension AWSEndpoint {
+    /// The endpoint the environment configures for a service, as the AWS SDKs and CLI read it:
+    /// `AWS_ENDPOINT_URL_<SERVICE>` (the service identifier upper-cased, spaces as `_`: `SNS`,
+    /// `EVENTBRIDGE`, `LAMBDA`, `SECURITYHUB`, `STS`), else `AWS_ENDPOINT_URL`, unless
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true; nil when none is set.
+    public static func configured(serviceIdentifier: String,
+                                  environment: [String: String]) throws(ConfiguredEndpointError) -> AWSEndpoint? {
+        guard environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" else { return nil }
+        let suffix = serviceIdentifier.uppercased().replacingOccurrences(of: " ", with: "_")
+        for variable in ["AWS_ENDPOINT_URL_\(suffix)", "AWS_ENDPOINT_URL"] {
+            guard let text = environment[variable], !text.isEmpty else { continue }
+            guard let endpoint = AWSEndpoint(url: text) else {
+                throw ConfiguredEndpointError(message: "\(variable) (\(text)) is not an http:// or https:// URL")
+            }
+            return endpoint
+        }
+        return nil
+    }
+}
+
+/// An endpoint variable that is not a URL Vigil can send to.
+public struct ConfiguredEndpointError: Error, Sendable {
+    public let message: String
+}

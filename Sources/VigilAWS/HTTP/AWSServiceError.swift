@@ -52,6 +52,14 @@ public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether an error code that a batch API gives one entry (EventBridge's `Entries[].ErrorCode`,
+    /// Security Hub's `FailedFindings[].ErrorCode`) may pass on a later try: throttling and
+    /// internal failures.
+    public static func isRetryable(entryErrorCode code: String) -> Bool {
+        let kind = kind(code: code, status: 0)
+        return kind == .throttled || kind == .serverError
+    }
+
     /// The error an answer carries, or nil for a success. `operation` names what was attempted
     /// ("GetObject s3://bucket/key") for the message.
     public static func from(_ response: AWSResponse, operation: String) -> AWSServiceError? {
@@ -99,7 +107,8 @@ public struct AWSServiceError: Error, Sendable, CustomStringConvertible {
              "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled", "BandwidthLimitExceeded",
              "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete":
             return .throttled
-        case "InternalError", "InternalFailure", "ServiceUnavailable", "AWS.SimpleQueueService.InternalError":
+        case "InternalError", "InternalFailure", "ServiceUnavailable", "AWS.SimpleQueueService.InternalError",
+             "InternalException", "InternalServerException", "ServiceUnavailableException":
             return .serverError
         case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
             return .wrongRegion

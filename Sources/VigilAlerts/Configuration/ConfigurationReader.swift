@@ -1,4 +1,5 @@
 import Foundation
+import VigilAWS
 import VigilJSON
 
 /// Walks a configuration document and checks every setting, collecting every problem with its key
@@ -25,6 +26,8 @@ struct ConfigurationReader {
     static let fileKeys = ["type", "path", "rotateBytes", "keep"]
     static let webhookKeys = ["type", "url", "secretEnv", "timeout", "maxRetryAttempts", "maxEventAge",
                               "firstRetryDelay", "maxRetryDelay", "concurrency", "headers"]
+    static let awsKeys = ["type", "target", "endpointUrl", "timeout", "maxRetryAttempts", "maxEventAge",
+                          "firstRetryDelay", "maxRetryDelay", "concurrency"]
     /// The most alerts a sink's queue may be told to hold (each is a few kilobytes in memory).
     static let maximumQueueCapacity = 1_000_000
     /// Rotation below this would make a file per handful of alerts, surely a unit mistake.
@@ -82,7 +85,7 @@ struct ConfigurationReader {
             return nil
         }
         guard let typeValue = members["type"] else {
-            report(path, "A sink needs a \"type\": stdout, file or webhook.")
+            report(path, "A sink needs a \"type\": stdout, file, webhook or aws.")
             return nil
         }
         guard let type = string(typeValue, at: Self.path(path, "type")) else { return nil }
@@ -94,8 +97,10 @@ struct ConfigurationReader {
             return fileSink(value, at: path).map(SinkDefinition.file)
         case "webhook":
             return webhookSink(value, at: path).map(SinkDefinition.webhook)
+        case "aws":
+            return awsSink(value, at: path).map(SinkDefinition.aws)
         default:
-            report(Self.path(path, "type"), "Unknown sink type \(JSONText.quoted(type)); use stdout, file or webhook.")
+            report(Self.path(path, "type"), "Unknown sink type \(JSONText.quoted(type)); use stdout, file, webhook or aws.")
             return nil
         }
     }
@@ -209,6 +214,45 @@ struct ConfigurationReader {
         return configuration.map { WebhookSinkSettings(configuration: $0, headerVariables: headerVariables) }
     }
 
+    /// An AWS sink: `target` is its specification (`sns:TOPIC_ARN`, …), with a webhook's
+    /// delivery settings and `endpointUrl`, where requests go instead of AWS.
+    private mutating func awsSink(_ value: ConfigurationValue, at path: String) -> AWSSinkSettings? {
+        guard let members = object(value, at: path, keys: Self.awsKeys, what: "an AWS sink") else { return nil }
+        let before = problems.count
+        var target: String?
+        if let value = members["target"] {
+            target = string(value, at: Self.path(path, "target"))
+        } else {
+            report(path, "An AWS sink needs a \"target\": \(AWSSinkKinds.syntaxList).")
+        }
+        var endpoint: AWSEndpoint?
+        if let value = members["endpointUrl"], let text = string(value, at: Self.path(path, "endpointUrl")) {
+            endpoint = AWSEndpoint(url: text)
+            if endpoint == nil { report(Self.path(path, "endpointUrl"), "endpointUrl must be an http or https URL without a path.") }
+        }
+        let defaults = RetryPolicy()
+        let timeout = members["timeout"].flatMap { duration($0, at: Self.path(path, "timeout")) } ?? 10
+        let maximumEventAge = members["maxEventAge"].flatMap { duration($0, at: Self.path(path, "maxEventAge")) } ?? defaults.maximumEventAge
+        let firstRetryDelay = members["firstRetryDelay"].flatMap { duration($0, at: Self.path(path, "firstRetryDelay")) } ?? defaults.firstRetryDelay
+        let maximumRetryDelay = members["maxRetryDelay"].flatMap { duration($0, at: Self.path(path, "maxRetryDelay")) } ?? defaults.maximumRetryDelay
+        if maximumRetryDelay < firstRetryDelay {
+            report(Self.path(path, "maxRetryDelay"), "The maximum retry delay must be at least the first retry delay.")
+        }
+        let retryAttempts = members["maxRetryAttempts"].flatMap { integer($0, at: Self.path(path, "maxRetryAttempts"), in: 0...10_000) }
+            ?? defaults.maximumRetryAttempts
+        let concurrency = members["concurrency"].flatMap { integer($0, at: Self.path(path, "concurrency"), in: 1...64) } ?? 4
+        guard problems.count == before, let target else { return nil }
+        do {
+            return try AWSSinkSettings(specification: target,
+                                       retryPolicy: RetryPolicy(maximumRetryAttempts: retryAttempts, maximumEventAge: maximumEventAge,
+                                                                firstRetryDelay: firstRetryDelay, maximumRetryDelay: maximumRetryDelay),
+                                       timeout: timeout, concurrency: concurrency, endpoint: endpoint)
+        } catch {
+            report(Self.path(path, "target"), error.message)
+            return nil
+        }
+    }
+
     private mutating func defaultSinks(_ value: ConfigurationValue, defined: Set<String>) -> [String]? {
         guard case .array(let elements) = value else {
             report("defaultSinks", "defaultSinks must be an array of sink names, not \(value.kind).")
@@ -231,7 +275,7 @@ struct ConfigurationReader {
                     report(path, error.reason)
                 }
             } else {
-                report(path, "\(name) is not a sink defined under sinks, nor stdout, file:PATH or webhook:URL.")
+                report(path, "\(name) is not a sink defined under sinks, nor \(SinkDefinition.specificationSyntaxes).")
             }
         }
         return names

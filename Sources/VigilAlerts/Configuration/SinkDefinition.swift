@@ -4,10 +4,13 @@ public enum SinkDefinition: Sendable, Equatable {
     case standardOutput
     case file(FileSinkSettings)
     case webhook(WebhookSinkSettings)
+    /// SNS, EventBridge, Lambda or Security Hub (`AWSSinkKinds`).
+    case aws(AWSSinkSettings)
 
-    /// Parses a sink specification: `stdout`, `file:PATH` (appended to, never rotated) or
-    /// `webhook:URL` (EventBridge's delivery defaults, unsigned). The specification is also the
-    /// sink's name.
+    /// Parses a sink specification: `stdout`, `file:PATH` (appended to, never rotated),
+    /// `webhook:URL` (EventBridge's delivery defaults, unsigned) or an AWS sink's
+    /// (`sns:TOPIC_ARN`, …, as `AWSSinkKinds` lists them, with the same delivery defaults). The
+    /// specification is also the sink's name.
     public init(specification: String) throws(SinkError) {
         if specification == "stdout" {
             self = .standardOutput
@@ -22,13 +25,24 @@ public enum SinkDefinition: Sendable, Equatable {
             } catch {
                 throw SinkError(sink: specification, reason: error.description)
             }
+        } else if AWSSinkKinds.kind(of: specification) != nil {
+            do {
+                self = .aws(try AWSSinkSettings(specification: specification))
+            } catch {
+                throw SinkError(sink: specification, reason: error.message)
+            }
         } else {
-            throw SinkError(sink: specification, reason: "Unknown sink; use stdout, file:PATH, webhook:URL or a sink named in the configuration file.")
+            throw SinkError(sink: specification, reason: "Unknown sink; use \(Self.specificationSyntaxes) or a sink named in the configuration file.")
         }
+    }
+
+    /// Every specification's syntax, for messages: `stdout, file:PATH, webhook:URL, sns:TOPIC_ARN, …`.
+    static var specificationSyntaxes: String {
+        "stdout, file:PATH, webhook:URL, " + AWSSinkKinds.syntaxList
     }
 
     /// Whether `text` has the form of a specification (as opposed to a configured name), valid or not.
     static func looksLikeSpecification(_ text: String) -> Bool {
-        text == "stdout" || text.hasPrefix("file:") || text.hasPrefix("webhook:")
+        text == "stdout" || text.hasPrefix("file:") || text.hasPrefix("webhook:") || AWSSinkKinds.kind(of: text) != nil
     }
 }

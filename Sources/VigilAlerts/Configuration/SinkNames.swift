@@ -1,5 +1,5 @@
 /// The sink names rules may use in `targets`: the sinks the configuration file defines, and any
-/// specification (`stdout`, `file:PATH`, `webhook:URL`), which names itself.
+/// specification (`stdout`, `file:PATH`, `webhook:URL`, `sns:TOPIC_ARN`, …), which names itself.
 ///
 /// `vigil rules validate --config FILE` checks targets with it without making any sink.
 public struct SinkNames: Sendable, Equatable {
@@ -33,6 +33,6 @@ public struct SinkNames: Sendable, Equatable {
         let defined = configurationFile.map { file in
             known.isEmpty ? "\(file) defines no sinks" : "\(file) defines \(known.joined(separator: ", "))"
         } ?? "no configuration file was given (--config)"
-        return "Unknown sink \(name) in targets: \(defined); other targets are stdout, file:PATH or webhook:URL."
+        return "Unknown sink \(name) in targets: \(defined); other targets are \(SinkDefinition.specificationSyntaxes)."
     }
 }

@@ -4,7 +4,7 @@ import VigilJSON
 /// An alert that could not be delivered, as one line of the dead-letter file:
 ///
 /// ```
-/// {"id":…,"rule":…,"sink":…,"ERROR_CODE":…,"ERROR_MESSAGE":…,"EXHAUSTED_RETRY_CONDITION":…,
+/// {"id":…,"rule":…,["severity":…,]"sink":…,"ERROR_CODE":…,"ERROR_MESSAGE":…,"EXHAUSTED_RETRY_CONDITION":…,
 ///  "RETRY_ATTEMPTS":N,"failedAt":"ISO-8601","contentType":…,"body":…}
 /// ```
 ///
@@ -27,10 +27,13 @@ public struct DeadLetter: Sendable, Equatable {
     public let failedAt: Date
     public let contentType: String
     public let body: [UInt8]
+    /// The rule's severity, kept so that a redrive to SNS sends its message attribute again;
+    /// nil when the alert was spooled without it (the line then has no `severity`).
+    public let severity: String?
 
     public init(alertID: String, rule: String, sink: String, errorCode: String, errorMessage: String,
                 exhaustedRetryCondition: ExhaustedRetryCondition?, retryAttempts: Int, failedAt: Date,
-                contentType: String, body: [UInt8]) {
+                contentType: String, body: [UInt8], severity: String? = nil) {
         self.alertID = alertID
         self.rule = rule
         self.sink = sink
@@ -41,11 +44,12 @@ public struct DeadLetter: Sendable, Equatable {
         self.failedAt = failedAt
         self.contentType = contentType
         self.body = body
+        self.severity = severity
     }
 
     /// What to spool to send it again.
     public var pendingDelivery: PendingDelivery {
-        PendingDelivery(sink: sink, alertID: alertID, rule: rule, body: body, contentType: contentType)
+        PendingDelivery(sink: sink, alertID: alertID, rule: rule, body: body, contentType: contentType, severity: severity)
     }
 
     /// Whether `contentType` is JSON (`application/json`, or any `+json` type), so the body is
@@ -69,6 +73,7 @@ public struct DeadLetter: Sendable, Equatable {
         }
         member("id", alertID, first: true)
         member("rule", rule)
+        if let severity { member("severity", severity) }
         member("sink", sink)
         member("ERROR_CODE", errorCode)
         member("ERROR_MESSAGE", errorMessage)
@@ -126,6 +131,7 @@ public struct DeadLetter: Sendable, Equatable {
 
         alertID = try string("id")
         rule = try string("rule")
+        severity = values["severity"] == nil ? nil : try string("severity")
         sink = try string("sink")
         errorCode = try string("ERROR_CODE")
         errorMessage = try string("ERROR_MESSAGE")

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// The durable queue of webhook deliveries, two tables in the state database:
+/// The durable queue of deliveries of every spooled sink (webhooks, AWS), two tables in the
+/// state database:
 ///
 /// * `delivery_spool`: one row per alert not yet delivered nor dead-lettered, unique on
 ///   (sink, alert id), so an alert sent twice is spooled once;
@@ -40,6 +41,10 @@ public final class DeliverySpool: Sendable {
                 CREATE INDEX delivered_alert_age ON delivered_alert (delivered_at);
                 """)
         },
+        // The rule's severity, which SNS sends as a message attribute; NULL in older rows.
+        StateMigration("delivery-spool-v2-severity") { db in
+            try db.execute(sql: "ALTER TABLE delivery_spool ADD COLUMN severity TEXT")
+        },
     ]
 
     private let database: StateDatabase
@@ -59,14 +64,14 @@ public final class DeliverySpool: Sendable {
         return try database.write("add alerts to the webhook spool") { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO delivery_spool
-                    (sink, alert_id, rule, body, content_type, enqueued_at, attempts, next_attempt_at)
-                SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?6
+                    (sink, alert_id, rule, body, content_type, enqueued_at, attempts, next_attempt_at, severity)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?6, ?7
                 WHERE NOT EXISTS (SELECT 1 FROM delivered_alert WHERE sink = ?1 AND alert_id = ?2)
                 """)
             var added = 0
             for delivery in deliveries {
                 try statement.execute(arguments: [delivery.sink, delivery.alertID, delivery.rule,
-                                                  Data(delivery.body), delivery.contentType, time])
+                                                  Data(delivery.body), delivery.contentType, time, delivery.severity])
                 added += db.changesCount
             }
             return added
@@ -75,16 +80,30 @@ public final class DeliverySpool: Sendable {
 
     /// Claims the earliest due row of `sink`: counts the attempt and holds the row for `lease`.
     func claimNextDue(sink: String, now: Date, lease: TimeInterval) throws(StateError) -> SpooledDelivery? {
-        try database.write("claim a webhook delivery") { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM delivery_spool WHERE sink = ? AND next_attempt_at <= ?
-                ORDER BY next_attempt_at, rowid LIMIT 1
-                """, arguments: [sink, now.timeIntervalSince1970]) else { return nil }
-            let claimed = Self.delivery(from: row, attempts: row["attempts"] + 1,
-                                        nextAttemptAt: now.addingTimeInterval(lease))
-            try db.execute(sql: """
-                UPDATE delivery_spool SET attempts = ?, next_attempt_at = ? WHERE sink = ? AND alert_id = ?
-                """, arguments: [claimed.attempts, claimed.nextAttemptAt.timeIntervalSince1970, sink, claimed.alertID])
+        try claimDue(sink: sink, now: now, lease: lease, limit: .single).first
+    }
+
+    /// Claims the earliest due rows of `sink`, as many as fit `limit` (always at least one when
+    /// any is due, however large), in one transaction: counts each one's attempt and holds it for
+    /// `lease`. Empty when none is due.
+    func claimDue(sink: String, now: Date, lease: TimeInterval, limit: DeliveryBatchLimit) throws(StateError) -> [SpooledDelivery] {
+        try database.write("claim deliveries") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT *, length(body) AS body_size FROM delivery_spool WHERE sink = ? AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, rowid LIMIT ?
+                """, arguments: [sink, now.timeIntervalSince1970, limit.count])
+            var claimed: [SpooledDelivery] = []
+            var bytes = 0
+            for row in rows {
+                let size = (row["body_size"] as Int? ?? 0) + limit.entryOverhead
+                if !claimed.isEmpty && bytes + size > limit.bytes { break }
+                bytes += size
+                claimed.append(Self.delivery(from: row, attempts: row["attempts"] + 1, nextAttemptAt: now.addingTimeInterval(lease)))
+            }
+            let update = try db.cachedStatement(sql: "UPDATE delivery_spool SET attempts = ?, next_attempt_at = ? WHERE sink = ? AND alert_id = ?")
+            for delivery in claimed {
+                try update.execute(arguments: [delivery.attempts, delivery.nextAttemptAt.timeIntervalSince1970, sink, delivery.alertID])
+            }
             return claimed
         }
     }
@@ -170,6 +189,6 @@ public final class DeliverySpool: Sendable {
             contentType: row["content_type"],
             enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]), attempts: attempts,
             nextAttemptAt: nextAttemptAt ?? Date(timeIntervalSince1970: row["next_attempt_at"]),
-            lastError: row["last_error"])
+            lastError: row["last_error"], severity: row["severity"])
     }
 }

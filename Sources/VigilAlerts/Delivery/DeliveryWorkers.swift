@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The background half of a webhook sink: threads that take due rows from the spool, POST them,
-/// and record what came of each, until stopped.
+/// The background half of a spooled sink: threads that take due rows from the spool, hand them
+/// to the sink's transport (a webhook's POST, an AWS call, a batch of rows at a time where the
+/// API takes batches), and record what came of each row, until stopped.
 ///
 /// Every decision is written to the spool before the next row is taken, so stopping (or dying)
 /// at any moment loses nothing: a row is pending, delivered, or in the dead-letter file.
@@ -10,7 +11,7 @@ final class DeliveryWorkers: Sendable {
     private let sink: String
     private let spool: DeliverySpool
     private let deadLetters: DeadLetterFile
-    private let client: WebhookClient
+    private let client: any DeliveryTransport
     private let policy: RetryPolicy
     /// How long a claimed row stays hidden from other workers and processes: past the request's
     /// timeout with room for the database writes after it. Matters only if this process dies
@@ -21,24 +22,24 @@ final class DeliveryWorkers: Sendable {
     private let idlePoll: TimeInterval = 1
     private let signal = WorkSignal()
     private let running = DispatchGroup()
-    private let counts = Mutex(WebhookDeliveryStatistics())
+    private let counts = Mutex(DeliveryStatistics())
     /// Deliveries claimed and not yet fully recorded: their row may be gone from the spool while
     /// their count is not yet in `counts`, so `waitUntilDrained` waits for these too.
     private let inFlight = Mutex(0)
     /// The first spool or dead-letter file failure since the last `waitUntilDrained`.
     private let storageFailure = Mutex<String?>(nil)
 
-    init(sink: String, spool: DeliverySpool, deadLetters: DeadLetterFile, client: WebhookClient,
-         policy: RetryPolicy, timeout: TimeInterval) {
+    init(sink: String, spool: DeliverySpool, deadLetters: DeadLetterFile, client: any DeliveryTransport,
+         policy: RetryPolicy) {
         self.sink = sink
         self.spool = spool
         self.deadLetters = deadLetters
         self.client = client
         self.policy = policy
-        self.lease = 2 * timeout + 10
+        self.lease = 2 * client.timeout + 10
     }
 
-    var statistics: WebhookDeliveryStatistics {
+    var statistics: DeliveryStatistics {
         counts.withLock { $0 }
     }
 
@@ -54,7 +55,7 @@ final class DeliveryWorkers: Sendable {
                 work()
                 running.leave()
             }
-            thread.name = "vigil webhook \(sink) #\(index + 1)"
+            thread.name = "vigil delivery \(sink) #\(index + 1)"
             thread.start()
         }
     }
@@ -95,44 +96,66 @@ final class DeliveryWorkers: Sendable {
         while !signal.isStopping {
             let generation = signal.currentGeneration
             let now = Date()
-            let claimed: SpooledDelivery?
+            let claimed: [SpooledDelivery]
             do {
-                claimed = try spool.claimNextDue(sink: sink, now: now, lease: lease)
+                claimed = try spool.claimDue(sink: sink, now: now, lease: lease, limit: client.batchLimit)
             } catch {
                 recordFailure(error.description)
                 signal.wait(until: now.addingTimeInterval(idlePoll), unlessNotifiedSince: generation)
                 continue
             }
-            guard let claimed else {
+            guard !claimed.isEmpty else {
                 var wakeAt = now.addingTimeInterval(idlePoll)
                 if let due = try? spool.nextAttemptTime(sink: sink) { wakeAt = min(wakeAt, due) }
                 signal.wait(until: wakeAt, unlessNotifiedSince: generation)
                 continue
             }
-            inFlight.withLock { $0 += 1 }
-            do throws(SinkError) {
-                try deliver(claimed)
-            } catch {
-                recordFailure(error.reason)
-            }
-            inFlight.withLock { $0 -= 1 }
+            inFlight.withLock { $0 += claimed.count }
+            deliver(claimed)
+            inFlight.withLock { $0 -= claimed.count }
             signal.notify()
         }
     }
 
-    private func deliver(_ delivery: SpooledDelivery) throws(SinkError) {
+    /// Sends the rows of a claim that are not too old in one call, and records each one's outcome.
+    private func deliver(_ batch: [SpooledDelivery]) {
         let started = Date()
-        if started > policy.expiry(enqueuedAt: delivery.enqueuedAt) {
+        var current: [SpooledDelivery] = []
+        for delivery in batch {
+            guard started > policy.expiry(enqueuedAt: delivery.enqueuedAt) else {
+                current.append(delivery)
+                continue
+            }
             // Found too old to try, e.g. after Vigil was stopped for longer than the maximum age.
             let attemptsMade = delivery.attempts - 1
             let lastError = delivery.lastError.map { " The last attempt failed with \($0)" } ?? ""
-            try deadLetter(delivery, code: "EVENT_EXPIRED",
-                           message: "The alert was still undelivered after the maximum event age of \(Int(policy.maximumEventAge)) s.\(lastError)",
-                           exhausted: .maximumEventAge, retries: max(0, attemptsMade - 1), at: started)
-            return
+            do throws(SinkError) {
+                try deadLetter(delivery, code: "EVENT_EXPIRED",
+                               message: "The alert was still undelivered after the maximum event age of \(Int(policy.maximumEventAge)) s.\(lastError)",
+                               exhausted: .maximumEventAge, retries: max(0, attemptsMade - 1), at: started)
+            } catch {
+                recordFailure(error.reason)
+            }
         }
-        let outcome = client.post(delivery, now: started)
+        guard !current.isEmpty else { return }
+        var outcomes = client.deliver(current, now: started)
+        if outcomes.count != current.count {
+            // A transport that lost count cannot say which alert went where: all are tried again.
+            outcomes = Array(repeating: .serviceError(code: "INCOMPLETE_ANSWER", retryable: true,
+                                                      message: "The transport did not say what became of every alert."),
+                             count: current.count)
+        }
         let finished = Date()
+        for (delivery, outcome) in zip(current, outcomes) {
+            do throws(SinkError) {
+                try record(outcome, of: delivery, at: finished)
+            } catch {
+                recordFailure(error.reason)
+            }
+        }
+    }
+
+    private func record(_ outcome: DeliveryOutcome, of delivery: SpooledDelivery, at finished: Date) throws(SinkError) {
         var random = SystemRandomNumberGenerator()
         switch policy.decide(after: outcome, attempts: delivery.attempts, enqueuedAt: delivery.enqueuedAt,
                              now: finished, using: &random) {
@@ -158,7 +181,8 @@ final class DeliveryWorkers: Sendable {
                             exhausted: ExhaustedRetryCondition?, retries: Int, at time: Date) throws(SinkError) {
         let letter = DeadLetter(alertID: delivery.alertID, rule: delivery.rule, sink: sink, errorCode: code,
                                 errorMessage: message, exhaustedRetryCondition: exhausted, retryAttempts: retries,
-                                failedAt: time, contentType: delivery.contentType, body: delivery.body)
+                                failedAt: time, contentType: delivery.contentType, body: delivery.body,
+                                severity: delivery.severity)
         do {
             try deadLetters.append(letter)
         } catch {

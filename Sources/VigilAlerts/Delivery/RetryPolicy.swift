@@ -36,12 +36,14 @@ public struct RetryPolicy: Sendable, Equatable {
         case deadLetter(exhausted: ExhaustedRetryCondition?)
     }
 
-    /// Whether retrying could help: timeouts, connection errors, 429 and 5xx.
+    /// Whether retrying could help: timeouts, connection errors, 429 and 5xx, and the AWS errors
+    /// that say so (throttling, internal failures).
     public static func isRetryable(_ outcome: DeliveryOutcome) -> Bool {
         switch outcome {
         case .accepted: false
         case .timeout, .connectionError: true
         case .httpError(let status, _, _): status == 429 || (500...599).contains(status)
+        case .serviceError(_, let retryable, _): retryable
         }
     }
 

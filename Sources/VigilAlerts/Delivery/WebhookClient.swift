@@ -16,11 +16,11 @@ import FoundationNetworking
 /// connection error (libcurl's retry on a fresh connection stalls in swift-corelibs-foundation,
 /// as the delivery tests' dropped connections show); both are retried alike, so it costs that
 /// one alert a timeout's delay and nothing else.
-final class WebhookClient: Sendable {
+final class WebhookClient: DeliveryTransport {
     private let url: URL
     private let headers: [String: String]
     private let signer: WebhookSigner?
-    private let timeout: TimeInterval
+    let timeout: TimeInterval
     private let session: URLSession
 
     init(configuration: WebhookConfiguration, signer: WebhookSigner?) {
@@ -31,6 +31,14 @@ final class WebhookClient: Sendable {
         let backstop = HTTPExchange.backstop(configuration.timeout)
         session = URLSession.refusingRedirects(.singlePeerClient(maximumConnectionsPerHost: configuration.concurrency,
                                                                  requestTimeout: backstop, resourceTimeout: backstop))
+    }
+
+    /// One POST per alert.
+    var batchLimit: DeliveryBatchLimit { .single }
+
+    /// POSTs each alert of `batch` (one, as `batchLimit` says).
+    func deliver(_ batch: [SpooledDelivery], now: Date) -> [DeliveryOutcome] {
+        batch.map { post($0, now: now) }
     }
 
     /// Ends the session; pending requests are cancelled.

@@ -9,8 +9,8 @@ public struct Rule: Sendable {
     /// False for `"state": "DISABLED"`: loaded and validated, never matched.
     public let isEnabled: Bool
     public let pattern: EventPattern
-    /// Sink names; nil means the default sinks.
-    public let targets: [String]?
+    /// Sink names; nil means the default sinks. (`--import-targets` sets them from `importedTargets`.)
+    public internal(set) var targets: [String]?
     /// Shapes what webhooks receive (EventBridge's `InputTransformer`).
     public let inputTransformer: InputTransformer?
     public let dedup: DedupPolicy?

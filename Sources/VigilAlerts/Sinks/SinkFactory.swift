@@ -1,12 +1,13 @@
 import Foundation
 
 /// Makes the sinks of a run from their names: a name defined in the configuration file, or a
-/// specification (`stdout`, `file:PATH`, `webhook:URL`).
+/// specification (`stdout`, `file:PATH`, `webhook:URL`, `sns:TOPIC_ARN`, …).
 ///
-/// Webhook sinks keep their spool in the state directory's database. The factory opens that
-/// database once, and only when the first webhook sink is made (a run to stdout and files leaves
-/// the state directory alone), and shares it between all webhook sinks of the run. A webhook
-/// sink's spool rows and dead letters carry its name: the configuration's name, or `webhook:URL`.
+/// Webhook and AWS sinks keep their spool in the state directory's database. The factory opens
+/// that database once, and only when the first such sink is made (a run to stdout and files
+/// leaves the state directory alone), and shares it between all of them. A spooled sink's rows
+/// and dead letters carry its name: the configuration's name, or its specification. AWS sinks
+/// share one credential chain and HTTP transport (`AWSSinkAccess`), made with the first of them.
 ///
 /// Each name is made once per run; the caller hands each sink to a `SinkQueue`, which becomes
 /// its only user, so the factory keeps no reference to the sinks it made.
@@ -21,6 +22,7 @@ public final class SinkFactory {
     /// Where each file sink's output ended at the last commit of a crashed run, by sink name.
     private let fileSinkCheckpoints: [String: SinkCheckpoint]
     private var database: StateDatabase?
+    private var awsAccess: AWSSinkAccess?
     /// How the `stdout` sink shows alerts; nil: JSON Lines.
     private let standardOutputFormat: (any AlertTextFormat)?
 
@@ -54,18 +56,39 @@ public final class SinkFactory {
             return sink
         case .webhook(let settings):
             return try makeWebhookSink(named: name, settings: settings)
+        case .aws(let settings):
+            return try makeAWSSink(named: name, settings: settings)
         }
     }
 
+    /// An AWS sink (SNS, EventBridge, Lambda, Security Hub), for callers that need its own API
+    /// (a dead-letter redrive). Credentials and the default region come from `environment`, as
+    /// for the AWS CLI; requests go to the settings' endpoint, else `AWS_ENDPOINT_URL_<SERVICE>` or
+    /// `AWS_ENDPOINT_URL`, else AWS.
+    public func makeAWSSink(named name: String, settings: AWSSinkSettings) throws(SinkError) -> sending SpooledSink {
+        let access = awsAccess ?? AWSSinkAccess(environment: environment)
+        awsAccess = access
+        let context: AWSSinkContext
+        do {
+            context = try access.context(for: settings.kind, timeout: settings.timeout, override: settings.endpoint)
+        } catch {
+            throw SinkError(sink: name, reason: error.message)
+        }
+        let kind = settings.kind
+        return try SpooledSink(name: name, transport: kind.transport(context), policy: settings.retryPolicy,
+                               concurrency: settings.concurrency, deliveredRetention: settings.deliveredRetention,
+                               state: stateDatabase(), spooling: { kind.spooled($0, sink: name) })
+    }
+
     /// A webhook sink, for callers that need its own API (a dead-letter redrive).
-    public func makeWebhookSink(named name: String, settings: WebhookSinkSettings) throws(SinkError) -> sending WebhookSink {
+    public func makeWebhookSink(named name: String, settings: WebhookSinkSettings) throws(SinkError) -> sending SpooledSink {
         let configuration: WebhookConfiguration
         do {
             configuration = try settings.resolved(environment: environment)
         } catch {
             throw SinkError(sink: name, reason: error.description)
         }
-        return try WebhookSink(name: name, configuration: configuration, state: stateDatabase(), environment: environment)
+        return try SpooledSink(name: name, configuration: configuration, state: stateDatabase(), environment: environment)
     }
 
     /// The run's state database, opened on first use.

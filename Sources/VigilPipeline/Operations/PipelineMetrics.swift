@@ -16,7 +16,7 @@ public final class PipelineMetrics: Sendable {
     /// Severity by rule name, for the alerts' labels; set whenever the rules are (re)loaded.
     private let severities = Mutex<[String: String]>([:])
     /// What each webhook sink had reported at the last look, so that counters move by the difference.
-    private let lastDeliveries = Mutex<[String: WebhookDeliveryStatistics]>([:])
+    private let lastDeliveries = Mutex<[String: DeliveryStatistics]>([:])
 
     public init(metrics: VigilMetrics = VigilMetrics(), health: HealthCheck = HealthCheck()) {
         self.metrics = metrics
@@ -48,15 +48,15 @@ public final class PipelineMetrics: Sendable {
 
     /// Moves the delivery counters to the webhook sinks' latest statistics.
     func deliveries(_ reports: [DeliveryReport]) {
-        let changes = lastDeliveries.withLock { last -> [(String, WebhookDeliveryStatistics)] in
-            var changes: [(String, WebhookDeliveryStatistics)] = []
+        let changes = lastDeliveries.withLock { last -> [(String, DeliveryStatistics)] in
+            var changes: [(String, DeliveryStatistics)] = []
             for report in reports {
-                let before = last[report.sink] ?? WebhookDeliveryStatistics()
-                var delta = WebhookDeliveryStatistics()
+                let before = last[report.sink] ?? DeliveryStatistics()
+                var delta = DeliveryStatistics()
                 // A sink made anew (a reload, a new session) counts from zero again.
                 let restarted = report.statistics.delivered < before.delivered || report.statistics.retried < before.retried
                     || report.statistics.deadLettered < before.deadLettered
-                let base = restarted ? WebhookDeliveryStatistics() : before
+                let base = restarted ? DeliveryStatistics() : before
                 delta.delivered = report.statistics.delivered - base.delivered
                 delta.retried = report.statistics.retried - base.retried
                 delta.deadLettered = report.statistics.deadLettered - base.deadLettered

@@ -20,7 +20,7 @@ public struct RunSummary: Sendable {
     /// Events per source and minute, for a report's timeline.
     public var volume = EventVolume()
     public var seconds: Double = 0
-    /// What each webhook sink did, once the sinks finished.
+    /// What each spooled sink (webhook, AWS) did, once the sinks finished.
     public var deliveries: [DeliveryReport] = []
     /// Events a hunt found (it raises no alerts): when set, the summary counts these instead.
     public var matchingEvents: Int?
@@ -30,7 +30,7 @@ public struct RunSummary: Sendable {
     public var alerts: Int { alertsByRule.values.reduce(0, +) }
     public var events: Int { eventsByKind.values.reduce(0, +) }
     public var problemCount: Int { problems.values.reduce(0, +) }
-    /// Alerts the webhook sinks wrote to the dead-letter file in this run.
+    /// Alerts the spooled sinks wrote to the dead-letter file in this run.
     public var deadLettered: Int { deliveries.reduce(0) { $0 + $1.statistics.deadLettered } }
 
     /// Adds the counts of one file.
@@ -92,7 +92,7 @@ public struct RunSummary: Sendable {
         }
         for report in deliveries {
             let counts = report.statistics
-            var line = "  webhook \(report.sink): \(counts.delivered) delivered, \(counts.retried) "
+            var line = "  delivery \(report.sink): \(counts.delivered) delivered, \(counts.retried) "
                 + "\(counts.retried == 1 ? "retry" : "retries"), \(counts.deadLettered) dead-lettered"
             if counts.alreadyTaken > 0 {
                 line += ", \(counts.alreadyTaken) delivered or spooled by an earlier run"

@@ -1,6 +1,6 @@
-/// What a webhook sink has done so far, for a run's summary.
-public struct WebhookDeliveryStatistics: Sendable, Equatable {
-    /// Alerts the receiver accepted (2xx).
+/// What a spooled sink (a webhook, an AWS sink) has done so far, for a run's summary.
+public struct DeliveryStatistics: Sendable, Equatable {
+    /// Alerts the receiver accepted (a webhook's 2xx, an AWS call's success).
     public var delivered = 0
     /// Failed attempts that were scheduled to be tried again.
     public var retried = 0
