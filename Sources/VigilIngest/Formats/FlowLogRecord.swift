@@ -64,13 +64,87 @@ public struct FlowLogLineWriter: Sendable {
                                      into detail: inout [UInt8],
                                      members: ObjectMemberIndex = ObjectMemberIndex()) throws(InputProblem) -> FlowRecordFacts {
         detail.removeAll(keepingCapacity: true)
+        let facts = try read(line, format: format)
+        write(line, format: format, into: &detail, members: members)
+        return facts
+    }
+
+    /// Splits `line` into its fields and checks each as `writeDetail` would write it (a numeric
+    /// field is an unsigned decimal integer, every other is UTF-8), without writing anything: the
+    /// same problems, in the same order, as `writeDetail`. The fields are kept until the next
+    /// line, for `write` and `forEachPresentField` on the same line.
+    ///
+    /// Matching reads the fields from here (`forEachPresentField`) and writes the JSON only for
+    /// an event that is shown (an alert, `normalize`): writing every line's `detail` took about
+    /// half of a flow replay's reading thread.
+    public mutating func read(_ line: UnsafeRawBufferPointer, format: FlowLogFormat) throws(InputProblem) -> FlowRecordFacts {
         let bytes = line.assumingMemoryBound(to: UInt8.self)
-        do {
-            try split(bytes, expecting: format.fields.count)
-            return try write(bytes, format: format, into: &detail, members: members)
-        } catch {
-            detail.removeAll(keepingCapacity: true)
-            throw error
+        try split(bytes, expecting: format.fields.count)
+        let failure = format.fields.withUnsafeBufferPointer { fields in
+            fieldRanges.withUnsafeBufferPointer { ranges in
+                Self.check(bytes, ranges: ranges, fields: fields)
+            }
+        }
+        if let failure {
+            let range = fieldRanges[failure.position]
+            let name = format.fieldNames[failure.position]
+            if let offset = failure.invalidUTF8At {
+                throw Self.malformed("field \(name) is not valid UTF-8 (byte 0x\(Self.hex(bytes[offset])) at column \(offset + 1))")
+            }
+            throw Self.malformed("field \(name) is not an unsigned decimal integer: \(Self.quoted(bytes, range))")
+        }
+
+        var facts = FlowRecordFacts()
+        if let index = format.startIndex, let range = present(bytes, index) {
+            facts.start = try Self.seconds(bytes, range, named: "start")
+        }
+        if let index = format.endIndex, let range = present(bytes, index) {
+            facts.end = try Self.seconds(bytes, range, named: "end")
+        }
+        if let index = format.accountIndex, let range = present(bytes, index), !Self.isUnknown(bytes, range) {
+            facts.accountID = range
+        }
+        if let index = format.regionIndex { facts.region = present(bytes, index) }
+        if let index = format.logStatusIndex { facts.logStatus = present(bytes, index) }
+        return facts
+    }
+
+    /// Appends the JSON object of the line `read` last accepted (which must be `line`, in
+    /// `format`) to `detail`, noting its members in `members`.
+    public func write(_ line: UnsafeRawBufferPointer, format: FlowLogFormat, into detail: inout [UInt8],
+                      members: ObjectMemberIndex) {
+        let bytes = line.assumingMemoryBound(to: UInt8.self)
+        // The loop runs on unsafe buffers of the format's plain-value tables: no retains, no names.
+        members.withNotes { notes in
+            format.keyBytes.withUnsafeBufferPointer { keys in
+                format.fields.withUnsafeBufferPointer { fields in
+                    fieldRanges.withUnsafeBufferPointer { ranges in
+                        Self.writeObject(bytes, ranges: ranges, fields: fields, keys: keys, into: &detail, notes: &notes)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each field of the line `read` last accepted (`line`, in `format`) that
+    /// `detail` would hold, in order: its position in the format, whether it is a JSON number,
+    /// and its value as `detail` would hold it — a number's spelling without leading zeros, a
+    /// string's characters (UTF-8, not escaped).
+    @inline(__always)
+    public func forEachPresentField(_ line: UnsafeRawBufferPointer, format: FlowLogFormat,
+                                    _ body: (_ position: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
+        format.fields.withUnsafeBufferPointer { fields in
+            fieldRanges.withUnsafeBufferPointer { ranges in
+                for position in ranges.indices {
+                    let range = ranges[position]
+                    if range.count == 1, line[range.lowerBound] == UInt8(ascii: "-") { continue }
+                    if fields[position].isNumeric {
+                        body(position, true, UnsafeRawBufferPointer(rebasing: line[Self.significantDigits(line, range)]))
+                    } else {
+                        body(position, false, UnsafeRawBufferPointer(rebasing: line[range]))
+                    }
+                }
+            }
         }
     }
 
@@ -100,41 +174,32 @@ public struct FlowLogLineWriter: Sendable {
         }
     }
 
-    private func write(_ bytes: UnsafeBufferPointer<UInt8>, format: FlowLogFormat,
-                       into detail: inout [UInt8], members: ObjectMemberIndex) throws(InputProblem) -> FlowRecordFacts {
-        // The loop runs on unsafe buffers of the format's plain-value tables, and reports a
-        // problem as a value: no retains, no names, no strings until something is wrong.
-        let failure = members.withNotes { notes in
-            format.keyBytes.withUnsafeBufferPointer { keys in
-                format.fields.withUnsafeBufferPointer { fields in
-                    fieldRanges.withUnsafeBufferPointer { ranges in
-                        Self.writeObject(bytes, ranges: ranges, fields: fields, keys: keys, into: &detail, notes: &notes)
+    /// The first field that cannot be written, in order: a numeric field that is not an unsigned
+    /// decimal integer, another that is not UTF-8 (which a JSON string cannot carry).
+    private static func check(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>,
+                              fields: UnsafeBufferPointer<FlowLogFormat.Field>) -> Failure? {
+        let raw = UnsafeRawBufferPointer(bytes)
+        for position in ranges.indices {
+            let range = ranges[position]
+            if range.count == 1, bytes[range.lowerBound] == UInt8(ascii: "-") { continue }
+            if fields[position].isNumeric {
+                for index in range where bytes[index] < UInt8(ascii: "0") || bytes[index] > UInt8(ascii: "9") {
+                    return Failure(position: position)
+                }
+            } else {
+                var index = range.lowerBound
+                while index < range.upperBound {
+                    if bytes[index] < 0x80 {
+                        index += 1
+                        continue
                     }
+                    let length = UTF8Sequence.length(in: UnsafeRawBufferPointer(rebasing: raw[range]), at: index - range.lowerBound)
+                    if length == 0 { return Failure(position: position, invalidUTF8At: index) }
+                    index += length
                 }
             }
         }
-        if let failure {
-            let range = fieldRanges[failure.position]
-            let name = format.fieldNames[failure.position]
-            if let offset = failure.invalidUTF8At {
-                throw Self.malformed("field \(name) is not valid UTF-8 (byte 0x\(Self.hex(bytes[offset])) at column \(offset + 1))")
-            }
-            throw Self.malformed("field \(name) is not an unsigned decimal integer: \(Self.quoted(bytes, range))")
-        }
-
-        var facts = FlowRecordFacts()
-        if let index = format.startIndex, let range = present(bytes, index) {
-            facts.start = try Self.seconds(bytes, range, named: "start")
-        }
-        if let index = format.endIndex, let range = present(bytes, index) {
-            facts.end = try Self.seconds(bytes, range, named: "end")
-        }
-        if let index = format.accountIndex, let range = present(bytes, index), !Self.isUnknown(bytes, range) {
-            facts.accountID = range
-        }
-        if let index = format.regionIndex { facts.region = present(bytes, index) }
-        if let index = format.logStatusIndex { facts.logStatus = present(bytes, index) }
-        return facts
+        return nil
     }
 
     /// Why a field could not be written.
@@ -145,10 +210,10 @@ public struct FlowLogLineWriter: Sendable {
         var invalidUTF8At: Int?
     }
 
-    /// Appends `{…}` for the fields in `ranges`; returns the first field that cannot be written.
+    /// Appends `{…}` for the fields in `ranges`, which `check` found writable.
     private static func writeObject(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>,
                                     fields: UnsafeBufferPointer<FlowLogFormat.Field>, keys: UnsafeBufferPointer<UInt8>,
-                                    into detail: inout [UInt8], notes: inout ObjectMemberIndex.Notes) -> Failure? {
+                                    into detail: inout [UInt8], notes: inout ObjectMemberIndex.Notes) {
         detail.append(UInt8(ascii: "{"))
         var first = true
         for position in ranges.indices {
@@ -164,14 +229,13 @@ public struct FlowLogLineWriter: Sendable {
             let keyEnd = detail.count - 2
             let valueStart = detail.count
             if field.isNumeric {
-                if !appendNumber(bytes, range, into: &detail) { return Failure(position: position) }
-            } else if let offset = appendString(bytes, range, into: &detail) {
-                return Failure(position: position, invalidUTF8At: offset)
+                detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[significantDigits(UnsafeRawBufferPointer(bytes), range)]))
+            } else {
+                _ = JSONText.appendQuotedUTF8(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])), to: &detail)
             }
             notes.append(key: keyStart..<keyEnd, keyIsEscaped: field.keyIsEscaped, value: valueStart..<detail.count)
         }
         detail.append(UInt8(ascii: "}"))
-        return nil
     }
 
     /// The range of field `index`, or nil when its value is `-`.
@@ -190,25 +254,16 @@ public struct FlowLogLineWriter: Sendable {
         return true
     }
 
-    /// Copies an unsigned decimal integer as a JSON number, without the leading zeros JSON forbids;
-    /// false when the value is not one.
-    private static func appendNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                     into detail: inout [UInt8]) -> Bool {
-        var firstSignificant = range.upperBound - 1
-        var leading = true
-        for index in range {
-            let byte = bytes[index]
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
-            if leading, byte != UInt8(ascii: "0") {
-                firstSignificant = index
-                leading = false
-            }
-        }
-        detail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[firstSignificant..<range.upperBound]))
-        return true
+    /// The digits of a numeric field (checked by `check`) as a JSON number writes them: without
+    /// the leading zeros JSON forbids, `0` for all zeros.
+    @inline(__always)
+    private static func significantDigits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var first = range.lowerBound
+        while first < range.upperBound - 1, bytes[first] == UInt8(ascii: "0") { first += 1 }
+        return first..<range.upperBound
     }
 
-    /// Parses `start` or `end` (already checked to be digits by `appendNumber`).
+    /// Parses `start` or `end` (already checked to be digits by `check`).
     private static func seconds(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                 named name: String) throws(InputProblem) -> Int64 {
         var value: Int64 = 0
@@ -219,15 +274,6 @@ public struct FlowLogLineWriter: Sendable {
             value = sum
         }
         return value
-    }
-
-    /// Appends a value as a JSON string, checking UTF-8 on the way (invalid UTF-8 cannot be
-    /// carried by a JSON string). Returns the offset of the first byte that is not UTF-8, nil
-    /// when all is well.
-    private static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                     into detail: inout [UInt8]) -> Int? {
-        JSONText.appendQuotedUTF8(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])), to: &detail)
-            .map { range.lowerBound + $0 }
     }
 
     private static func malformed(_ reason: String) -> InputProblem {

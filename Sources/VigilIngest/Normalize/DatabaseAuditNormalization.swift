@@ -62,9 +62,7 @@ extension EventNormalizer {
             envelope.identity.append(UInt8(ascii: ":"))
             envelope.identity.append(contentsOf: id)
         } else {
-            envelope.identity.append(contentsOf: origin.context.identityPath.utf8)
-            envelope.identity.append(UInt8(ascii: ":"))
-            envelope.identity.append(contentsOf: String(origin.ordinal).utf8)
+            envelope.identifyByLine(path: origin.context.identityPath, ordinal: origin.ordinal)
         }
     }
 

@@ -22,7 +22,21 @@ public final class EventEnvelope {
     /// What identifies the event across deliveries and replays: CloudTrail `eventID` + account
     /// (`eventID@account`), GuardDuty `id` + `updatedAt`, a flow record's file and ordinal
     /// (ARCHITECTURE.md's event identity). The alert ids and the event's `id` UUID derive from it.
-    public internal(set) var identity: [UInt8] = []
+    public internal(set) var identity: [UInt8] {
+        get {
+            writeUnwrittenIdentity()
+            return writtenIdentity
+        }
+        _modify {
+            writeUnwrittenIdentity()
+            yield &writtenIdentity
+        }
+    }
+    private var writtenIdentity: [UInt8] = []
+    /// An identity of file and line not yet written (`identifyByLine`): most events are never
+    /// shown, and a line's number as text cost an allocation per flow record.
+    private var unwrittenIdentityPath: String?
+    private var unwrittenIdentityOrdinal = 0
     /// An EventBridge event's own `id`; other kinds derive theirs from `identity`.
     var ownID: [UInt8] = []
     /// The record as read: the `detail` of CloudTrail and GuardDuty events, the whole event of an
@@ -39,6 +53,14 @@ public final class EventEnvelope {
     /// Where the members of `writtenDetail` lie, noted as it was written or by
     /// `indexWrittenDetail()`.
     let writtenDetailMembers = ObjectMemberIndex()
+    /// A flow record's fields, split and checked from `record`; its `detail` is written from them
+    /// only when something asks for the detail's bytes (`withDetail`, `detailMembers`): matching
+    /// takes the fields one by one (`forEachFlowField`), so a record no rule matches is never
+    /// written as JSON.
+    var flowFields = FlowLogLineWriter()
+    /// The format of `record` while its `detail` is still unwritten; nil once written and for
+    /// other kinds.
+    var unwrittenFlowDetail: FlowLogFormat?
     /// The `resources` array's strings (UTF-8, not escaped), one after another in one buffer so
     /// that a record costs no allocation once warmed up; `resourceEnds` marks where each ends.
     private var resourceBytes: [UInt8] = []
@@ -49,7 +71,32 @@ public final class EventEnvelope {
 
     /// Where the members of the `detail` object lie, when known (see `withDetail`).
     public var detailMembers: ObjectMemberIndex? {
-        detailIsWritten ? writtenDetailMembers : recordMembers
+        writeUnwrittenDetail()
+        return detailIsWritten ? writtenDetailMembers : recordMembers
+    }
+
+    /// The format of a flow record whose `detail` has not been written: its fields are then
+    /// handed out by `forEachFlowField` (nil for other events, and once the detail is written).
+    public var flowFormat: FlowLogFormat? { unwrittenFlowDetail }
+
+    /// Calls `body` with each member `detail` holds for a flow record not yet written (see
+    /// `flowFormat`), in order: the field's position in `flowFormat`, whether the value is a JSON
+    /// number, and the value — a number's spelling as `detail` writes it, a string's characters
+    /// (UTF-8, not escaped). Does nothing for other events.
+    @inline(__always)
+    public func forEachFlowField(_ body: (_ position: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
+        guard let format = unwrittenFlowDetail else { return }
+        flowFields.forEachPresentField(record, format: format, body)
+    }
+
+    /// Writes a flow record's `detail` from its fields, if it is still unwritten.
+    @inline(__always)
+    func writeUnwrittenDetail() {
+        guard let format = unwrittenFlowDetail else { return }
+        unwrittenFlowDetail = nil
+        writtenDetail.removeAll(keepingCapacity: true)
+        flowFields.write(record, format: format, into: &writtenDetail, members: writtenDetailMembers)
+        detailIsWritten = true
     }
 
     /// How many strings the event's `resources` array holds.
@@ -97,6 +144,7 @@ public final class EventEnvelope {
 
     /// Calls `body` with the `detail` object's JSON bytes (not for whole events).
     public func withDetail<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        writeUnwrittenDetail()
         if detailIsWritten {
             return try writtenDetail.withUnsafeBytes { try body($0) }
         }
@@ -119,6 +167,7 @@ public final class EventEnvelope {
     /// A copy that owns its bytes, for an event whose detail is written (a Config item): kept past
     /// the record's visit, to be diffed and matched in file order on another thread.
     public func copyOfWrittenEvent() -> EventEnvelope {
+        writeUnwrittenDetail()
         let copy = EventEnvelope()
         copy.kind = kind
         copy.source = source
@@ -144,6 +193,24 @@ public final class EventEnvelope {
         return copy
     }
 
+    /// Sets the identity to `path:ordinal` (a flow record's, an audit line's without an event
+    /// id), written only when read.
+    func identifyByLine(path: String, ordinal: Int) {
+        writtenIdentity.removeAll(keepingCapacity: true)
+        unwrittenIdentityPath = path
+        unwrittenIdentityOrdinal = ordinal
+    }
+
+    @inline(__always)
+    private func writeUnwrittenIdentity() {
+        guard let path = unwrittenIdentityPath else { return }
+        unwrittenIdentityPath = nil
+        writtenIdentity.removeAll(keepingCapacity: true)
+        writtenIdentity.append(contentsOf: path.utf8)
+        writtenIdentity.append(UInt8(ascii: ":"))
+        writtenIdentity.append(contentsOf: String(unwrittenIdentityOrdinal).utf8)
+    }
+
     func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer, members: ObjectMemberIndex?) {
         self.kind = kind
         self.record = record
@@ -153,11 +220,13 @@ public final class EventEnvelope {
         account.removeAll(keepingCapacity: true)
         region.removeAll(keepingCapacity: true)
         time.removeAll(keepingCapacity: true)
-        identity.removeAll(keepingCapacity: true)
+        writtenIdentity.removeAll(keepingCapacity: true)
+        unwrittenIdentityPath = nil
         ownID.removeAll(keepingCapacity: true)
         resourceBytes.removeAll(keepingCapacity: true)
         resourceEnds.removeAll(keepingCapacity: true)
         detailIsWritten = false
+        unwrittenFlowDetail = nil
         configItem = nil
         eventTime = nil
     }

@@ -15,7 +15,6 @@ import VigilJSON
 /// once warmed up.
 public struct EventNormalizer {
     public let envelope = EventEnvelope()
-    private var flowWriter = FlowLogLineWriter()
     private var scratch: [UInt8] = []
     /// What Config normalization reuses from record to record.
     var configScratch = ConfigScratch()
@@ -151,9 +150,11 @@ public struct EventNormalizer {
 
     private mutating func normalizeFlow(_ record: LogRecord, context: LogFileContext) throws(InputProblem) {
         let envelope = self.envelope
-        let facts = try flowWriter.writeDetail(of: record.bytes, format: record.flowFormat ?? .defaultV2,
-                                               into: &envelope.writtenDetail, members: envelope.writtenDetailMembers)
-        envelope.detailIsWritten = true
+        // The fields are checked now (a bad line is a problem whether or not a rule reads it);
+        // `detail` is written only if the event is shown (EventEnvelope.writeUnwrittenDetail).
+        let format = record.flowFormat ?? .defaultV2
+        let facts = try envelope.flowFields.read(record.bytes, format: format)
+        envelope.unwrittenFlowDetail = format
         envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
         envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
         if let account = facts.accountID {
@@ -170,11 +171,15 @@ public struct EventNormalizer {
         }
         if let start = facts.start ?? facts.end ?? context.deliveredAt {
             Timestamps.appendISO8601(start, to: &envelope.time)
+            // `time` read back, without reading it: the same seconds up to year 9999, where
+            // `time` has four digits for the year.
+            if start < Self.yearTenThousand { envelope.eventTime = start }
         }
-        envelope.identity.append(contentsOf: context.identityPath.utf8)
-        envelope.identity.append(UInt8(ascii: ":"))
-        envelope.identity.append(contentsOf: String(record.ordinal).utf8)
+        envelope.identifyByLine(path: context.identityPath, ordinal: record.ordinal)
     }
+
+    /// 10000-01-01T00:00:00Z in seconds since 1970.
+    static let yearTenThousand: Int64 = 253_402_300_800
 
     // MARK: - GuardDuty
 

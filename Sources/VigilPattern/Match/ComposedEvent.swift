@@ -17,7 +17,8 @@ import VigilJSON
 ///
 /// Values for keys no pattern names need not be computed: `topLevelKey` returns nil for them.
 extension PatternMatcher {
-    /// A top-level key of the event that some pattern names (the key itself or a path below it).
+    /// A key of the event that some pattern names (the key itself or a path below it): a top-level
+    /// key, or one below it (`key(_:below:)`), for values handed over one by one.
     public struct TopLevelKey: Sendable, Hashable {
         let node: Int32
     }
@@ -28,16 +29,33 @@ extension PatternMatcher {
         return node == PathTrie.none ? nil : TopLevelKey(node: node)
     }
 
+    /// The key `name` below `parent` (a `detail` member, say) if some pattern names it or a path
+    /// below it, else nil. `name` is the key's characters (UTF-8, not escaped); a dotted name is
+    /// looked up as the scanner looks up a key that holds dots.
+    public func key(_ name: UnsafeRawBufferPointer, below parent: TopLevelKey) -> TopLevelKey? {
+        let node = patternSet.trie.child(of: parent.node, key: name)
+        return node == PathTrie.none ? nil : TopLevelKey(node: node)
+    }
+
     /// Starts an event given in parts.
     public func beginComposedEvent() {
         beginEvent()
     }
 
-    /// The string value of a top-level key: its characters as UTF-8, not JSON-escaped.
+    /// The string value of a key (top-level, or one from `key(_:below:)` outside any array): its
+    /// characters as UTF-8, not JSON-escaped.
     public func addString(_ value: UnsafeRawBufferPointer, for key: TopLevelKey) {
         let field = patternSet.trie.field(of: key.node)
         guard field >= 0 else { return }
         evaluateLeaf(field: field, kind: .string(escaped: false), bytes: value, memberships: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// A JSON number that is the value of `key` (outside any array): `spelling` as JSON writes it.
+    /// The same as a scalar the scanner finds in an object handed to `addObject`.
+    public func addNumber(_ spelling: UnsafeRawBufferPointer, for key: TopLevelKey) {
+        let field = patternSet.trie.field(of: key.node)
+        guard field >= 0 else { return }
+        evaluateLeaf(field: field, kind: .literal(isNumber: true), bytes: spelling, memberships: UnsafeBufferPointer(start: nil, count: 0))
     }
 
     /// The JSON object that is the value of a top-level key (for the envelope, `detail`).

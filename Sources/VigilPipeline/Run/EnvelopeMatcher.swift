@@ -19,9 +19,20 @@ public final class EnvelopeMatcher {
     private let resources: PatternMatcher.TopLevelKey?
     private let detail: PatternMatcher.TopLevelKey?
     private var idScratch: [UInt8] = []
+    /// The `detail` keys of the last flow format seen, by field position (nil where no pattern
+    /// names the field): a file's records share one format, so they are looked up once per file.
+    private var flowFormat: FlowLogFormat?
+    private var flowKeys: [PatternMatcher.TopLevelKey?] = []
     private static let versionValue: [UInt8] = [UInt8(ascii: "0")]
 
-    public init(_ patterns: CompiledPatternSet) {
+    /// Writes every event's `detail` before matching it, as matching did before flow fields were
+    /// handed over one by one: the reference the lazy path is tested against.
+    private let writesDetailFirst: Bool
+
+    /// - Parameter writesDetailFirst: match the written `detail` of every event, never the
+    ///   fields of an unwritten one (for tests: the reference the lazy path must equal).
+    public init(_ patterns: CompiledPatternSet, writesDetailFirst: Bool = false) {
+        self.writesDetailFirst = writesDetailFirst
         matcher = patterns.makeMatcher()
         version = matcher.topLevelKey("version")
         id = matcher.topLevelKey("id")
@@ -40,6 +51,7 @@ public final class EnvelopeMatcher {
         if envelope.isWholeEvent {
             return try matcher.match(envelope.record, members: envelope.recordMembers)
         }
+        if writesDetailFirst { envelope.withDetail { _ in } }
         matcher.beginComposedEvent()
         if let version { add(Self.versionValue, for: version) }
         if let id {
@@ -54,7 +66,21 @@ public final class EnvelopeMatcher {
         if let region { add(envelope.region, for: region) }
         // An array of strings matches where any element does: each is one value of the field.
         if let resources { envelope.forEachResource { matcher.addString($0, for: resources) } }
-        if let detail {
+        if let detail, let format = envelope.flowFormat {
+            // A flow record's fields go to the matcher as they are, as the scanner would find them
+            // in the `detail` it would otherwise write for every record (EventEnvelope.forEachFlowField).
+            if format != flowFormat { noteFlowKeys(of: format, below: detail) }
+            flowKeys.withUnsafeBufferPointer { keys in
+                envelope.forEachFlowField { position, isNumeric, value in
+                    guard let key = keys[position] else { return }
+                    if isNumeric {
+                        matcher.addNumber(value, for: key)
+                    } else {
+                        matcher.addString(value, for: key)
+                    }
+                }
+            }
+        } else if let detail {
             var failure: EventError?
             let members = envelope.detailMembers
             envelope.withDetail { bytes in
@@ -63,6 +89,14 @@ public final class EnvelopeMatcher {
             if let failure { throw failure }
         }
         return matcher.finishComposedEvent()
+    }
+
+    /// Looks up the `detail` key of each field of `format`.
+    private func noteFlowKeys(of format: FlowLogFormat, below detail: PatternMatcher.TopLevelKey) {
+        flowFormat = format
+        flowKeys = format.fieldNames.map { name in
+            Array(name.utf8).withUnsafeBytes { matcher.key($0, below: detail) }
+        }
     }
 
     private func add(_ value: [UInt8], for key: PatternMatcher.TopLevelKey) {
