@@ -7,8 +7,7 @@ import FoundationNetworking
 /// caller: a signed request or a signed alert must not be replayed to wherever a 3xx points, and
 /// what a 3xx means (S3's wrong region, a moved webhook) is better reported than chased.
 ///
-/// Final: a delegate with more to do (the streamed S3 downloads') refuses redirects itself rather
-/// than subclass this one, since a subclass's own task-delegate methods (`didCompleteWithError`)
+/// Final: a delegate with more to do should refuse redirects itself rather than subclass this one, since a subclass's own task-delegate methods (`didCompleteWithError`)
 /// would not be called through the conformance made here, which keeps URLSession's default ones.
 public final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
     override public init() {

@@ -17,8 +17,7 @@ struct ExportRulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Rule files and directories.", valueName: "PATH"))
-    var paths: [String] = ["Rules"]
+    @OptionGroup var ruleFiles: RuleFileArguments
 
     @Option(help: ArgumentHelp("cloudformation, terraform or json.", valueName: "FORMAT"))
     var format: RuleExport.Format
@@ -26,16 +25,9 @@ struct ExportRulesCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "FILE"))
     var output: String?
 
-    @OptionGroup var templates: TemplateOptions
-
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
-        guard loaded.problems.isEmpty else {
-            for problem in loaded.problems { CommandInput.printError(problem.description) }
-            CommandInput.printError("\(loaded.problems.count) problem(s) in the rule files; nothing exported")
-            throw ExitCode(2)
-        }
-        let exported = RuleExport.export(loaded.rules, format: format)
+        let rules = try ruleFiles.loadAll(else: "nothing exported")
+        let exported = RuleExport.export(rules, format: format)
         for note in exported.notCarried { CommandInput.printError("not carried over: \(note)") }
         for refusal in exported.refused { CommandInput.printError(refusal.description) }
         if let output {

@@ -15,17 +15,13 @@ struct ListRulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Rule files and directories.", valueName: "PATH"))
-    var paths: [String] = ["Rules"]
+    @OptionGroup var ruleFiles: RuleFileArguments
 
     @Flag(help: "JSON Lines instead of a table.")
     var json = false
 
-    @OptionGroup var templates: TemplateOptions
-
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
-        for notice in loaded.notices { CommandInput.printError("note: \(notice)") }
+        let loaded = try ruleFiles.load()
         for problem in loaded.problems { CommandInput.printError(problem.description) }
         if json {
             for rule in loaded.rules { print(RuleListing.jsonLine(rule)) }

@@ -26,17 +26,13 @@ struct ValidateRulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Rule files and directories.", valueName: "PATH"))
-    var paths: [String] = ["Rules"]
+    @OptionGroup var ruleFiles: RuleFileArguments
 
     @Flag(help: "Print only problems.")
     var quiet = false
 
-    @OptionGroup var templates: TemplateOptions
-
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
-        for notice in loaded.notices { CommandInput.printError("note: \(notice)") }
+        let loaded = try ruleFiles.load()
         for problem in loaded.problems { CommandInput.printError(problem.description) }
         for rule in loaded.rules {
             for target in rule.targets ?? [] where !RuleTargets.isWellFormed(target) {
@@ -66,8 +62,7 @@ struct TestRulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Rule files and directories.", valueName: "PATH"))
-    var paths: [String] = ["Rules"]
+    @OptionGroup var ruleFiles: RuleFileArguments
 
     @Option(help: ArgumentHelp("Only rules whose name contains this text.", valueName: "TEXT"))
     var filter: String?
@@ -75,19 +70,12 @@ struct TestRulesCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List every test, not only failures.")
     var verbose = false
 
-    @OptionGroup var templates: TemplateOptions
-
     func run() throws {
-        let loaded = RuleLoader.load(paths: paths, parameters: try templates.templateParameters())
-        guard loaded.problems.isEmpty else {
-            for problem in loaded.problems { CommandInput.printError(problem.description) }
-            CommandInput.printError("\(loaded.problems.count) problem(s) in the rule files; `vigil rules validate` lists them")
-            throw ExitCode(2)
-        }
+        let loadedRules = try ruleFiles.loadAll(else: "`vigil rules validate` lists them")
         var tests = 0
         var failures = 0
         var untested: [String] = []
-        let rules = loaded.rules.filter { filter == nil || $0.name.contains(filter!) }
+        let rules = loadedRules.filter { filter == nil || $0.name.contains(filter!) }
         for rule in rules {
             let outcomes = RuleTestRunner.run(rule)
             if outcomes.isEmpty { untested.append(rule.name) }

@@ -56,13 +56,13 @@ struct S3AndSQSClientTests {
         #expect(try s3.listAllObjects(bucket: "logs", prefix: "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/21/").count == 2)
 
         for (index, key) in keys.enumerated() {
-            #expect(try s3.openObject(bucket: "logs", key: key).readAll() == Array("object \(index)".utf8))
+            #expect(try S3ObjectReader(s3: s3, bucket: "logs", key: key).readAll() == Array("object \(index)".utf8))
         }
     }
 
     @Test func missingBucketKeyAndQueueAreNamedPlainly() throws {
         _ = try moto.fixture("setup", "present", "queue", "30")
-        let missingKey = #expect(throws: AWSServiceError.self) { try s3.openObject(bucket: "present", key: "no/such.json.gz") }
+        let missingKey = #expect(throws: AWSServiceError.self) { try S3ObjectReader(s3: s3, bucket: "present", key: "no/such.json.gz") }
         #expect(missingKey?.kind == .noSuchKey)
         #expect(missingKey?.message.contains("s3://present/no/such.json.gz") == true)
         let missingBucket = #expect(throws: AWSServiceError.self) { try s3.listFolders(bucket: "absent", prefix: "") }
@@ -203,62 +203,56 @@ struct AWSClientRetryTests {
     }
 }
 
-/// Objects read while they download, against moto, and the stream's flow control on its own.
-@Suite("S3 object streams", .serialized)
-struct S3ObjectStreamTests {
-    @Test func aLargeObjectStreamsWhole() throws {
+/// Objects read in ranged parts while the next part downloads, against moto.
+@Suite("S3 object reads", .serialized)
+struct S3ObjectReadTests {
+    /// 16 MiB that do not repeat within a part, in parts of an odd size (the last one short), read
+    /// slowly at first so that the part ahead is done long before it is taken; then sizes at
+    /// the edges: empty, smaller than a part, exactly two parts.
+    @Test func objectsComeWholeWhateverTheirSizeAgainstThePartSize() throws {
         let moto = try MotoServer()
         _ = try moto.fixture("setup", "streams", "unused", "30")
-        // 16 MiB that do not repeat within a buffer: twice the stream's high-water mark.
-        let bytes = (0..<(16 << 20)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-stream-\(UUID().uuidString)")
-        try Data(bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try moto.fixture("put", "streams", "big/object.bin", file.path)
-
         let credentials = StaticCredentials(AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing", source: "test"))
         let s3 = S3Client(client: AWSClient(service: "s3", region: "us-east-1", credentials: credentials, transport: URLSessionTransport()),
                           endpoint: AWSEndpoint(url: moto.endpoint))
-        let stream = try s3.openObject(bucket: "streams", key: "big/object.bin")
-        #expect(stream.status == 200)
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var reads = 0
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-            if count == 0 { break }
-            received += buffer[..<count]
-            reads += 1
-            // A slow reader at first: the download pauses above its high-water mark and resumes.
-            if reads < 4 { Thread.sleep(forTimeInterval: 0.3) }
-        }
-        #expect(received.count == bytes.count)
-        #expect(received == bytes)
+        let partSize = (3 << 20) + 1
+        for (name, size) in [("big", 16 << 20), ("empty", 0), ("small", 1000), ("two-parts", 2 * partSize)] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-part-\(UUID().uuidString)")
+            try Data(bytes).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            try moto.fixture("put", "streams", "\(name)/object.bin", file.path)
 
-        let missing = #expect(throws: AWSServiceError.self) { try s3.openObject(bucket: "streams", key: "no/such") }
+            let reader = try S3ObjectReader(s3: s3, bucket: "streams", key: "\(name)/object.bin", partSize: partSize)
+            #expect(reader.size == size, "\(name)")
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var reads = 0
+            while true {
+                let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+                if count == 0 { break }
+                received += buffer[..<count]
+                reads += 1
+                if reads < 3 { Thread.sleep(forTimeInterval: 0.3) }
+            }
+            #expect(received.count == size, "\(name)")
+            #expect(received == bytes, "\(name)")
+            #expect(reader.delivered == size)
+        }
+        let missing = #expect(throws: AWSServiceError.self) { try S3ObjectReader(s3: s3, bucket: "streams", key: "no/such") }
         #expect(missing?.kind == .noSuchKey)
     }
+}
 
-    @Test func pausesAboveHighWaterAndResumesBelowLowWater() throws {
-        final class Calls: @unchecked Sendable {
-            let lock = NSLock()
-            var pauses = 0, resumes = 0
+extension S3ObjectReader {
+    /// The whole object (small test objects).
+    func readAll() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try read(into: $0) }
+            if count == 0 { return whole }
+            whole += buffer[..<count]
         }
-        let calls = Calls()
-        let stream = AWSBodyStream(status: 200, headers: [:], highWater: 1000,
-                                   pause: { calls.lock.withLock { calls.pauses += 1 } },
-                                   resume: { calls.lock.withLock { calls.resumes += 1 } })
-        for _ in 0..<5 { stream.append(Data(repeating: 7, count: 300)) }
-        #expect(calls.pauses == 1)
-        var buffer = [UInt8](repeating: 0, count: 600)
-        _ = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-        #expect(calls.resumes == 0)  // 900 left: above the low-water mark of 250
-        _ = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-        _ = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-        #expect(calls.resumes == 1)
-        stream.finish(AWSTransportError(.connectionFailed, "cut"))
-        let error = #expect(throws: AWSTransportError.self) { try buffer.withUnsafeMutableBytes { try stream.read(into: $0) } }
-        #expect(error?.message == "cut")
-        #expect(stream.delivered == 1500)
     }
 }

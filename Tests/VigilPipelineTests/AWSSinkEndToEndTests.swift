@@ -59,20 +59,10 @@ import VigilTestSupport
     static func run() throws -> Observed {
         var seen = Observed()
         let vigil = try VigilExecutable.url()
-        let scratch = try PipelineFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("cloudtrail.jsonl")
-        try Data(DeliveryFixtures.cloudTrailRecords(300).utf8).write(to: input)
-        let rules = scratch.appendingPathComponent("rules")
-        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
-        try Data(DeliveryFixtures.rdsRule.utf8).write(to: rules.appendingPathComponent("rds.json"))
-
-        let expectedFile = scratch.appendingPathComponent("expected.jsonl")
-        let reference = try VigilProcess(vigil, ["replay", "--quiet", "--rules", rules.path, "--sink", "file:" + expectedFile.path,
-                                                 "--state", scratch.appendingPathComponent("unused").path, input.path],
-                                         outputIn: scratch, label: "reference")
-        guard reference.waitForExit(within: 20) == 0 else { throw Failure(description: "reference run: \(reference.errorOutput)") }
-        seen.expected = Set(try Self.lines(expectedFile.path).compactMap { $0["id"] as? String })
+        let scenario = try DeliveryScenario(records: 300, vigil: vigil)
+        defer { scenario.remove() }
+        let (scratch, input, rules) = (scenario.scratch, scenario.input, scenario.rules)
+        seen.expected = scenario.expected
 
         // SNS refuses one alert in sixteen for good (an authorization error) and meets the others
         // with faults at random until an attempt gets through.
@@ -112,20 +102,10 @@ import VigilTestSupport
         seen.secondStatus = second.waitForExit(within: 40)
         seen.secondErrors = second.errorOutput
         seen.delivered = Set(accepted())
-        seen.letters = try Self.lines(state + "/dead-letters.jsonl").map { letter in
+        seen.letters = try DeliveryScenario.objects(inLinesOf: state + "/dead-letters.jsonl").map { letter in
             ["id", "ERROR_CODE", "sink", "severity"].map { letter[$0] as? String ?? "" }
         }
         seen.responses = server.requests.map(\.response)
         return seen
-    }
-
-    /// The JSON objects of a JSON Lines file.
-    static func lines(_ path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw Failure(description: "not a JSON object: \(line.prefix(200))")
-            }
-            return object
-        }
     }
 }

@@ -108,20 +108,10 @@ import VigilTestSupport
         let vigil = try VigilExecutable.url()
         let moto = try MotoServer()
         defer { moto.stop() }
-        let scratch = try PipelineFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("cloudtrail.jsonl")
-        try Data(DeliveryFixtures.cloudTrailRecords(kind.records).utf8).write(to: input)
-        let rules = scratch.appendingPathComponent("rules")
-        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
-        try Data(DeliveryFixtures.rdsRule.utf8).write(to: rules.appendingPathComponent("rds.json"))
-
-        let expectedFile = scratch.appendingPathComponent("expected.jsonl")
-        let reference = try VigilProcess(vigil, ["replay", "--quiet", "--rules", rules.path, "--sink", "file:" + expectedFile.path,
-                                                 "--state", scratch.appendingPathComponent("unused").path, input.path],
-                                         outputIn: scratch, label: "reference")
-        guard reference.waitForExit(within: 30) == 0 else { throw Failure(description: "reference run: \(reference.errorOutput)") }
-        seen.expected = Set(try Self.lines(expectedFile.path).compactMap { $0["id"] as? String })
+        let scenario = try DeliveryScenario(records: kind.records, vigil: vigil)
+        defer { scenario.remove() }
+        let (scratch, input, rules) = (scenario.scratch, scenario.input, scenario.rules)
+        seen.expected = scenario.expected
 
         let target: String
         var queue = ""
@@ -176,7 +166,7 @@ import VigilTestSupport
 
         let deadLetterPath = state + "/dead-letters.jsonl"
         if FileManager.default.fileExists(atPath: deadLetterPath) {
-            seen.letters = try Self.lines(deadLetterPath).map { letter in
+            seen.letters = try DeliveryScenario.objects(inLinesOf: deadLetterPath).map { letter in
                 Observed.Letter(id: letter["id"] as? String ?? "", errorCode: letter["ERROR_CODE"] as? String ?? "",
                                 sink: letter["sink"] as? String ?? "")
             }
@@ -206,10 +196,5 @@ import VigilTestSupport
         seen.deliveredRecords = ids.count
         seen.pending = try DeliverySpool(database: try StateDatabase(directory: state)).pendingCount()
         return seen
-    }
-
-    /// The JSON objects of a JSON Lines file.
-    static func lines(_ path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try object(String($0)) }
     }
 }

@@ -9,21 +9,10 @@ import VigilTestSupport
     @Test(.timeLimit(.minutes(1)))
     func underRandomFaultsAndAKillEveryAlertArrivesOrIsDeadLettered() throws {
         let vigil = try VigilExecutable.url()
-        let scratch = try PipelineFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("cloudtrail.jsonl")
-        try Data(DeliveryFixtures.cloudTrailRecords(300).utf8).write(to: input)
-        let rules = scratch.appendingPathComponent("rules")
-        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
-        try Data(DeliveryFixtures.rdsRule.utf8).write(to: rules.appendingPathComponent("rds.json"))
-
         // The alerts to expect: the same replay into a file.
-        let expectedFile = scratch.appendingPathComponent("expected.jsonl")
-        let reference = try VigilProcess(vigil, ["replay", "--quiet", "--rules", rules.path, "--sink", "file:" + expectedFile.path,
-                                                 "--state", scratch.appendingPathComponent("unused").path, input.path],
-                                         outputIn: scratch, label: "reference")
-        #expect(reference.waitForExit(within: 20) == 0, "\(reference.errorOutput)")
-        let expected = Set(try Self.objects(inLinesOf: expectedFile.path).compactMap { $0["id"] as? String })
+        let scenario = try DeliveryScenario(records: 300, vigil: vigil)
+        defer { scenario.remove() }
+        let (scratch, input, rules, expected) = (scenario.scratch, scenario.input, scenario.rules, scenario.expected)
         try #require(expected.count == 300)
 
         // The receiver refuses one alert in sixteen for good (404) and meets the others with
@@ -72,7 +61,7 @@ import VigilTestSupport
         #expect(status == 1, "exit 1: some alerts were dead-lettered. \(second.errorOutput)")
 
         let delivered = Set(accepted())
-        let letters = try Self.objects(inLinesOf: state + "/dead-letters.jsonl")
+        let letters = try DeliveryScenario.objects(inLinesOf: state + "/dead-letters.jsonl")
         let deadLettered = Set(letters.compactMap { $0["id"] as? String })
         #expect(delivered.union(deadLettered) == expected, "every alert arrived or is in the dead-letter file, none missing")
         #expect(delivered == expected.subtracting(refused), "every alert the receiver would take arrived")
@@ -87,13 +76,6 @@ import VigilTestSupport
         // Every kind of fault was met, not only the happy path.
         for fault in [ServerResponse.hang(seconds: 0.5), .close, .status(503), .status(500, body: "internal error")] {
             #expect(server.requests.contains { $0.response == fault }, "\(fault)")
-        }
-    }
-
-    /// The JSON objects of a JSON Lines file.
-    static func objects(inLinesOf path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
-            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
         }
     }
 }

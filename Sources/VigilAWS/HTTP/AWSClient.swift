@@ -45,22 +45,6 @@ public final class AWSClient: Sendable {
         }
     }
 
-    /// Sends `request` and returns its successful answer's body as a stream, as soon as the
-    /// status is in: large objects are read while they download. Only the request is retried;
-    /// a transfer cut later fails the stream's reads.
-    public func stream(_ request: AWSRequest, operation: String,
-                       isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSBodyStream {
-        try withRetries(request, operation: operation, payloadHash: nil, isCancelled: isCancelled) { signed in
-            let stream = try transport.stream(signed, timeout: timeout)
-            guard (200...299).contains(stream.status) else {
-                let response = AWSResponse(status: stream.status, headers: stream.headers, body: stream.readAll(limit: 64 * 1024))
-                return .failure(AWSServiceError.from(response, operation: operation)
-                    ?? AWSServiceError(.other, status: stream.status, message: "\(operation): HTTP \(stream.status)"))
-            }
-            return .success(stream)
-        }
-    }
-
     /// Signs and makes attempts until one succeeds, fails in a way retrying cannot mend, or the
     /// attempts run out.
     private func withRetries<Answer>(_ request: AWSRequest, operation: String, payloadHash: String?, isCancelled: () -> Bool,

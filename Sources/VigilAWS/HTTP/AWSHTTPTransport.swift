@@ -12,17 +12,6 @@ public protocol AWSHTTPTransport: Sendable {
     /// Sends `request` and returns the answer, whatever its status; throws when no HTTP answer came
     /// within `timeout` seconds or the connection failed.
     func send(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSResponse
-
-    /// Sends `request` and returns as soon as the answer's status and headers are in (within
-    /// `timeout` seconds); its body is read from the stream as it arrives.
-    func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream
-}
-
-extension AWSHTTPTransport {
-    /// The whole answer, served as a stream: for transports that cannot stream.
-    public func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream {
-        AWSBodyStream(response: try send(request, timeout: timeout))
-    }
 }
 
 /// Why no HTTP answer came: said without the URL's query, which may hold tokens.
@@ -52,9 +41,6 @@ public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
 /// wrong-region redirect is better reported (it names the bucket's region) than chased.
 public final class URLSessionTransport: AWSHTTPTransport {
     private let session: URLSession
-    /// Tasks whose bodies are streamed, each delivered through `streams`.
-    private let streamingSession: URLSession
-    private let streams = StreamRegistry()
 
     /// - Parameter maximumConnectionsPerHost: connections kept to one host, for parallel downloads.
     public init(maximumConnectionsPerHost: Int = 16) {
@@ -62,28 +48,10 @@ public final class URLSessionTransport: AWSHTTPTransport {
         let settings = URLSessionConfiguration.singlePeerClient(maximumConnectionsPerHost: maximumConnectionsPerHost,
                                                                 requestTimeout: 3600, resourceTimeout: 24 * 3600)
         session = URLSession.refusingRedirects(settings)
-        streamingSession = URLSession(configuration: settings, delegate: StreamingDelegate(streams), delegateQueue: nil)
     }
 
     deinit {
         session.invalidateAndCancel()
-        streamingSession.invalidateAndCancel()
-    }
-
-    public func stream(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> AWSBodyStream {
-        let urlRequest = try Self.urlRequest(request, timeout: timeout)
-        let task = streamingSession.dataTask(with: urlRequest)
-        let opening = streams.open(task.taskIdentifier, task: task)
-        task.resume()
-        guard let answer = opening.wait(seconds: timeout) else {
-            task.cancel()
-            streams.close(task.taskIdentifier)
-            throw AWSTransportError(.timedOut, "No answer from \(request.host) within \(Int(timeout.rounded())) s")
-        }
-        switch answer {
-        case .opened(let stream): return stream
-        case .failed(let code): throw Self.failure(code, host: request.host)
-        }
     }
 
     private static func urlRequest(_ request: AWSRequest, timeout: Double) throws(AWSTransportError) -> URLRequest {
@@ -125,104 +93,5 @@ public final class URLSessionTransport: AWSHTTPTransport {
         default: .connectionFailed
         }
         return AWSTransportError(kind, HTTPFailure.sentence(code, endpoint: host))
-    }
-}
-
-/// The streamed tasks in flight, by task identifier: where the delegate delivers each one's
-/// answer, bytes and end.
-private final class StreamRegistry: @unchecked Sendable {
-    /// Hands the answer's head (or the failure before it) to the caller of `stream`.
-    final class Opening: @unchecked Sendable {
-        enum Answer {
-            case opened(AWSBodyStream)
-            case failed(URLError.Code?)
-        }
-
-        let task: URLSessionDataTask
-        private let done = DispatchSemaphore(value: 0)
-        private var answer: Answer?
-        var stream: AWSBodyStream?
-
-        init(task: URLSessionDataTask) {
-            self.task = task
-        }
-
-        func settle(_ answer: Answer) {
-            guard self.answer == nil else { return }
-            self.answer = answer
-            done.signal()
-        }
-
-        func wait(seconds: Double) -> Answer? {
-            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-            return answer
-        }
-    }
-
-    private let lock = NSLock()
-    private var openings: [Int: Opening] = [:]
-
-    func open(_ identifier: Int, task: URLSessionDataTask) -> Opening {
-        let opening = Opening(task: task)
-        lock.withLock { openings[identifier] = opening }
-        return opening
-    }
-
-    func opening(_ identifier: Int) -> Opening? {
-        lock.withLock { openings[identifier] }
-    }
-
-    func close(_ identifier: Int) {
-        _ = lock.withLock { openings.removeValue(forKey: identifier) }
-    }
-}
-
-/// URLSession's callbacks for streamed tasks, turned into `AWSBodyStream` calls. Runs on the
-/// session's serial delegate queue.
-private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let streams: StreamRegistry
-
-    init(_ streams: StreamRegistry) {
-        self.streams = streams
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        guard let opening = streams.opening(dataTask.taskIdentifier), let response = response as? HTTPURLResponse else {
-            completionHandler(.cancel)
-            return
-        }
-        var headers: [String: String] = [:]
-        for (name, value) in response.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name] = value }
-        }
-        let task = opening.task
-        let stream = AWSBodyStream(status: response.statusCode, headers: headers,
-                                   pause: { task.suspend() }, resume: { task.resume() }, cancel: { task.cancel() })
-        opening.stream = stream
-        completionHandler(.allow)
-        opening.settle(.opened(stream))
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        streams.opening(dataTask.taskIdentifier)?.stream?.append(data)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let opening = streams.opening(task.taskIdentifier) else { return }
-        streams.close(task.taskIdentifier)
-        if let stream = opening.stream {
-            let host = task.originalRequest?.url?.host ?? "the endpoint"
-            stream.finish(error.map { URLSessionTransport.failure(($0 as? URLError)?.code, host: host) })
-        } else {
-            opening.settle(.failed((error as? URLError)?.code ?? .badServerResponse))
-        }
-    }
-
-    /// Declines every redirect, as `RedirectRefusal` does for whole answers (which this delegate
-    /// cannot inherit from: see there).
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
     }
 }

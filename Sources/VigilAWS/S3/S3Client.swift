@@ -74,10 +74,27 @@ public final class S3Client: Sendable {
         return folders
     }
 
-    /// The stored body of `key` as it downloads: read while it arrives, memory bounded.
-    public func openObject(bucket: String, key: String, isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> AWSBodyStream {
-        let request = baseRequest(method: "GET", bucket: bucket, key: key)
-        return try client.stream(request, operation: "GetObject s3://\(bucket)/\(key)", isCancelled: isCancelled)
+    /// `count` bytes of `key` from `offset` (fewer at the end of the object), with the object's
+    /// whole size from `Content-Range`; an empty object is an empty part.
+    public func getObjectPart(bucket: String, key: String, from offset: Int, count: Int,
+                              isCancelled: () -> Bool = { false }) throws(AWSServiceError) -> (bytes: [UInt8], size: Int?) {
+        var request = baseRequest(method: "GET", bucket: bucket, key: key)
+        request.headers.append((name: "Range", value: "bytes=\(offset)-\(offset + count - 1)"))
+        let response: AWSResponse
+        do {
+            response = try client.send(request, operation: "GetObject s3://\(bucket)/\(key)", isCancelled: isCancelled)
+        } catch where error.status == 416 && offset == 0 {
+            // S3 answers a range of an empty object InvalidRange.
+            return ([], 0)
+        }
+        // `Content-Range: bytes 0-8388607/16777216`; a server that ignores Range answers 200 with all of it.
+        let size = response.headers["content-range"].flatMap { $0.split(separator: "/").last.flatMap { Int($0) } }
+        if response.status == 200 && response.headers["content-range"] == nil {
+            let whole = response.body
+            let end = min(whole.count, offset + count)
+            return (offset < end ? Array(whole[offset..<end]) : [], whole.count)
+        }
+        return (response.body, size)
     }
 
     private func baseRequest(method: String, bucket: String, key: String?) -> AWSRequest {

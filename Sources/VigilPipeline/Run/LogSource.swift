@@ -37,7 +37,7 @@ public enum LogSource: Sendable, Hashable {
 
     /// The decoded content: the file opened, or the object decoded as it downloads.
     /// A download that fails is an `.unreadable` problem naming the object and AWS's reason.
-    func open(s3: S3Client?, isCancelled: @escaping () -> Bool = { false }) throws(InputProblem) -> DecodedInput {
+    func open(s3: S3Client?, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(InputProblem) -> DecodedInput {
         switch self {
         case .file(let path):
             return try DecodedInput(path: path)

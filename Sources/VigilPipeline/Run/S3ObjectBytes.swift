@@ -2,20 +2,20 @@ import VigilAWS
 import VigilIngest
 
 /// An S3 object's stored bytes as they download, for the readers: the same `DecodedInput` as a
-/// file, fed by the transfer instead of a descriptor.
+/// file, fed by ranged GETs (`S3ObjectReader`) instead of a descriptor.
 final class S3ObjectBytes: StoredByteStream {
-    private let stream: AWSBodyStream
+    private let reader: S3ObjectReader
     private let url: String
     /// The transfer failed before the end of the object (the content read so far is incomplete).
     private(set) var transferFailure: String?
 
     private let storedSize: Int?
 
-    /// Starts downloading `object` (the request is retried as `AWSClient` does; the transfer is not).
-    init(downloading object: S3ObjectReference, from s3: S3Client, isCancelled: () -> Bool) throws(AWSServiceError) {
-        stream = try s3.openObject(bucket: object.bucket, key: object.key, isCancelled: isCancelled)
+    /// Starts downloading `object` (each part's request is retried as `AWSClient` retries requests).
+    init(downloading object: S3ObjectReference, from s3: S3Client, isCancelled: @escaping @Sendable () -> Bool) throws(AWSServiceError) {
+        reader = try S3ObjectReader(s3: s3, bucket: object.bucket, key: object.key, isCancelled: isCancelled)
         url = object.url
-        storedSize = object.size
+        storedSize = object.size ?? reader.size
     }
 
     /// The object's content, decoded as it arrives.
@@ -25,15 +25,11 @@ final class S3ObjectBytes: StoredByteStream {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputProblem) -> Int {
         do {
-            return try stream.read(into: buffer)
+            return try reader.read(into: buffer)
         } catch {
             transferFailure = error.message
-            throw InputProblem(.unreadable, path: url, offset: stream.delivered, in: .file,
+            throw InputProblem(.unreadable, path: url, offset: reader.delivered, in: .file,
                                reason: "the download broke off: \(error.message)")
         }
-    }
-
-    deinit {
-        stream.cancel()
     }
 }

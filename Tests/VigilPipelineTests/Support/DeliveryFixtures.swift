@@ -21,6 +21,49 @@ enum DeliveryFixtures {
     static let rdsRule = #"{"name": "e2e-rds-api-call", "severity": "low", "eventPattern": {"source": ["aws.rds"]}}"#
 }
 
+/// What every delivery test starts from: a scratch directory holding `records` CloudTrail records
+/// and the RDS rule, and the ids of the alerts a plain replay of them into a file gives, which
+/// must each arrive or be dead-lettered whatever the sink meets.
+struct DeliveryScenario {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let scratch: URL
+    let input: URL
+    let rules: URL
+    let expected: Set<String>
+
+    init(records: Int, vigil: URL, timeout: TimeInterval = 30) throws {
+        scratch = try PipelineFixtures.temporaryDirectory()
+        input = scratch.appendingPathComponent("cloudtrail.jsonl")
+        try Data(DeliveryFixtures.cloudTrailRecords(records).utf8).write(to: input)
+        rules = scratch.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try Data(DeliveryFixtures.rdsRule.utf8).write(to: rules.appendingPathComponent("rds.json"))
+        let expectedFile = scratch.appendingPathComponent("expected.jsonl")
+        let reference = try VigilProcess(vigil, ["replay", "--quiet", "--rules", rules.path, "--sink", "file:" + expectedFile.path,
+                                                 "--state", scratch.appendingPathComponent("unused").path, input.path],
+                                         outputIn: scratch, label: "reference")
+        guard reference.waitForExit(within: timeout) == 0 else { throw Failure(description: "reference run: \(reference.errorOutput)") }
+        expected = Set(try Self.objects(inLinesOf: expectedFile.path).compactMap { $0["id"] as? String })
+    }
+
+    /// The JSON objects of a JSON Lines file (alerts, dead letters).
+    static func objects(inLinesOf path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw Failure(description: "not a JSON object: \(line.prefix(200))")
+            }
+            return object
+        }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+}
+
 /// A `vigil` process, its output kept in files (pipes could fill up and block it).
 final class VigilProcess {
     let process = Process()
