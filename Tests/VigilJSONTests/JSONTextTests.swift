@@ -88,9 +88,13 @@ struct JSONTextTests {
             + #""errorMessage":"User: arn:aws:iam::111122223333:user/ci is not authorized to perform: iam:ListUsers","n":[1,2.5e3,-4],"#
             + #""t":true,"f":false,"z":null,"o":{}}"#
         #expect(Array(record.utf8).withUnsafeBytes { JSONText.isSurelyCompact($0) })
+        // Words ending in e or l before words beginning with t, f or n are not `true`, `false`, `null`.
+        let prose = #"{"errorMessage":"Login Profile for User x cannot be found, due to a rule named true"}"#
+        #expect(Array(prose.utf8).withUnsafeBytes { JSONText.isSurelyCompact($0) })
         #expect(Self.compacted(record) == Array(record.utf8))
         // Whitespace outside strings is never taken for compact.
-        for spaced in [#"{"a": 1}"#, #"{"a" :1}"#, #"{"a":1 }"#, #"[ 1]"#, #"{"a":"b" ,"c":2}"#, "{\"a\":\n1}", "{\"a\":1}\n"] {
+        for spaced in [#"{"a": 1}"#, #"{"a" :1}"#, #"{"a":1 }"#, #"[ 1]"#, #"{"a":"b" ,"c":2}"#, "{\"a\":\n1}", "{\"a\":1}\n",
+                       #"[true ,false]"#, #"[null, true]"#, #"[false ,null]"#, #"{"a":true }"#, #"[1, false]"#] {
             #expect(!Array(spaced.utf8).withUnsafeBytes { JSONText.isSurelyCompact($0) }, "\(spaced)")
         }
     }
@@ -108,7 +112,8 @@ struct JSONTextTests {
             return Int(state % UInt64(bound))
         }
         let whitespace = [" ", "\n", "\t", "\r\n", "  "]
-        let stringPieces = [" ", "a", "1", ",", ":", "{", "}", "[", "]", "-", "t", "f", "n", "e", "l", "\\\"", "\\\\", "é", "x y", " 2"]
+        let stringPieces = [" ", "a", "1", ",", ":", "{", "}", "[", "]", "-", "t", "f", "n", "e", "l", "\\\"", "\\\\", "é", "x y", " 2",
+                            "true", "false", "null", "due to ", " for"]
         func gap(_ spaced: Bool) -> String { spaced && next(3) == 0 ? whitespace[next(whitespace.count)] : "" }
         func value(_ depth: Int, _ spaced: Bool) -> String {
             switch depth > 3 ? next(4) : next(6) {
