@@ -2,7 +2,9 @@
 """Vigil's benchmark suite: one command, results in BENCHMARKS.md.
 
     Benchmarks/run-benchmarks.py [--size-mb 1000] [--repeat 3] [--no-build]
-    Benchmarks/run-benchmarks.py --compare REV [--size-mb 300] [--repeat 5]
+    Benchmarks/run-benchmarks.py --compare REV [--with REV2] [--size-mb 300] [--repeat 5] [--kinds cloudtrail]
+                                 [--callgrind-files 4] [--corpus DIR]
+    (Benchmarks/compare-builds.py BASE [NEW] is the same comparison with the commits as arguments)
 
 It builds Vigil in release mode, writes a reproducible AWSLogs tree (Benchmarks/make-corpus.py)
 and synthetic rule sets under .build-bench/, then times, side by side in the same run on the same
@@ -13,11 +15,16 @@ wait4), and writes events/s, decompressed MB/s and the ratios to the baselines i
 BENCHMARKS.md, with the machine they came from and a chart of throughput against rule count
 (Benchmarks/throughput-by-rules.svg).
 
-With --compare REV it builds that commit's vigil too (a detached worktree under .build-bench/) and
-times the two builds against each other instead: replay with one rule, with the pack and with the
-pack on one job, and normalize, for every input kind, the two binaries alternating run by run so
-that the machine's noise falls on both alike; it prints the medians and the ratios (this build ÷
-REV's) and writes them to .build-bench/compare-REV.md. BENCHMARKS.md is left as it is.
+With --compare REV it builds that commit's vigil too (a detached worktree under .build-bench/, the
+binary kept in .build-bench/bin-COMMIT/) and times the two builds against each other instead (this
+working tree's, or with --with REV2 that commit's, built the same way): replay with one rule, with
+the pack and with the pack on one job, and normalize, for every input kind, and on CloudTrail the
+alert-heavy rule set (Benchmarks/alert-heavy-rules, alerts to a file and to /dev/null) and a rule
+that never matches. The two binaries and `gzip -dc` take turns round by round, the builds' order
+swapped every round, so that the machine's noise falls on all alike; it prints the medians, the
+ratios (new ÷ REV's, and each ÷ `gzip -dc`), CPU seconds, peak memory, the cost of one alert and
+whether the two builds wrote the same alert file, and writes them to .build-bench/compare-REV.md.
+--callgrind-files N adds instruction counts. BENCHMARKS.md is left as it is.
 """
 import argparse
 import datetime
@@ -184,6 +191,12 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     parser.add_argument("--report-only", action="store_true", help="write BENCHMARKS.md from the last results.json")
     parser.add_argument("--compare", metavar="REV", help="time this build against the vigil of commit REV instead")
+    parser.add_argument("--with", dest="against", metavar="REV2",
+                        help="with --compare: time commit REV2's vigil (built like REV's) instead of this working tree's")
+    parser.add_argument("--kinds", default="cloudtrail,vpcflowlogs,guardduty", help="with --compare: the input kinds to time")
+    parser.add_argument("--callgrind-files", type=int, default=0, metavar="N",
+                        help="with --compare: also count instructions under callgrind on the first N CloudTrail files")
+    parser.add_argument("--corpus", help="an AWSLogs tree to read instead of the one --size-mb writes")
     arguments = parser.parse_args()
     if arguments.report_only:
         results = json.load(open(os.path.join(BENCH, "results.json")))
@@ -194,12 +207,13 @@ def main():
     if not arguments.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--scratch-path", os.path.join(ROOT, ".build-release"),
                         "--product", "vigil"], cwd=ROOT, check=True)
-    corpus = os.path.join(BENCH, f"corpus-{arguments.size_mb:g}mb")
+    corpus = arguments.corpus or os.path.join(BENCH, f"corpus-{arguments.size_mb:g}mb")
     if not os.path.isdir(corpus):
         subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "make-corpus.py"), "--size-mb",
                         str(arguments.size_mb), "--out", corpus], check=True)
     if arguments.compare:
-        compare(arguments.compare, corpus, arguments.repeat)
+        compare(arguments.compare, corpus, arguments.repeat, against=arguments.against,
+                kinds=tuple(arguments.kinds.split(",")), callgrind_files=arguments.callgrind_files)
         return
 
     pool = sorted({(r["eventSource"], r["eventName"]) for path in glob.glob(os.path.join(corpus, "AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz"))[:3]
@@ -243,6 +257,7 @@ def main():
         results["rules"].append({"rules": count, "time": timing, "mb_per_s": megabytes / timing[0]})
         print("rules", count, timing, flush=True)
 
+    results["alert_heavy"] = alert_heavy(quoted, megabytes, results["kinds"]["cloudtrail"]["gzip"], arguments.repeat)
     results["scaling"] = scaling(corpus, arguments.repeat)
 
     with open(os.path.join(BENCH, "results.json"), "w") as handle:
@@ -252,28 +267,106 @@ def main():
     write_report(results, arguments)
 
 
+def describe_working_tree():
+    """HEAD's short commit, with `+` when the working tree has changes: what "this build" is."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
 def build_revision(revision):
-    """The release vigil of commit `revision`, built in a detached worktree of its own."""
-    commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, check=True, capture_output=True,
-                            text=True).stdout.strip()
+    """The release vigil of commit `revision`: checked out in a detached worktree of its own under
+    .build-bench/ and built there from scratch (its own Package.swift, its own dependencies), then
+    copied to .build-bench/bin-COMMIT/vigil, where later comparisons find it without building again.
+    A binary copied there by hand must be that commit's release build: nothing checks."""
+    commit = subprocess.run(["git", "rev-parse", "--short", revision + "^{commit}"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    binary = os.path.join(BENCH, f"bin-{commit}", "vigil")
+    if os.path.exists(binary):
+        return commit, binary
     source = os.path.join(BENCH, f"rev-{commit}")
     if not os.path.isdir(source):
         subprocess.run(["git", "worktree", "add", "--detach", source, commit], cwd=ROOT, check=True)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=source, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    if head != commit:
+        sys.exit(f"{source} is at {head}, not {commit}: remove it (git worktree remove) and run again")
     subprocess.run(["swift", "build", "-c", "release", "--product", "vigil"], cwd=source, check=True)
-    return commit, os.path.join(source, ".build", "release", "vigil")
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
+    subprocess.run(["cp", os.path.join(source, ".build", "release", "vigil"), binary], check=True)
+    return commit, binary
 
 
-def compare(revision, corpus, repeat):
-    """Times this build's vigil against `revision`'s on the same files, alternating run by run."""
-    commit, baseline = build_revision(revision)
+ALERT_HEAVY_RULES = os.path.join(ROOT, "Benchmarks", "alert-heavy-rules")
+NEVER_MATCHING = {"source": ["aws.nothing"]}
+
+
+def alert_file_facts(path):
+    """How many alerts a file holds, how many distinct events (file and record) raised them, and a
+    digest of its bytes (two builds that write the same alerts write the same file)."""
+    import hashlib
+    import re
+    alerts, events, digest = 0, set(), hashlib.sha256()
+    pattern = re.compile(rb'"source":\{"file":("(?:[^"\\]|\\.)*"),"record":(\d+)\}')
+    with open(path, "rb") as handle:
+        for line in handle:
+            digest.update(line)
+            alerts += 1
+            found = pattern.search(line)
+            if found:
+                events.add(found.groups())
+    return alerts, len(events), digest.hexdigest()
+
+
+def callgrind_instructions(command):
+    """Instructions (callgrind's Ir, every thread) that `command` (a shell line) executes: a
+    figure the machine's load does not change, where wall times do."""
+    out = os.path.join(BENCH, "callgrind.out")
+    if os.path.exists(out):
+        os.remove(out)
+    subprocess.run(f"valgrind --tool=callgrind --callgrind-out-file={out} {command}", shell=True, check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for line in open(out):
+        if line.startswith("totals:") or line.startswith("summary:"):
+            return int(line.split()[1])
+    sys.exit(f"no instruction count from callgrind: {command}")
+
+
+def compare(revision, corpus, repeat, against=None, kinds=("cloudtrail", "vpcflowlogs", "guardduty"), callgrind_files=0,
+            cases=()):
+    """Times `revision`'s vigil against this working tree's (or `against`'s) on the same files.
+
+    Every case runs the two builds and `gzip -dc` of the same files round by round, the order of
+    the two builds swapped every round (A B, B A, …) so that neither always runs on a machine just
+    warmed or just loaded by the other; the medians and ratios come from those same rounds. The
+    CloudTrail cases include the alert-heavy rule set (Benchmarks/alert-heavy-rules) with its
+    alerts written to a file and to /dev/null, and one rule that never matches: the difference
+    over the number of alerts is what one alert costs. The two builds' alert files are compared
+    byte for byte. With `callgrind_files`, the alert cases also run once under callgrind on that
+    many CloudTrail files (`--jobs 1`), for instruction counts that do not depend on the load.
+    With `cases`, only the cases whose name holds one of those words run."""
+    base_commit, baseline = build_revision(revision)
+    if against:
+        new_commit, candidate = build_revision(against)
+    else:
+        new_commit, candidate = describe_working_tree(), VIGIL
+    builds = [(base_commit, baseline), (new_commit, candidate)]
+    never = os.path.join(BENCH, "never-matching")
+    os.makedirs(never, exist_ok=True)
+    with open(os.path.join(never, "rule.json"), "w") as handle:
+        json.dump({"name": "never", "severity": "low", "eventPattern": NEVER_MATCHING}, handle)
     one_rules = os.path.join(BENCH, "one-rule-{}")
-    rows = []
-    for kind in ("cloudtrail", "vpcflowlogs", "guardduty"):
+    rows, facts, instructions = [], {}, {}
+    for kind in kinds:
         directory = one_rules.format(kind)
         os.makedirs(directory, exist_ok=True)
         with open(os.path.join(directory, "rule.json"), "w") as handle:
             json.dump({"name": f"one-{kind}", "severity": "low", "eventPattern": ONE_RULE[kind][0]}, handle)
         files = sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", SERVICE[kind], "**", "*.gz"), recursive=True))
+        if not files:
+            continue
         quoted = " ".join(shlex.quote(f) for f in files)
         commands = {
             "replay, 1 rule": f"replay --quiet --rules {directory} --sink file:/dev/null {quoted}",
@@ -281,30 +374,118 @@ def compare(revision, corpus, repeat):
             "replay, pack, --jobs 1": f"replay --quiet --jobs 1 --rules {ROOT}/Rules --sink file:/dev/null {quoted}",
             "normalize": f"normalize {quoted}",
         }
-        gzip_time = run(f"gzip -dc {quoted} > /dev/null", repeat)[0]
+        if kind == "cloudtrail":
+            commands.update({
+                "replay, never-matching rule": f"replay --quiet --rules {never} --sink file:/dev/null {quoted}",
+                "replay, alert-heavy, to /dev/null": f"replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:/dev/null {quoted}",
+                "replay, alert-heavy, to a file": f"replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:{{alerts}} {quoted}",
+            })
+        if cases:
+            commands = {name: line for name, line in commands.items() if any(word in name for word in cases)}
         for name, arguments in commands.items():
-            before, after = [], []
-            for _ in range(repeat):
-                before.append(run(f"{baseline} {arguments}", 1))
-                after.append(run(f"{VIGIL} {arguments}", 1))
-            before.sort()
-            after.sort()
-            row = (kind, name, gzip_time, before[len(before) // 2], after[len(after) // 2])
+            times = {commit: [] for commit, _ in builds}
+            gzip_times = []
+            for round_number in range(repeat):
+                order = builds if round_number % 2 == 0 else builds[::-1]
+                for commit, binary in order:
+                    alerts = os.path.join(BENCH, f"alerts-{commit}.jsonl")
+                    if os.path.exists(alerts):
+                        os.remove(alerts)  # the file sink appends
+                    times[commit].append(run(f"{binary} {arguments.format(alerts=alerts)}", 1))
+                gzip_times.append(run(f"gzip -dc {quoted} > /dev/null", 1)[0])
+            medians = {commit: sorted(samples)[len(samples) // 2] for commit, samples in times.items()}
+            gzip_time = statistics.median(gzip_times)
+            row = (kind, name, gzip_time, medians[base_commit], medians[new_commit])
             rows.append(row)
-            print(kind, name, f"{commit}: {row[3][0]:.3f} s", f"this build: {row[4][0]:.3f} s",
-                  f"ratio {row[4][0] / row[3][0]:.3f}", flush=True)
-    lines = [f"# This build against {commit}", "",
-             f"`Benchmarks/run-benchmarks.py --compare {revision} --repeat {repeat}`, {datetime.date.today().isoformat()}, "
-             f"release builds, the two binaries alternating run by run, medians. Machine: {machine()}.", "",
-             f"| input | command | `gzip -dc` s | {commit} s | this build s | ratio | CPU s {commit} | CPU s this build |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+            print(kind, name, f"gzip -dc {gzip_time:.3f} s", f"{base_commit}: {row[3][0]:.3f} s",
+                  f"{new_commit}: {row[4][0]:.3f} s", f"ratio {row[4][0] / row[3][0]:.3f}", flush=True)
+            if "{alerts}" in arguments:
+                facts = {commit: alert_file_facts(os.path.join(BENCH, f"alerts-{commit}.jsonl")) for commit, _ in builds}
+        if kind == "cloudtrail" and callgrind_files:
+            subset = " ".join(shlex.quote(f) for f in files[:callgrind_files])
+            for name, rules, sink in [("never-matching rule", never, "file:/dev/null"),
+                                      ("alert-heavy, to a file", ALERT_HEAVY_RULES, "file:{alerts}")]:
+                for commit, binary in builds:
+                    # Valgrind 3.19 gives up on the DWARF 5 that Swift 6.3 writes ("unhandled dwarf2 abbrev
+                    # form code 0x25"): it counts a copy without debug information (symbols stay).
+                    stripped = os.path.join(BENCH, f"callgrind-vigil-{commit}")
+                    subprocess.run(["objcopy", "--strip-debug", binary, stripped], check=True)
+                    binary = stripped
+                    alerts = os.path.join(BENCH, f"callgrind-alerts-{commit}.jsonl")
+                    if os.path.exists(alerts):
+                        os.remove(alerts)
+                    instructions[(name, commit)] = callgrind_instructions(
+                        f"{binary} replay --quiet --jobs 1 --rules {rules} --sink {sink.format(alerts=alerts)} {subset}")
+                    if "{alerts}" in sink:
+                        instructions[("alerts", commit)] = alert_file_facts(alerts)[0]
+                print("callgrind", name, {c: instructions[(name, c)] for c, _ in builds}, flush=True)
+
+    lines = [f"# {new_commit} against {base_commit}", "",
+             f"`Benchmarks/run-benchmarks.py --compare {revision}{' --with ' + against if against else ''} --repeat {repeat}`, "
+             f"{datetime.date.today().isoformat()}, release builds, the two binaries and `gzip -dc` taking turns round by "
+             f"round (the two builds' order swapped every round), medians of {repeat}. Machine: {machine()}.", "",
+             f"| input | command | `gzip -dc` s | {base_commit} s | {new_commit} s | ratio | {base_commit} ÷ gzip | "
+             f"{new_commit} ÷ gzip | CPU s {base_commit} | CPU s {new_commit} | peak MB {base_commit} | peak MB {new_commit} |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for kind, name, gzip_time, before, after in rows:
         lines.append(f"| {kind} | {name} | {gzip_time:.2f} | {before[0]:.3f} | {after[0]:.3f} | {after[0] / before[0]:.3f} | "
-                     f"{before[1]:.2f} | {after[1]:.2f} |")
+                     f"{before[0] / gzip_time:.2f} | {after[0] / gzip_time:.2f} | {before[1]:.2f} | {after[1]:.2f} | "
+                     f"{before[2]:.0f} | {after[2]:.0f} |")
+    by_name = {(kind, name): (before, after) for kind, name, _, before, after in rows}
+    if facts:
+        (alerts, events, digest_before), (_, _, digest_after) = facts[base_commit], facts[new_commit]
+        trails = " ".join(shlex.quote(f) for f in sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", "CloudTrail", "**", "*.gz"),
+                                                                    recursive=True)))
+        stats = subprocess.run(f"{candidate} replay --rules {never} --sink file:/dev/null {trails}", shell=True,
+                               capture_output=True, text=True).stderr
+        total = int(stats.split(" records")[0].split(", ")[-1].replace(",", ""))
+        lines += ["", f"Alert-heavy set: {alerts:,} alerts from {events:,} of {total:,} events "
+                  f"({events / max(total, 1):.1%} of events alert); alert files of the two builds "
+                  f"{'identical' if digest_before == digest_after else '**different**'}.", "",
+                  "| cost per alert (wall, CPU) | " + " | ".join(c for c, _ in builds) + " |", "|---|---:|---:|"]
+        never_times = by_name.get(("cloudtrail", "replay, never-matching rule"))
+        for sink in ("to a file", "to /dev/null"):
+            heavy = by_name.get(("cloudtrail", f"replay, alert-heavy, {sink}"))
+            if not heavy or not never_times:
+                continue
+            cells = [f"{(heavy[i][0] - never_times[i][0]) / alerts * 1e6:.2f} µs, {(heavy[i][1] - never_times[i][1]) / alerts * 1e6:.2f} µs"
+                     for i in (0, 1)]
+            lines.append(f"| alerts {sink}, minus never-matching | " + " | ".join(cells) + " |")
+    if instructions:
+        lines += ["", f"Callgrind, `--jobs 1`, the first {callgrind_files} CloudTrail files:", "",
+                  f"| case | {base_commit} instructions | {new_commit} instructions | ratio |", "|---|---:|---:|---:|"]
+        for name in ("never-matching rule", "alert-heavy, to a file"):
+            before, after = instructions[(name, base_commit)], instructions[(name, new_commit)]
+            lines.append(f"| {name} | {before:,} | {after:,} | {after / before:.3f} |")
+        count = instructions[("alerts", new_commit)]
+        per_alert = [(instructions[("alert-heavy, to a file", c)] - instructions[("never-matching rule", c)]) / max(count, 1)
+                     for c, _ in builds]
+        lines.append(f"| per alert ({count:,} alerts) | {per_alert[0]:,.0f} | {per_alert[1]:,.0f} | {per_alert[1] / per_alert[0]:.3f} |")
     report = "\n".join(lines) + "\n"
-    with open(os.path.join(BENCH, f"compare-{commit}.md"), "w") as handle:
+    with open(os.path.join(BENCH, f"compare-{base_commit}.md"), "w") as handle:
         handle.write(report)
     print(report)
+
+
+def alert_heavy(quoted, megabytes, gzip_time, repeat):
+    """The alert-heavy rule set (Benchmarks/alert-heavy-rules: 20 ordinary detective rules, a few
+    of them broad) on all CloudTrail files, its alerts written to a file and to /dev/null: what
+    alerts cost where a third of the events raise one, beside the rule sets above that rarely match."""
+    alerts_path = os.path.join(BENCH, "alert-heavy-alerts.jsonl")
+    def to_file():
+        if os.path.exists(alerts_path):
+            os.remove(alerts_path)  # the file sink appends
+        return run(f"{VIGIL} replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:{alerts_path} {quoted}", 1)
+    samples = sorted(to_file() for _ in range(repeat))
+    alerts, events, _ = alert_file_facts(alerts_path)
+    stats = subprocess.run(f"{VIGIL} replay --rules {ALERT_HEAVY_RULES} --sink file:/dev/null {quoted}", shell=True,
+                           capture_output=True, text=True).stderr
+    total = int(stats.split(" records")[0].split(", ")[-1].replace(",", ""))
+    null = run(f"{VIGIL} replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:/dev/null {quoted}", repeat)
+    entry = {"alerts": alerts, "alerting_events": events, "events": total, "gzip": gzip_time,
+             "to_file": samples[len(samples) // 2], "to_null": null, "mb_per_s": megabytes / samples[len(samples) // 2][0]}
+    print("alert-heavy", entry, flush=True)
+    return entry
 
 
 def scaling(corpus, repeat):
@@ -381,6 +562,20 @@ def write_report(results, arguments):
               "(`Benchmarks/run-benchmarks.py`, `write_rules`; alert rate is measured on its own below). Times include "
               "loading and compiling the rules: about 0.07 s for 2,000 rule files and 0.26 s for 10,000. "
               "The machine is shared: compare ratios within one run, not figures across runs.", ""]
+    heavy = results.get("alert_heavy")
+    if heavy:
+        lines += ["## Alert-heavy rule set (CloudTrail)", "",
+                  "`Benchmarks/alert-heavy-rules`: 20 ordinary detective rules, a few of which match broadly (API calls "
+                  "denied, console sign-ins without MFA, secret and parameter reads, IAM key and policy changes), "
+                  f"on all the CloudTrail above: {heavy['alerts']:,} alerts from {heavy['alerting_events']:,} of "
+                  f"{heavy['events']:,} events ({heavy['alerting_events'] / max(heavy['events'], 1):.0%}).", "",
+                  "| alerts to | s | ÷ `gzip -dc` | MB/s | CPU s | peak MB |", "|---|---:|---:|---:|---:|---:|"]
+        for name, key in (("a file", "to_file"), ("/dev/null", "to_null")):
+            timing = heavy[key]
+            lines.append(f"| {name} | {timing[0]:.2f} | {timing[0] / heavy['gzip'][0]:.2f} | "
+                         f"{heavy['mb_per_s'] if key == 'to_file' else heavy['mb_per_s'] * heavy['to_file'][0] / timing[0]:.0f} | "
+                         f"{timing[1]:.2f} | {timing[2]:.0f} |")
+        lines.append("")
     scaling_rows = results.get("scaling")
     if scaling_rows:
         lines += ["## Scaling (CloudTrail, the rule pack)", "",
@@ -405,6 +600,9 @@ def write_report(results, arguments):
               f"| ≥ 20 × faster than `zcat \\| jq` with one rule's filter | {cloudtrail['jq'][0] / cloudtrail['one'][0]:.1f} × | {verdict(cloudtrail['jq'][0] / cloudtrail['one'][0] >= 20)} |",
               f"| 2,000 rules ≤ 1.5 × the time with 20 | {two_thousand['time'][0] / twenty:.1f} × | {verdict(two_thousand['time'][0] / twenty <= 1.5)} |",
               f"| peak memory < 200 MB | {peak:.0f} MB | {verdict(peak < 200)} |", ""]
+    if heavy:
+        ratio = heavy["to_file"][0] / heavy["gzip"][0]
+        lines.insert(-1, f"| alert-heavy set, alerts to a file ≤ 0.6 × `gzip -dc` | {ratio:.2f} × | {verdict(ratio <= 0.6)} |")
     open(arguments.out, "w").write("\n".join(lines))
     print("wrote", arguments.out)
 

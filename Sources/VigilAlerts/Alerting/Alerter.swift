@@ -66,13 +66,19 @@ public final class Alerter {
     private let formatTime: (Double) -> [UInt8]
     /// For events without a parsable time: the latest time seen, so windows still advance.
     private var latestSeconds = 0.0
-    private var line: [UInt8] = []
     private var extra: [UInt8] = []
     private var key: [UInt8] = []
+    /// Each rule's `"rule"` and `"severity"` members as an alert line holds them (indexed like
+    /// `rules`), written once rather than per alert.
+    private let ruleMembers: [[UInt8]]
+    /// The file of the last alert and its JSON string: a file's alerts come one after another.
+    private var lastFile = ""
+    private var lastQuotedFile = AlertWriter.quotedFile("")
 
     public init(rules: [Rule], formatTime: @escaping (Double) -> [UInt8]) {
         self.rules = rules
         self.formatTime = formatTime
+        ruleMembers = rules.map(AlertWriter.ruleMembers(of:))
         dedup = rules.map { rule in rule.dedup.map(DedupWindows.init(policy:)) }
         thresholds = rules.map { rule in rule.threshold.map(ThresholdWindows.init(policy:)) }
         ruleIndices = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -105,9 +111,14 @@ public final class Alerter {
             }
         }
         let id = identity.withUnsafeBytes { AlertWriter.alertID(rule: rule.name, eventIdentity: $0) }
-        line.removeAll(keepingCapacity: true)
-        AlertWriter.appendAlert(id: id, rule: rule, time: match.time, file: match.file, record: match.record,
-                                extraMembers: extra, event: match.event, to: &line)
+        if match.file != lastFile {
+            lastFile = match.file
+            lastQuotedFile = AlertWriter.quotedFile(match.file)
+        }
+        // A fresh line per alert, sized once: the alert keeps it while the sinks take it.
+        var line: [UInt8] = []
+        AlertWriter.appendAlert(id: id, ruleMembers: ruleMembers[ruleIndex], time: match.time, quotedFile: lastQuotedFile,
+                                record: match.record, extraMembers: extra, event: match.event, to: &line)
         let transformed = rule.inputTransformer.map { transformer in
             match.event.withUnsafeBytes { event in
                 transformer.render(event: event, ruleName: rule.name,

@@ -7,52 +7,107 @@ public enum AlertWriter {
     /// The alert id: 32 hex digits of SHA-256 over the rule name and the event's identity, so the
     /// same input always gives the same ids and sinks can drop repeats.
     public static func alertID(rule: String, eventIdentity: UnsafeRawBufferPointer) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: Array(rule.utf8))
-        hasher.update(data: [0])
-        hasher.update(bufferPointer: eventIdentity)
         var id: [UInt8] = []
         id.reserveCapacity(32)
-        for byte in hasher.finalize().prefix(16) {
-            HexDigits.appendLowercase(byte, to: &id)
-        }
+        appendAlertID(rule: rule, eventIdentity: eventIdentity, to: &id)
         return id
+    }
+
+    /// Appends the alert id (`alertID`) to `output`, hashing the rule name where it lies rather
+    /// than copying it into an array first.
+    public static func appendAlertID(rule: String, eventIdentity: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        var hasher = SHA256()
+        var name = rule
+        name.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: eventIdentity)
+        hasher.finalize().withUnsafeBytes { digest in
+            for byte in digest.prefix(16) {
+                HexDigits.appendLowercase(byte, to: &output)
+            }
+        }
     }
 
     /// Appends one alert line (with its newline). `extraMembers` (each starting with a comma, e.g.
     /// a threshold's counts) go between the provenance and the event.
     public static func appendAlert(id: [UInt8], rule: Rule, time: [UInt8], file: String, record: Int,
                                    extraMembers: [UInt8] = [], event: [UInt8], to output: inout [UInt8]) {
+        appendAlert(id: id, ruleMembers: ruleMembers(of: rule), time: time, quotedFile: quotedFile(file), record: record,
+                    extraMembers: extraMembers, event: event, to: &output)
+    }
+
+    /// What an alert line holds between its id and its time: `","rule":"…","severity":"…","`,
+    /// the same for every alert of `rule`, so an alerter writes it once per rule.
+    public static func ruleMembers(of rule: Rule) -> [UInt8] {
+        var members = Array(#"","rule":"#.utf8)
+        JSONText.appendQuoted(Array(rule.name.utf8), to: &members)
+        members.append(contentsOf: #","severity":""#.utf8)
+        members.append(contentsOf: rule.severity.rawValue.utf8)
+        members.append(contentsOf: #"","#.utf8)
+        return members
+    }
+
+    /// `file` as the JSON string an alert line holds, so an alerter writes it once per file.
+    public static func quotedFile(_ file: String) -> [UInt8] {
+        var quoted: [UInt8] = []
+        JSONText.appendQuoted(Array(file.utf8), to: &quoted)
+        return quoted
+    }
+
+    /// Appends one alert line from pieces written before: `ruleMembers(of:)` and `quotedFile(_:)`.
+    /// The line is sized once, then each piece copied into it: nothing is re-encoded per alert but
+    /// the record number.
+    public static func appendAlert(id: [UInt8], ruleMembers: [UInt8], time: [UInt8], quotedFile: [UInt8], record: Int,
+                                   extraMembers: [UInt8], event: [UInt8], to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + 8 + id.count + ruleMembers.count + 10 + time.count + 2 + 18 + quotedFile.count
+                               + 10 + 20 + 1 + extraMembers.count + 9 + event.count + 2)
         output.append(contentsOf: #"{"id":""#.utf8)
         output.append(contentsOf: id)
-        output.append(contentsOf: #"","rule":"#.utf8)
-        JSONText.appendQuoted(Array(rule.name.utf8), to: &output)
-        output.append(contentsOf: #","severity":""#.utf8)
-        output.append(contentsOf: rule.severity.rawValue.utf8)
-        output.append(contentsOf: #"","#.utf8)
-        appendTimeSourceAndEvent(time: time, file: file, record: record, extraMembers: extraMembers, event: event, to: &output)
+        output.append(contentsOf: ruleMembers)
+        appendTimeSourceAndEvent(time: time, quotedFile: quotedFile, record: record, extraMembers: extraMembers,
+                                 event: event, to: &output)
     }
 
     /// Appends one matching event as `vigil hunt` prints it: the alert's shape without `id`,
     /// `rule` and `severity`, `{"time":…,"source":{"file":…,"record":N},"event":{…}}` and a newline.
     public static func appendEventLine(time: [UInt8], file: String, record: Int, event: [UInt8], to output: inout [UInt8]) {
         output.append(UInt8(ascii: "{"))
-        appendTimeSourceAndEvent(time: time, file: file, record: record, extraMembers: [], event: event, to: &output)
+        appendTimeSourceAndEvent(time: time, quotedFile: quotedFile(file), record: record, extraMembers: [], event: event,
+                                 to: &output)
     }
 
     /// The members an alert and a hunt's line share, from `"time"` to the closing brace and newline.
-    private static func appendTimeSourceAndEvent(time: [UInt8], file: String, record: Int, extraMembers: [UInt8],
+    private static func appendTimeSourceAndEvent(time: [UInt8], quotedFile: [UInt8], record: Int, extraMembers: [UInt8],
                                                  event: [UInt8], to output: inout [UInt8]) {
         output.append(contentsOf: #""time":"#.utf8)
         JSONText.appendQuoted(time, to: &output)
         output.append(contentsOf: #","source":{"file":"#.utf8)
-        JSONText.appendQuoted(Array(file.utf8), to: &output)
+        output.append(contentsOf: quotedFile)
         output.append(contentsOf: #","record":"#.utf8)
-        output.append(contentsOf: String(record).utf8)
+        appendDecimal(record, to: &output)
         output.append(UInt8(ascii: "}"))
         output.append(contentsOf: extraMembers)
         output.append(contentsOf: #","event":"#.utf8)
         output.append(contentsOf: event)
         output.append(contentsOf: "}\n".utf8)
+    }
+
+    /// Appends `value` in decimal, as `String(value)` writes it, without making the string.
+    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        if value < 0 {
+            output.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits; Int.max has 19
+        var count = 0
+        var rest = UInt(value)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest != 0
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - count)...]))
+        }
     }
 }

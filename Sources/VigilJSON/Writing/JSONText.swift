@@ -88,7 +88,111 @@ public enum JSONText {
 
     /// Appends the well-formed JSON value `json` without its insignificant whitespace, so that a
     /// pretty-printed record fits on one line of JSON Lines. Strings are copied as written.
+    ///
+    /// A value that is already compact (CloudTrail's, GuardDuty's records as AWS writes them) is
+    /// copied at once: proving it compact reads eight bytes at a time and looks only at the
+    /// bytes up to 0x20, where walking it string by string cost about as much as the rest of the
+    /// alert (1.3 KB CloudTrail records: 2,740 instructions each that way, 660 this way; callgrind).
     public static func appendCompacted(_ json: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        if isSurelyCompact(json) {
+            output.append(contentsOf: json)
+        } else {
+            appendCompactedByScanning(json, to: &output)
+        }
+    }
+
+    /// Whether the well-formed JSON value `json` surely holds no whitespace outside its strings.
+    ///
+    /// Every byte up to 0x20 is looked at (found eight at a time); each must be a space that its
+    /// neighbours place inside a string. Whitespace outside strings lies between tokens, so the
+    /// byte before it ends a token (`{ [ ] } , : "`, a digit, the `e` of true and false, the `l`
+    /// of null) or is whitespace, and the byte after it begins one (`{ [ ] } , : "`, a digit,
+    /// `-`, `t`, `f`, `n`) or is whitespace: a space with any other neighbour on either side is
+    /// inside a string (`"aws-cli/2.15.30 Python/3.11.8"`). Other control bytes cannot be inside
+    /// a string of valid JSON, so they are whitespace. False means "not sure" (`"a, 1"`), and the
+    /// caller scans string by string.
+    static func isSurelyCompact(_ json: UnsafeRawBufferPointer) -> Bool {
+        let count = json.count
+        let lowSeven: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let toHighBit: UInt64 = 0x5F5F_5F5F_5F5F_5F5F  // 0x80 - 0x21: a byte's low seven bits reach 0x80 when >= 0x21
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var position = 0
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: json.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            // The high bit of each byte below 0x21, exactly (no carry crosses a byte: 0x7F + 0x5F < 0x100).
+            var low = ~(((word & lowSeven) &+ toHighBit) | word) & highs
+            while low != 0 {
+                guard isSpaceInsideString(json, at: position + low.trailingZeroBitCount >> 3) else { return false }
+                low &= low &- 1
+            }
+            position += 8
+        }
+        while position < count {
+            if json[position] <= 0x20, !isSpaceInsideString(json, at: position) { return false }
+            position += 1
+        }
+        return true
+    }
+
+    /// Whether the byte at `index` is a space that its neighbours prove to be inside a string
+    /// (see `isSurelyCompact`).
+    private static func isSpaceInsideString(_ json: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        guard json[index] == 0x20, index > 0, index + 1 < json.count else { return false }
+        return !mayEndTokenBeforeWhitespace(json, at: index - 1) || !mayBeginTokenAfterWhitespace(json, at: index + 1)
+    }
+
+    /// Whether the byte at `index` may end a token. An `e` or `l` may only where it ends `true`,
+    /// `false` or `null`: English in strings puts a space after a word ending in e or l before a
+    /// word beginning with t, f or n ("due to", "Profile for"), which alone made a quarter of the
+    /// benchmark's CloudTrail records "not sure".
+    private static func mayEndTokenBeforeWhitespace(_ json: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        switch json[index] {
+        case 0...0x20, UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
+             UInt8(ascii: ":"), UInt8(ascii: "\""), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "e"):
+            return has("true", endingAt: index, in: json) || has("false", endingAt: index, in: json)
+        case UInt8(ascii: "l"):
+            return has("null", endingAt: index, in: json)
+        default:
+            return false
+        }
+    }
+
+    /// Whether the byte at `index` may begin a token; a `t`, `f` or `n` only where `true`,
+    /// `false` or `null` begins.
+    private static func mayBeginTokenAfterWhitespace(_ json: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        switch json[index] {
+        case 0...0x20, UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
+             UInt8(ascii: ":"), UInt8(ascii: "\""), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+            return true
+        case UInt8(ascii: "t"):
+            return has("true", startingAt: index, in: json)
+        case UInt8(ascii: "f"):
+            return has("false", startingAt: index, in: json)
+        case UInt8(ascii: "n"):
+            return has("null", startingAt: index, in: json)
+        default:
+            return false
+        }
+    }
+
+    private static func has(_ word: StaticString, endingAt index: Int, in json: UnsafeRawBufferPointer) -> Bool {
+        has(word, startingAt: index + 1 - word.utf8CodeUnitCount, in: json)
+    }
+
+    private static func has(_ word: StaticString, startingAt start: Int, in json: UnsafeRawBufferPointer) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard start >= 0, start + count <= json.count else { return false }
+        for offset in 0..<count where json[start + offset] != word.utf8Start[offset] {
+            return false
+        }
+        return true
+    }
+
+    /// `appendCompacted` string by string: runs between whitespace outside strings are copied,
+    /// strings skipped eight bytes at a time (`JSONString.end`).
+    static func appendCompactedByScanning(_ json: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         var position = 0
         let count = json.count
         var runStart = 0

@@ -70,9 +70,21 @@ public final class AlertRouter {
     /// Sends the alert unless its id was sent before; returns whether it was sent. Waits only
     /// while a target's queue is full.
     func deliver(_ alert: Alert, rule: Rule) -> Bool {
+        deliver(alert, to: queues(for: rule))
+    }
+
+    /// The queues an alert of `rule` goes to: its targets' (the default sinks when it names none),
+    /// then those that take every alert. The same for every alert of the rule, so that the alert
+    /// stage asks once per rule rather than building the list per alert.
+    func queues(for rule: Rule) -> [SinkQueue] {
+        (rule.targets.map { $0.compactMap { queuesByName[$0] } } ?? defaultQueues) + observingQueues
+    }
+
+    /// Sends the alert to `queues` (`queues(for:)` of its rule) unless its id was sent before;
+    /// returns whether it was sent.
+    func deliver(_ alert: Alert, to queues: [SinkQueue]) -> Bool {
         guard sent.insert(alert.id) else { return false }
-        let queues = rule.targets.map { $0.compactMap { queuesByName[$0] } } ?? defaultQueues
-        for queue in queues + observingQueues {
+        for queue in queues {
             do throws(SinkError) { try queue.send(alert) } catch { record(error) }
         }
         return true

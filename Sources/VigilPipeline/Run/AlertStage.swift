@@ -11,10 +11,13 @@ final class AlertStage {
     let rules: RuleSet
     let alerter: Alerter
     let router: AlertRouter
+    /// Where each rule's alerts go (indexed like `rules.rules`).
+    private let queuesByRule: [[SinkQueue]]
 
     init(rules: RuleSet, router: AlertRouter) {
         self.rules = rules
         self.router = router
+        queuesByRule = rules.rules.map(router.queues(for:))
         alerter = Alerter(rules: rules.rules) { seconds in
             var text: [UInt8] = []
             Timestamps.appendISO8601(Int64(seconds.rounded(.down)), to: &text)
@@ -31,7 +34,7 @@ final class AlertStage {
             let rule = rules.rules[Int(index)]
             switch alerter.decide(ruleIndex: Int(index), match: match) {
             case .alert(let alert):
-                if router.deliver(alert, rule: rule) {
+                if router.deliver(alert, to: queuesByRule[Int(index)]) {
                     summary.alertsByRule[rule.name, default: 0] += 1
                     sent += 1
                 } else {

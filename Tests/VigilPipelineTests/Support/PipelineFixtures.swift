@@ -22,6 +22,8 @@ enum PipelineFixtures {
         var summary: RunSummary
         var alerts: [[String: Any]]
         var lines: [String]
+        /// The alert file as written.
+        var text: String
         var problems: [InputProblem]
     }
 
@@ -45,6 +47,6 @@ enum PipelineFixtures {
         let alerts = try lines.map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
         }
-        return Outcome(summary: summary, alerts: alerts, lines: lines, problems: problems)
+        return Outcome(summary: summary, alerts: alerts, lines: lines, text: text, problems: problems)
     }
 }
