@@ -81,8 +81,8 @@ struct SQSFleetTests {
         let killedWith = alertIDs(run, "a")
         // It was killed with work in hand: messages received and not deleted.
         let depthAtKill = try moto.fixture("depth", queueURL).split(separator: " ").compactMap { Int($0) }
-        #expect(depthAtKill.reduce(0, +) > 0, "the first instance finished everything before it was killed")
-        #expect(killedWith.count < expected.count)
+        #expect(depthAtKill.reduce(0, +) > 0, "the first instance finished everything before it was killed: \(first.errorOutput)")
+        #expect(killedWith.count < expected.count, "\(killedWith.count) alerts of \(expected.count) before the kill")
 
         var union = Set<String>()
         let drained = Polling.eventually(within: 120) {
@@ -98,13 +98,20 @@ struct SQSFleetTests {
         #expect(third.waitForExit(within: 30) == 0, "\(third.errorOutput)")
 
         let all = ["a", "b", "c"].flatMap { alertIDs(run, $0) }
-        #expect(Set(all) == expected)
+        #expect(Set(all) == expected, "\(Set(all).count) distinct alerts of \(expected.count)")
         // The instances that lived wrote no id twice, between them or within one. The killed one may
         // share ids with them: killed after its sinks took a message's alerts and before
         // DeleteMessage returned, its message comes back to the others (at-least-once, the one
         // window the README names); on a loaded machine that window is wide enough to be hit.
+        // A survivor may also repeat one when its visibility lapsed: a CI machine once stalled the
+        // whole test process for about a minute, past the 10 s timeout. Then it must have said so.
         let survivors = ["b", "c"].flatMap { alertIDs(run, $0) }
-        #expect(survivors.count == Set(survivors).count, "\(survivors.count - Set(survivors).count) alert ids were written twice")
+        let lapseSaid = [second, third].contains { instance in
+            instance.errorOutput.contains("another consumer may read it too")
+                || instance.errorOutput.contains("could not extend the visibility")
+        }
+        #expect(survivors.count == Set(survivors).count || lapseSaid,
+                "\(survivors.count - Set(survivors).count) alert ids were written twice, and no lapse was said\nb: \(second.errorOutput)\nc: \(third.errorOutput)")
         let killed = alertIDs(run, "a")
         #expect(killed.count == Set(killed).count, "the killed instance wrote an id twice")
         // The alerts name the object they came from.

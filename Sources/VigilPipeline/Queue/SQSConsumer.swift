@@ -231,9 +231,18 @@ public final class SQSConsumer: Sendable {
             let timeout = visibilityTimeout
             let now = MonotonicClock.now()
             let due = state.withLock { state in
-                state.held.values.filter { now - $0.extendedAt >= Double(timeout) / 2 }.map(\.message)
+                state.held.values.filter { now - $0.extendedAt >= Double(timeout) / 2 }
             }
-            for message in due {
+            for held in due {
+                let message = held.message
+                let unextended = now - held.extendedAt
+                if unextended >= Double(timeout) {
+                    // The process was starved (or stopped) past the whole timeout: the queue may
+                    // already have handed the message to a peer. Said, because it is the one way
+                    // two consumers write the same alerts.
+                    notice("SQS: message \(message.messageID) went \(Int(unextended)) s without an extension, "
+                        + "past the queue's visibility timeout of \(timeout) s: another consumer may read it too")
+                }
                 do {
                     try queue.changeVisibility(of: message, seconds: timeout)
                     state.withLock { state in state.held[message.messageID]?.extendedAt = MonotonicClock.now() }
