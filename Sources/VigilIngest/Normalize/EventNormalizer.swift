@@ -246,6 +246,7 @@ public struct EventNormalizer {
 
     /// Calls `body` with each top-level member's key (as written) and value range: from the
     /// reader's index when it made one, else by reading the record.
+    @inline(__always)
     static func forEachMember(of bytes: UnsafeRawBufferPointer, members: ObjectMemberIndex?,
                                       _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) throws(InputProblem) {
         if let members {

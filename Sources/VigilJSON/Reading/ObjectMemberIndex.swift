@@ -92,6 +92,9 @@ public final class ObjectMemberIndex {
 
     /// Calls `body` with each member of `object` (the bytes this index was made from), in order,
     /// like `JSONMembers.forEach` but without reading the object again. `body` returns false to stop.
+    /// Inlinable, so that the normalizer's loop over a record's members is compiled with its body
+    /// in place rather than calling a closure per member.
+    @inlinable
     public func forEach(in object: UnsafeRawBufferPointer,
                         _ body: (_ key: UnsafeRawBufferPointer, _ keyIsEscaped: Bool, _ value: Range<Int>) -> Bool) {
         for index in 0..<count {

@@ -56,6 +56,9 @@ public final class PatternMatcher {
     var scanner = EventScanner()
     /// Room to unescape strings that contain backslashes.
     var unescaped: [UInt8] = []
+    /// The plan of `mayMatch(withValuesStillToComeUnder:)` for the key last asked about (one key
+    /// in practice: an envelope's `detail`), built at the first question.
+    var pendingKeyPlan: PendingKeyPlan?
 
     init(_ patternSet: CompiledPatternSet) {
         self.patternSet = patternSet

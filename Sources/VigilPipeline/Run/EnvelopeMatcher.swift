@@ -66,7 +66,12 @@ public final class EnvelopeMatcher {
         if let region { add(envelope.region, for: region) }
         // An array of strings matches where any element does: each is one value of the field.
         if let resources { envelope.forEachResource { matcher.addString($0, for: resources) } }
-        if let detail, let format = envelope.flowFormat {
+        // The detail is scanned only if some pattern may still match: `source` and `detail-type`
+        // rule most records out of a hunt or a rule set of one service.
+        guard let detail, writesDetailFirst || matcher.mayMatch(withValuesStillToComeUnder: detail) else {
+            return matcher.finishComposedEvent()
+        }
+        if let format = envelope.flowFormat {
             // A flow record's fields go to the matcher as they are, as the scanner would find them
             // in the `detail` it would otherwise write for every record (EventEnvelope.forEachFlowField).
             if format != flowFormat { noteFlowKeys(of: format, below: detail) }
@@ -80,7 +85,7 @@ public final class EnvelopeMatcher {
                     }
                 }
             }
-        } else if let detail {
+        } else {
             var failure: EventError?
             let members = envelope.detailMembers
             envelope.withDetail { bytes in
