@@ -389,12 +389,21 @@ struct TimestampAndContextTests {
         let working = FileManager.default.currentDirectoryPath.split(separator: "/").count
         let relative = String(repeating: "../", count: working) + file.dropFirst()
 
+        let folderLink = directory.appendingPathComponent("folder-link").path
+        try FileManager.default.createSymbolicLink(atPath: folderLink, withDestinationPath: directory.path)
+
         let canonical = LogFileContext(path: file).identityPath
         #expect(canonical.hasPrefix("/") && canonical.hasSuffix("/a.log"))
-        for spelling in [relative, "./" + relative, link, directory.appendingPathComponent("copy/../a.log").path] {
+        // A run's reader resolves each folder once (CanonicalDirectories): the same names, asked
+        // in any order, its folders cached from the spellings before.
+        let directories = CanonicalDirectories()
+        let spellings = [relative, "./" + relative, link, directory.appendingPathComponent("copy/../a.log").path,
+                         folderLink + "/a.log", folderLink + "/link.log", folderLink + "/./a.log"]
+        for spelling in spellings + spellings {
             let context = LogFileContext(path: spelling)
             #expect(context.identityPath == canonical, "\(spelling)")
             #expect(context.path == spelling, "the path as typed is kept for alerts")
+            #expect(LogFileContext(path: spelling, directories: directories).identityPath == canonical, "\(spelling), by folder")
         }
 
         // A link into a copy of the bucket is named as the object is in S3.
@@ -403,10 +412,14 @@ struct TimestampAndContextTests {
         let treeLink = directory.appendingPathComponent("tree-link.log.gz").path
         try FileManager.default.createSymbolicLink(atPath: treeLink, withDestinationPath: inTree)
         #expect(LogFileContext(path: treeLink).identityPath == "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/f.log.gz")
+        #expect(LogFileContext(path: treeLink, directories: directories).identityPath
+            == "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/20/f.log.gz")
 
         // A file that is gone is named by its absolute path, `.` and `..` removed; an S3 object
         // outside the layout by its URL.
         #expect(LogFileContext(path: "/tmp/./gone/../x.log").identityPath == "/tmp/x.log")
+        #expect(LogFileContext(path: "/tmp/./gone/../x.log", directories: directories).identityPath == "/tmp/x.log")
+        #expect(LogFileContext(path: "/x.log", directories: directories).identityPath == "/x.log")
         #expect(LogFileContext(path: "s3://bucket/exports/x.log").identityPath == "s3://bucket/exports/x.log")
     }
 

@@ -26,10 +26,12 @@ public struct LogFileContext: Sendable, Hashable {
     /// What an export's log stream says of the database, for its lines' events.
     public let exportedPlacement: DatabaseAuditPlacement?
 
-    public init(path: String) {
+    /// `directories`: resolves the canonical paths of files outside the layout folder by folder
+    /// (a run's reader keeps one); without it each file's path is resolved whole.
+    public init(path: String, directories: CanonicalDirectories? = nil) {
         self.path = path
         let layout = AWSLogsPath(path: path)
-        identityPath = Self.identityPath(of: path, layout: layout)
+        identityPath = Self.identityPath(of: path, layout: layout, directories: directories)
         if let layout, let account = layout.account, AWSLogsPath.isAccountID(account) {
             self.account = account
             service = layout.service
@@ -41,7 +43,7 @@ public struct LogFileContext: Sendable, Hashable {
             region = nil
             folderDay = nil
         }
-        let name = path.split(separator: "/").last ?? ""
+        let name = Self.fileName(of: path)
         // A Config history file names the window its items were captured in, start then end
         // (`…_ConfigHistory_AWS::RDS::DBInstance_20261120T090000Z_20261120T150000Z_1.json.gz`):
         // its items are no later than the end, which stands for its delivery.
@@ -50,18 +52,26 @@ public struct LogFileContext: Sendable, Hashable {
         exportedPlacement = exportedLogStream.map { DatabaseAuditPlacement(logGroup: nil, logStream: $0) }
     }
 
+    /// The last component of `path` (after its last `/`), split on the byte as the file system does.
+    public static func fileName(of path: String) -> Substring {
+        let utf8 = path.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return path[...] }
+        return path[utf8.index(after: slash)...]
+    }
+
     /// `…/0b8e5c8d-6a52-4bd8-9d7c-2d5b8bd7d2f1/orders-db/000000.gz` → `orders-db`.
     static func exportedLogStream(_ path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on the `/` byte: this runs for every file, and splitting by `Character` was slow.
+        let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         guard parts.count >= 3 else { return nil }
         var name = parts[parts.count - 1]
-        if name.hasSuffix(".gz") { name = name.dropLast(3) }
+        if name.count > 3, name.suffix(3).elementsEqual(".gz".utf8) { name = name.dropLast(3) }
         let task = parts[parts.count - 3]
-        guard name.count == 6, name.allSatisfy({ $0.isASCII && $0.isNumber }), task.utf8.count == 36,
-              task.utf8.enumerated().allSatisfy({ index, byte in
+        guard name.count == 6, name.allSatisfy(\.isDigit), task.count == 36,
+              task.enumerated().allSatisfy({ index, byte in
                   [8, 13, 18, 23].contains(index) ? byte == UInt8(ascii: "-") : byte.isHexDigit
               }) else { return nil }
-        return String(parts[parts.count - 2])
+        return String(decoding: parts[parts.count - 2], as: UTF8.self)
     }
 
     /// The one name of the file `path` names, computed once per file:
@@ -71,10 +81,10 @@ public struct LogFileContext: Sendable, Hashable {
     ///   `$PWD/a.log` and a link to it give the same ids — or, when that path is in the layout
     ///   (a link into a copy of the bucket), the path from `AWSLogs/` on;
     /// - else (an `s3://` object outside the layout) the URL.
-    static func identityPath(of path: String, layout: AWSLogsPath?) -> String {
+    static func identityPath(of path: String, layout: AWSLogsPath?, directories: CanonicalDirectories? = nil) -> String {
         if let layout { return layout.fromRoot }
         if path.isEmpty || path.hasPrefix("s3://") { return path }
-        let canonical = CanonicalPath.of(path)
+        let canonical = directories?.canonicalPath(of: path) ?? CanonicalPath.of(path)
         return AWSLogsPath(path: canonical)?.fromRoot ?? canonical
     }
 

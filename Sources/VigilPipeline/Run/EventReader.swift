@@ -38,6 +38,8 @@ public struct EventReader {
 
     public let settings: Settings
     private var normalizer = EventNormalizer()
+    /// Folders resolved once for the run's files' identities (this reader serves one run).
+    private let directories = CanonicalDirectories()
 
     public init(settings: Settings) {
         self.settings = settings
@@ -53,7 +55,7 @@ public struct EventReader {
     /// path is not opened; one that cannot be opened is a problem of the outcome.
     mutating func read<Visitor: EventVisitor>(_ source: LogSource, s3: S3Client?, cancellation: ReadCancellation? = nil,
                                               progress: ProgressLine? = nil, into visitor: inout Visitor) -> InputOutcome {
-        let context = LogFileContext(path: source.name)
+        let context = LogFileContext(path: source.name, directories: directories)
         if let reason = reasonToSkip(context) { return .skipped(because: reason) }
         let input: DecodedInput
         do {

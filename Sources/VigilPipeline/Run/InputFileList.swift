@@ -18,7 +18,7 @@ struct InputFileList {
         problems = walked.problems
         let named = Set(paths)
         for file in walked.files {
-            let name = file.split(separator: "/").last.map(String.init) ?? file
+            let name = String(LogFileContext.fileName(of: file))
             if named.contains(file) {
                 files.append(file)
             } else if PathFilter.isArchiveDocumentation(name: name) {
