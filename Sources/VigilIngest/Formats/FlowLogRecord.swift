@@ -80,9 +80,10 @@ public struct FlowLogLineWriter: Sendable {
     public mutating func read(_ line: UnsafeRawBufferPointer, format: FlowLogFormat) throws(InputProblem) -> FlowRecordFacts {
         let bytes = line.assumingMemoryBound(to: UInt8.self)
         try split(bytes, expecting: format.fields.count)
+        let isASCII = Self.isASCII(bytes)
         let failure = format.fields.withUnsafeBufferPointer { fields in
             fieldRanges.withUnsafeBufferPointer { ranges in
-                Self.check(bytes, ranges: ranges, fields: fields)
+                Self.check(bytes, ranges: ranges, fields: fields, lineIsASCII: isASCII)
             }
         }
         if let failure {
@@ -156,6 +157,7 @@ public struct FlowLogLineWriter: Sendable {
         if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         var found = 0
         var index = 0
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
@@ -163,7 +165,19 @@ public struct FlowLogLineWriter: Sendable {
                 continue
             }
             let start = index
-            while index < end, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
+            // The field's end, eight bytes at a time: a third of the instructions of looking at
+            // each byte (callgrind, v5 lines; splitting was 8 % of a flow replay).
+            var ended = false
+            while index + 8 <= end, let base {
+                let separators = Self.separatorBits(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                if separators != 0 {
+                    index += separators.trailingZeroBitCount >> 3
+                    ended = true
+                    break
+                }
+                index += 8
+            }
+            while !ended, index < end, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
             // Past the expected count only the count matters (for the message): nothing grows.
             if found < expected { fieldRanges.append(start..<index) }
             found += 1
@@ -174,10 +188,39 @@ public struct FlowLogLineWriter: Sendable {
         }
     }
 
+    /// Bits set in the lowest byte of `word` that is a space or a tab (and perhaps in bytes above
+    /// it: only the lowest set bit is exact). A byte is zero after the XOR where it matched; the
+    /// borrow of the subtraction runs only upwards, so the lowest flagged byte is a true match.
+    @inline(__always)
+    static func separatorBits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let spaces = word ^ (ones &* 0x20)
+        let tabs = word ^ (ones &* 0x09)
+        return ((spaces &- ones) & ~spaces | (tabs &- ones) & ~tabs) & highs
+    }
+
+    /// Whether every byte of `bytes` is below 0x80, read eight at a time: then no string field
+    /// needs its UTF-8 checked.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        var union: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            union |= base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            union |= UInt64(bytes[index])
+            index += 1
+        }
+        return union & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The first field that cannot be written, in order: a numeric field that is not an unsigned
     /// decimal integer, another that is not UTF-8 (which a JSON string cannot carry).
     private static func check(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>,
-                              fields: UnsafeBufferPointer<FlowLogFormat.Field>) -> Failure? {
+                              fields: UnsafeBufferPointer<FlowLogFormat.Field>, lineIsASCII: Bool) -> Failure? {
         let raw = UnsafeRawBufferPointer(bytes)
         for position in ranges.indices {
             let range = ranges[position]
@@ -186,7 +229,7 @@ public struct FlowLogLineWriter: Sendable {
                 for index in range where bytes[index] < UInt8(ascii: "0") || bytes[index] > UInt8(ascii: "9") {
                     return Failure(position: position)
                 }
-            } else {
+            } else if !lineIsASCII {
                 var index = range.lowerBound
                 while index < range.upperBound {
                     if bytes[index] < 0x80 {
