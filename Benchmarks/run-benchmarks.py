@@ -472,23 +472,30 @@ def compare(revision, corpus, repeat, against=None, kinds=("cloudtrail", "vpcflo
     print(report)
 
 
+def replay_to_file(rules, quoted, alerts_path, repeat):
+    """`vigil replay` of `quoted` with `rules`, its alerts to a fresh file each time (the file sink
+    appends): the median run, the file left holding the last run's alerts."""
+    def once():
+        if os.path.exists(alerts_path):
+            os.remove(alerts_path)
+        return run(f"{VIGIL} replay --quiet --rules {rules} --sink file:{alerts_path} {quoted}", 1)
+    samples = sorted(once() for _ in range(repeat))
+    return samples[len(samples) // 2]
+
+
 def alert_heavy(quoted, megabytes, gzip_time, repeat):
     """The alert-heavy rule set (Benchmarks/alert-heavy-rules: 20 ordinary detective rules, a few
     of them broad) on all CloudTrail files, its alerts written to a file and to /dev/null: what
     alerts cost where a third of the events raise one, beside the rule sets above that rarely match."""
     alerts_path = os.path.join(BENCH, "alert-heavy-alerts.jsonl")
-    def to_file():
-        if os.path.exists(alerts_path):
-            os.remove(alerts_path)  # the file sink appends
-        return run(f"{VIGIL} replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:{alerts_path} {quoted}", 1)
-    samples = sorted(to_file() for _ in range(repeat))
+    to_file = replay_to_file(ALERT_HEAVY_RULES, quoted, alerts_path, repeat)
     alerts, events, _ = alert_file_facts(alerts_path)
     stats = subprocess.run(f"{VIGIL} replay --rules {ALERT_HEAVY_RULES} --sink file:/dev/null {quoted}", shell=True,
                            capture_output=True, text=True).stderr
     total = int(stats.split(" records")[0].split(", ")[-1].replace(",", ""))
     null = run(f"{VIGIL} replay --quiet --rules {ALERT_HEAVY_RULES} --sink file:/dev/null {quoted}", repeat)
     entry = {"alerts": alerts, "alerting_events": events, "events": total, "gzip": gzip_time,
-             "to_file": samples[len(samples) // 2], "to_null": null, "mb_per_s": megabytes / samples[len(samples) // 2][0]}
+             "to_file": to_file, "to_null": null, "mb_per_s": megabytes / to_file[0]}
     print("alert-heavy", entry, flush=True)
     return entry
 
@@ -502,13 +509,9 @@ def flow_rules(corpus, flow, repeat):
     files = sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", SERVICE["vpcflowlogs"], "**", "*.gz"), recursive=True))
     quoted = " ".join(shlex.quote(f) for f in files)
     alerts_path = os.path.join(BENCH, "flow-rules-alerts.jsonl")
-    def to_file():
-        if os.path.exists(alerts_path):
-            os.remove(alerts_path)  # the file sink appends
-        return run(f"{VIGIL} replay --quiet --rules {rules} --sink file:{alerts_path} {quoted}", 1)
-    samples = sorted(to_file() for _ in range(repeat))
+    timing = replay_to_file(rules, quoted, alerts_path, repeat)
     alerts, _, _ = alert_file_facts(alerts_path)
-    entry = {"alerts": alerts, "events": flow["events"], "gzip": flow["gzip"], "time": samples[len(samples) // 2]}
+    entry = {"alerts": alerts, "events": flow["events"], "gzip": flow["gzip"], "time": timing}
     print("flow rules", entry, flush=True)
     return entry
 
