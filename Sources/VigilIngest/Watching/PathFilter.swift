@@ -25,7 +25,7 @@ public struct PathFilter: Sendable {
         // Hidden files and directories are never read (the walker does not list them; inotify
         // reports them, and a sync tool's partial download is one until it is renamed).
         if relativePath.hasPrefix(".") || relativePath.contains("/.") { return false }
-        let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+        let name = String(LogFileContext.fileName(of: relativePath))
         if Self.isArchiveDocumentation(name: name) { return false }
         if !include.isEmpty && !include.contains(where: { Self.matches($0, name: name, relativePath: relativePath) }) {
             return false

@@ -60,7 +60,7 @@ public struct S3Backfill {
     /// Keys that cannot hold events: CloudTrail's digests, folder markers, archive documentation.
     static func holdsEvents(_ key: String) -> Bool {
         guard !key.hasSuffix("/"), !key.contains("/CloudTrail-Digest/") else { return false }
-        let name = key.split(separator: "/").last.map(String.init) ?? key
+        let name = String(LogFileContext.fileName(of: key))
         return !PathFilter.isArchiveDocumentation(name: name)
     }
 }
