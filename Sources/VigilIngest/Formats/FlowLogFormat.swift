@@ -48,6 +48,12 @@ public final class FlowLogFormat: Sendable, Equatable {
         let isNumeric: Bool
     }
 
+    /// An equal format that shares no storage with this one: for another thread to retain and
+    /// release as often as it likes (`BatchReplayer`).
+    public func unsharedCopy() -> FlowLogFormat {
+        FlowLogFormat(fieldNames: fieldNames.map { String(decoding: Array($0.utf8), as: UTF8.self) })
+    }
+
     /// `fieldNames` are used as given (a name that needs escaping is escaped in the key; repeated
     /// names give repeated keys — `init?(headerLine:)` refuses those).
     public init(fieldNames: [String]) {

@@ -69,6 +69,19 @@ public final class ObjectMemberIndex {
     @inlinable
     public var count: Int { offsets.values.count / 4 }
 
+    /// Appends the notes of the object last noted (four offsets per member, relative to its first
+    /// byte) to `copy`, so that another index can take them up later (`takeNotes(_:)`): how a
+    /// record and its members travel to another thread together (`RecordBatch`).
+    public func appendNotes(to copy: inout [Int]) {
+        copy.append(contentsOf: offsets.values)
+    }
+
+    /// Takes up notes copied with `appendNotes(to:)`, in place of what this index held.
+    public func takeNotes(_ notes: UnsafeBufferPointer<Int>) {
+        offsets.values.removeAll(keepingCapacity: true)
+        offsets.values.append(contentsOf: notes)
+    }
+
     /// Emptied, then lent to `body` to note the members of a new object. The notes are lent
     /// rather than appended through the index so that noting costs an append, not a method call
     /// with its reference counting.

@@ -79,6 +79,8 @@ public final class Hunt {
                 progress?.filesDone(fileCount, decodedBytes: result.decodedBytes)
             }, shouldStop: { outcome.reachedLimit })
         } else {
+            // A single file with cores to spare: a large one is spread over them.
+            if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
             var reader = EventReader(settings: settings)
             var visitor = MatchingVisitor(matcher: EnvelopeMatcher(query.patterns), progress: progress,
                                           minimumMatches: required) { match, _, _ in

@@ -76,7 +76,11 @@ public final class Replay {
     /// One thread: each file read, matched and alerted on in turn.
     private func readInOrder(_ files: [LogSource], stage: AlertStage, progress: ProgressLine?, summary: inout RunSummary,
                              onProblem: (InputProblem) -> Void) {
-        var reader = EventReader(settings: readerSettings)
+        // Files one after the other with cores to spare (a single file): a large one is spread
+        // over them.
+        var settings = readerSettings
+        if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
+        var reader = EventReader(settings: settings)
         var visitor = MatchingVisitor(matcher: EnvelopeMatcher(rules.patterns), stage: stage, progress: progress)
         for source in files {
             let outcome = reader.read(source, s3: options.s3, progress: progress, into: &visitor)

@@ -16,6 +16,9 @@ public struct EventReader {
         public var limits = ReaderLimits()
         /// Whether a large input may be decoded on a thread of its own (a replay with a core to spare).
         public var decodesAhead = false
+        /// Whether, and how, a large input's records are normalized and matched on helper threads
+        /// while this one reads them (a single large input with cores to spare: `SpreadPass`).
+        var spread: SpreadSettings?
 
         public init(filter: EventFilter = EventFilter(), limits: ReaderLimits = ReaderLimits()) {
             self.filter = filter
@@ -34,6 +37,10 @@ public struct EventReader {
         /// in the middle of a large file. Returning false stops the read there; the records still
         /// to come are passed over.
         var afterRecord: ((Int) -> Bool)?
+
+        /// Whether the read goes from the first record to the input's final end, with nothing
+        /// to commit on the way: a read that can be spread over cores.
+        var readsWholeInput: Bool { firstOrdinal == 0 && !endIsProvisional && afterRecord == nil }
     }
 
     public let settings: Settings
@@ -79,93 +86,37 @@ public struct EventReader {
         // with --jobs 2 over files that already keep both cores busy it costs a little: 24 files of
         // 1 MiB 0.268 s → 0.280 s, 8 of 4 MiB 0.354 s → 0.358 s. Hence from 4 MiB stored.
         let decodeAheadThreshold = 4 << 20
-        let decodeAhead = settings.decodesAhead && (input.storedSize ?? 0) >= decodeAheadThreshold
+        let storedSize = input.storedSize ?? 0
+        let decodeAhead = settings.decodesAhead && storedSize >= decodeAheadThreshold
         let reader = LogFileReader(input: input, limits: settings.limits, endIsProvisional: continuation.endIsProvisional,
                                    cancellation: cancellation, decodeAhead: decodeAhead)
-        var pass = EventPass(context: context, filter: settings.filter, normalizer: normalizer, visitor: visitor,
-                             continuation: continuation, progress: progress)
-        reader.read(into: &pass)
-        normalizer = pass.normalizer
-        visitor = pass.visitor
         var outcome = InputOutcome()
-        outcome.summary = pass.summary
+        if let spread = settings.spread, storedSize >= spread.fromStoredBytes, continuation.readsWholeInput,
+           let makeHelper = visitor.helperMaker {
+            var pass = SpreadPass(context: context, filter: settings.filter, visitor: visitor, settings: spread,
+                                  progress: progress, makeHelper: makeHelper)
+            reader.read(into: &pass)
+            pass.finish()
+            visitor = pass.visitor
+            outcome.summary = pass.summary
+            outcome.problems = pass.problems.reports(path: input.path)
+            outcome.nextOrdinal = pass.nextOrdinal
+        } else {
+            var pass = EventPass(context: context, filter: settings.filter, normalizer: normalizer, visitor: visitor,
+                                 continuation: continuation, progress: progress)
+            reader.read(into: &pass)
+            normalizer = pass.normalizer
+            visitor = pass.visitor
+            outcome.summary = pass.summary
+            outcome.problems = pass.problems.reports(path: input.path)
+            outcome.nextOrdinal = pass.nextOrdinal
+        }
         outcome.summary.filesRead = 1
         outcome.summary.decodedBytes = input.decodedOffset
-        outcome.problems = pass.problems.reports(path: input.path)
         outcome.decodedBytes = input.decodedOffset
         outcome.wasCancelled = reader.wasCancelled
         outcome.endedEarly = reader.endedEarly
         outcome.recordsRead = reader.recordsRead
-        outcome.nextOrdinal = pass.nextOrdinal
         return outcome
-    }
-}
-
-/// The reader's `RecordVisitor` for one input: each record is normalized into the reused
-/// envelope, filtered, and handed to the mode's visitor; records, events, drops, skips and
-/// problems are counted on the way.
-private struct EventPass<Visitor: EventVisitor>: RecordVisitor {
-    let context: LogFileContext
-    let filter: EventFilter
-    var normalizer: EventNormalizer
-    var visitor: Visitor
-    let continuation: EventReader.Continuation
-    let progress: ProgressLine?
-    var summary = RunSummary()
-    /// The first problems of the input, and how many more: a file of millions of bad records is
-    /// counted, not held.
-    var problems = ListedProblems()
-    /// The ordinal after the last record handled.
-    private(set) var nextOrdinal = 0
-    /// `afterRecord` returned false.
-    private var isStopped = false
-
-    init(context: LogFileContext, filter: EventFilter, normalizer: EventNormalizer, visitor: Visitor,
-         continuation: EventReader.Continuation, progress: ProgressLine?) {
-        self.context = context
-        self.filter = filter
-        self.normalizer = normalizer
-        self.visitor = visitor
-        self.continuation = continuation
-        self.progress = progress
-    }
-
-    mutating func visit(_ record: LogRecord) {
-        guard record.ordinal >= continuation.firstOrdinal, !isStopped else { return }
-        defer {
-            nextOrdinal = record.ordinal + 1
-            if let afterRecord = continuation.afterRecord, !afterRecord(nextOrdinal) { isStopped = true }
-        }
-        summary.records += 1
-        progress?.recordRead()
-        let envelope: EventEnvelope
-        do {
-            envelope = try normalizer.normalize(record, context: context)
-        } catch {
-            report(error)
-            return
-        }
-        if let reason = filter.reasonToDrop(envelope) {
-            summary.dropped[reason, default: 0] += 1
-            return
-        }
-        summary.eventsByKind[record.kind, default: 0] += 1
-        if let time = envelope.eventTime { summary.volume.count(record.kind, at: time) }
-        do {
-            try visitor.visit(envelope, of: record, in: context, summary: &summary)
-        } catch {
-            report(error)
-        }
-    }
-
-    mutating func report(_ problem: InputProblem) {
-        if let ordinal = problem.record, ordinal < continuation.firstOrdinal { return }
-        if isStopped { return }
-        summary.problems[problem.kind, default: 0] += 1
-        problems.add(problem)
-    }
-
-    mutating func skip(_ reason: SkipReason) {
-        summary.skipped[reason, default: 0] += 1
     }
 }

@@ -85,9 +85,80 @@ struct MatchingVisitor: EventVisitor {
         identity.append(contentsOf: envelope.identity)
         let match = Alerter.Match(event: eventJSON, identity: identity, time: envelope.time,
                                   seconds: envelope.eventTime.map(Double.init), file: path, record: ordinal)
-        let sent = handleMatch(match, matched, &summary)
+        deliver(match, ruleIndices: matched, summary: &summary)
+    }
+
+    /// Hands a match on (`handleMatch`) and shows the alerts it sent.
+    private func deliver(_ match: Alerter.Match, ruleIndices: [Int32], summary: inout RunSummary) {
+        let sent = handleMatch(match, ruleIndices, &summary)
         if sent > 0 { progress?.alertsSent(sent) }
     }
+
+    // MARK: - Spread over cores
+
+    /// Helpers match with matchers of their own, over the same patterns.
+    var helperMaker: (@Sendable () -> MatchHelper)? {
+        let patterns = matcher.patterns
+        let writesDetailFirst = matcher.writesDetailFirst
+        let minimumMatches = minimumMatches
+        return {
+            MatchHelper(matcher: EnvelopeMatcher(patterns, writesDetailFirst: writesDetailFirst),
+                        minimumMatches: minimumMatches)
+        }
+    }
+
+    /// Takes a helper's matches, and diffs and matches its Config items here, in input order (or
+    /// hands them on, as this visitor does its own).
+    mutating func take(_ work: [FoundEvent], summary: inout RunSummary, problems: inout [InputProblem]) {
+        for found in work {
+            switch found {
+            case .match(let found):
+                deliver(found.match, ruleIndices: found.ruleIndices, summary: &summary)
+            case .configItem(let item):
+                if case .handedOn(let handOn) = configItems {
+                    handOn(item)
+                    continue
+                }
+                do throws(InputProblem) {
+                    try visit(item, summary: &summary)
+                } catch {
+                    problems.append(error)
+                }
+            }
+        }
+    }
+}
+
+/// `MatchingVisitor`'s helper: matches events on a thread of its own and keeps the matches, and
+/// the Config items it leaves for the visitor to diff in order, as `FoundEvent`s.
+struct MatchHelper: EventHelper {
+    private var matching: MatchingVisitor
+    private let found: FoundEvents
+
+    init(matcher: EnvelopeMatcher, minimumMatches: Int) {
+        let found = FoundEvents()
+        self.found = found
+        matching = MatchingVisitor(matcher: matcher, minimumMatches: minimumMatches,
+                                   configItems: .handedOn { found.events.append(.configItem($0)) }) { match, ruleIndices, _ in
+            found.events.append(.match(FoundMatch(match: match, ruleIndices: ruleIndices)))
+            return 0
+        }
+    }
+
+    mutating func visit(_ envelope: EventEnvelope, of record: LogRecord, in context: LogFileContext,
+                        summary: inout RunSummary) throws(InputProblem) {
+        try matching.visit(envelope, of: record, in: context, summary: &summary)
+    }
+
+    mutating func finishWork() -> [FoundEvent] {
+        defer { found.events = [] }
+        return found.events
+    }
+}
+
+/// What a `MatchHelper` found since its work was last taken.
+private final class FoundEvents {
+    var events: [FoundEvent] = []
 }
 
 /// Where a Config item's diff is computed (see `MatchingVisitor`).
