@@ -45,7 +45,7 @@ extension PatternMatcher {
     /// The string value of a key (top-level, or one from `key(_:below:)` outside any array): its
     /// characters as UTF-8, not JSON-escaped.
     public func addString(_ value: UnsafeRawBufferPointer, for key: TopLevelKey) {
-        let field = patternSet.trie.field(of: key.node)
+        let field = trieReference._withUnsafeGuaranteedRef { $0.field(of: key.node) }
         guard field >= 0 else { return }
         evaluateLeaf(field: field, kind: .string(escaped: false), bytes: value, memberships: UnsafeBufferPointer(start: nil, count: 0))
     }
@@ -53,7 +53,7 @@ extension PatternMatcher {
     /// A JSON number that is the value of `key` (outside any array): `spelling` as JSON writes it.
     /// The same as a scalar the scanner finds in an object handed to `addObject`.
     public func addNumber(_ spelling: UnsafeRawBufferPointer, for key: TopLevelKey) {
-        let field = patternSet.trie.field(of: key.node)
+        let field = trieReference._withUnsafeGuaranteedRef { $0.field(of: key.node) }
         guard field >= 0 else { return }
         evaluateLeaf(field: field, kind: .literal(isNumber: true), bytes: spelling, memberships: UnsafeBufferPointer(start: nil, count: 0))
     }
@@ -62,7 +62,7 @@ extension PatternMatcher {
     /// `members`: where the object's own members lie, when it was validated into an index.
     public func addObject(_ object: UnsafeRawBufferPointer, under key: TopLevelKey,
                           members: ObjectMemberIndex? = nil) throws(EventError) {
-        guard patternSet.trie.hasChildren(key.node) else { return }
+        guard trieReference._withUnsafeGuaranteedRef({ $0.hasChildren(key.node) }) else { return }
         try scanner.scan(object, into: self, root: key.node, members: members)
     }
 

@@ -16,6 +16,12 @@ import VigilJSON
 ///    `exists: false`. The patterns of the branches that pass are the result.
 public final class PatternMatcher {
     public let patternSet: CompiledPatternSet
+    /// The set's fields and trie, read without retaining them: `patternSet` holds them for the
+    /// matcher's whole life. Every matcher of a run shares them, so a retain and release per leaf
+    /// (two per flow field) were atomic operations on objects other threads were touching too;
+    /// on a flow log spread over two helpers they were the costliest thing matching did (perf).
+    let fieldReferences: [Unmanaged<CompiledField>]
+    let trieReference: Unmanaged<PathTrie>
 
     /// Lazily determinized string automata, by field (nil where a field has no string test).
     var automata: [LazyDFA?]
@@ -62,6 +68,8 @@ public final class PatternMatcher {
 
     init(_ patternSet: CompiledPatternSet) {
         self.patternSet = patternSet
+        fieldReferences = patternSet.fields.map { Unmanaged.passUnretained($0) }
+        trieReference = Unmanaged.passUnretained(patternSet.trie)
         automata = patternSet.fields.map { $0.automaton.isEmpty ? nil : LazyDFA($0.automaton) }
         testEventStamp = Array(repeating: 0, count: patternSet.testCount)
         branchStamp = Array(repeating: 0, count: patternSet.branchPattern.count)
@@ -170,43 +178,43 @@ public final class PatternMatcher {
         }
         let stamp = leafNumber
         let hitStart = hits.count
-        let field = patternSet.fields[Int(fieldIndex)]
-
-        if field.existsTest >= 0 { hit(field.existsTest, stamp) }
-        switch kind {
-        case .string(let escaped):
-            if escaped {
-                JSONString.unescape(bytes, into: &unescaped)
-                unescaped.withUnsafeBytes { evaluateString($0, field: field, fieldIndex: fieldIndex, stamp: stamp) }
-            } else {
-                evaluateString(bytes, field: field, fieldIndex: fieldIndex, stamp: stamp)
-            }
-        case .literal(let isNumber):
-            for literal in field.literals where literal.bytes.count == bytes.count {
-                if literal.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
-                    hit(literal.test, stamp)
+        fieldReferences[Int(fieldIndex)]._withUnsafeGuaranteedRef { field in
+            if field.existsTest >= 0 { hit(field.existsTest, stamp) }
+            switch kind {
+            case .string(let escaped):
+                if escaped {
+                    JSONString.unescape(bytes, into: &unescaped)
+                    unescaped.withUnsafeBytes { evaluateString($0, field: field, fieldIndex: fieldIndex, stamp: stamp) }
+                } else {
+                    evaluateString(bytes, field: field, fieldIndex: fieldIndex, stamp: stamp)
+                }
+            case .literal(let isNumber):
+                for literal in field.literals where literal.bytes.count == bytes.count {
+                    if literal.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                        hit(literal.test, stamp)
+                    }
+                }
+                if isNumber && field.needsNumericValue, let value = ComparableNumber.value(of: bytes) {
+                    if let tests = field.numericEquals[value] {
+                        for test in tests { hit(test, stamp) }
+                    }
+                    for entry in field.numericRanges where entry.range.contains(value) {
+                        hit(entry.test, stamp)
+                    }
                 }
             }
-            if isNumber && field.needsNumericValue, let value = ComparableNumber.value(of: bytes) {
-                if let tests = field.numericEquals[value] {
-                    for test in tests { hit(test, stamp) }
-                }
-                for entry in field.numericRanges where entry.range.contains(value) {
-                    hit(entry.test, stamp)
-                }
-            }
-        }
-        if !field.negationTests.isEmpty {
-            field.negationExcluded.withUnsafeBufferPointer { excluded in
-                field.negationExcludedStart.withUnsafeBufferPointer { starts in
-                    for (index, test) in field.negationTests.enumerated() {
-                        var isExcluded = false
-                        for position in Int(starts[index])..<Int(starts[index + 1])
-                        where testLeafStamp[Int(excluded[position])] == stamp {
-                            isExcluded = true
-                            break
+            if !field.negationTests.isEmpty {
+                field.negationExcluded.withUnsafeBufferPointer { excluded in
+                    field.negationExcludedStart.withUnsafeBufferPointer { starts in
+                        for (index, test) in field.negationTests.enumerated() {
+                            var isExcluded = false
+                            for position in Int(starts[index])..<Int(starts[index + 1])
+                            where testLeafStamp[Int(excluded[position])] == stamp {
+                                isExcluded = true
+                                break
+                            }
+                            if !isExcluded { hit(test, stamp) }
                         }
-                        if !isExcluded { hit(test, stamp) }
                     }
                 }
             }
