@@ -134,6 +134,24 @@ final class CompiledField: @unchecked Sendable {
     }
 
     var needsNumericValue: Bool { !numericEquals.isEmpty || !numericRanges.isEmpty }
+
+    /// An equal field whose arrays are its own, for one matcher: reading a test table retains
+    /// it, and retaining a table that several threads' matchers read at once makes its reference
+    /// count bounce between cores (see `PatternMatcher.fieldReferences`). The automaton is shared:
+    /// a matcher only reads it to build its own lazy DFA.
+    func unsharedCopy() -> CompiledField {
+        let copy = CompiledField(path: path)
+        copy.automaton = automaton
+        copy.literals = literals.map { (bytes: $0.bytes.map { $0 }, test: $0.test) }
+        copy.numericEquals = Dictionary(uniqueKeysWithValues: numericEquals.map { ($0.key, $0.value.map { $0 }) })
+        copy.numericRanges = numericRanges.map { $0 }
+        copy.ipRanges = ipRanges.unsharedCopy()
+        copy.existsTest = existsTest
+        copy.negationTests = negationTests.map { $0 }
+        copy.negationExcludedStart = negationExcludedStart.map { $0 }
+        copy.negationExcluded = negationExcluded.map { $0 }
+        return copy
+    }
 }
 
 extension CompiledPatternSet {

@@ -15,6 +15,16 @@ struct IPRangeIndex {
 
     var isEmpty: Bool { tests.isEmpty }
 
+    /// An equal index whose arrays are its own (see `CompiledField.unsharedCopy`).
+    func unsharedCopy() -> IPRangeIndex {
+        var copy = IPRangeIndex()
+        copy.lowers = lowers.map { $0 }
+        copy.uppers = uppers.map { $0 }
+        copy.reach = reach.map { $0 }
+        copy.tests = tests.map { $0 }
+        return copy
+    }
+
     /// Adds the test met by addresses in `range` (its ends share a family).
     mutating func insert(_ range: IPRange, test: Int32) {
         var position = lowers.count

@@ -16,10 +16,13 @@ import VigilJSON
 ///    `exists: false`. The patterns of the branches that pass are the result.
 public final class PatternMatcher {
     public let patternSet: CompiledPatternSet
-    /// The set's fields and trie, read without retaining them: `patternSet` holds them for the
-    /// matcher's whole life. Every matcher of a run shares them, so a retain and release per leaf
-    /// (two per flow field) were atomic operations on objects other threads were touching too;
-    /// on a flow log spread over two helpers they were the costliest thing matching did (perf).
+    /// The set's fields, copied for this matcher alone (`CompiledField.unsharedCopy`), and read
+    /// through `fieldReferences` without retaining them; the trie, read without retaining it too.
+    /// `fields` and `patternSet` keep them alive for the matcher's whole life. Every matcher of a
+    /// run shared the fields, so the retains and releases of a leaf's tables (several per flow
+    /// field) were atomic operations on cache lines the other threads were touching too: on a
+    /// flow log spread over two helpers, the costliest thing matching did (perf).
+    let fields: [CompiledField]
     let fieldReferences: [Unmanaged<CompiledField>]
     let trieReference: Unmanaged<PathTrie>
 
@@ -68,7 +71,8 @@ public final class PatternMatcher {
 
     init(_ patternSet: CompiledPatternSet) {
         self.patternSet = patternSet
-        fieldReferences = patternSet.fields.map { Unmanaged.passUnretained($0) }
+        fields = patternSet.fields.map { $0.unsharedCopy() }
+        fieldReferences = fields.map { Unmanaged.passUnretained($0) }
         trieReference = Unmanaged.passUnretained(patternSet.trie)
         automata = patternSet.fields.map { $0.automaton.isEmpty ? nil : LazyDFA($0.automaton) }
         testEventStamp = Array(repeating: 0, count: patternSet.testCount)
