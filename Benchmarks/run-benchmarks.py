@@ -261,6 +261,7 @@ def main():
 
     results["alert_heavy"] = alert_heavy(quoted, megabytes, results["kinds"]["cloudtrail"]["gzip"], arguments.repeat)
     results["flow_rules"] = flow_rules(corpus, results["kinds"]["vpcflowlogs"], arguments.repeat)
+    results["large_file"] = large_file(corpus, arguments.repeat)
     results["scaling"] = scaling(corpus, arguments.repeat)
 
     with open(os.path.join(BENCH, "results.json"), "w") as handle:
@@ -516,6 +517,35 @@ def flow_rules(corpus, flow, repeat):
     return entry
 
 
+def large_file(corpus, repeat):
+    """Every flow log record of the corpus in one gzipped file (one header, the records of every file
+    with that header's fields): a large single file, read with one job and with one per core (its
+    records spread over the cores: issue 20, item 5), against `gzip -dc` of the same file."""
+    rules = os.path.join(BENCH, "flow-rules-20")
+    files = sorted(glob.glob(os.path.join(corpus, "AWSLogs", "*", SERVICE["vpcflowlogs"], "**", "*.gz"), recursive=True))
+    header = subprocess.run(f"gzip -dc {shlex.quote(files[0])} | head -1", shell=True, capture_output=True, text=True).stdout
+    same = [f for f in files
+            if subprocess.run(f"gzip -dc {shlex.quote(f)} | head -1", shell=True, capture_output=True, text=True).stdout == header]
+    folder = os.path.join(BENCH, "large-flow-file", "AWSLogs", "111122223333", "vpcflowlogs", "us-east-1", "2025", "11", "20")
+    path = os.path.join(folder, "111122223333_vpcflowlogs_us-east-1_fl-0large_20251120T0000Z_all.log.gz")
+    if not os.path.exists(path):
+        os.makedirs(folder, exist_ok=True)
+        quoted = " ".join(shlex.quote(f) for f in same)
+        subprocess.run(f"( printf %s {shlex.quote(header)}; for f in {quoted}; do gzip -dc \"$f\" | tail -n +2; done ) | gzip -6 > {shlex.quote(path)}",
+                       shell=True, check=True)
+    lines = int(subprocess.run(f"gzip -dc {shlex.quote(path)} | wc -l", shell=True, capture_output=True, text=True).stdout) - 1
+    mb = int(subprocess.run(f"gzip -dc {shlex.quote(path)} | wc -c", shell=True, capture_output=True, text=True).stdout) / 1e6
+    pattern = shlex.quote(json.dumps(ONE_RULE["vpcflowlogs"][0]))
+    entry = {"records": lines, "mb": mb, "stored_mb": os.path.getsize(path) / 1e6,
+             "gzip": run(f"gzip -dc {shlex.quote(path)} > /dev/null", repeat)}
+    for jobs in ("1", "default"):
+        option = "--jobs 1 " if jobs == "1" else ""
+        entry[f"rules_{jobs}"] = run(f"{VIGIL} replay --quiet {option}--rules {rules} --sink file:/dev/null {shlex.quote(path)}", repeat)
+        entry[f"hunt_{jobs}"] = run(f"{VIGIL} hunt {option}--count {pattern} {shlex.quote(path)} > /dev/null", repeat)
+    print("large file", entry, flush=True)
+    return entry
+
+
 def scaling(corpus, repeat):
     """How cost grows with file count, file size and alert rate, on CloudTrail."""
     rng = random.Random(11)
@@ -616,6 +646,20 @@ def write_report(results, arguments):
                   "| `gzip -dc` s | vigil s | ÷ `gzip -dc` | CPU s | peak MB |", "|---:|---:|---:|---:|---:|",
                   f"| {flow_set['gzip'][0]:.2f} | {timing[0]:.2f} | {timing[0] / flow_set['gzip'][0]:.2f} | "
                   f"{timing[1]:.2f} | {timing[2]:.0f} |", ""]
+    large = results.get("large_file")
+    if large:
+        lines += ["## One large file (VPC Flow Logs)", "",
+                  f"Every flow record above in one gzipped file ({large['records']:,} records, {large['mb']:.0f} MB, "
+                  f"{large['stored_mb']:.0f} MB stored), read with `--jobs 1` and with one job per core: then the one "
+                  "thread that reads it hands batches of records to helpers that normalize and match them on the "
+                  "other cores, and takes the results back in order.", "",
+                  "| run | `--jobs 1` s | CPU s | one job per core s | CPU s | ÷ `--jobs 1` | ÷ `gzip -dc` |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name, key in (("20 flow rules, alerts to /dev/null", "rules"), ("`vigil hunt --count`, one pattern", "hunt")):
+            one, spread = large[f"{key}_1"], large[f"{key}_default"]
+            lines.append(f"| {name} | {one[0]:.2f} | {one[1]:.2f} | {spread[0]:.2f} | {spread[1]:.2f} | "
+                         f"{spread[0] / one[0]:.2f} | {spread[0] / large['gzip'][0]:.2f} |")
+        lines += ["", f"`gzip -dc` of the file: {large['gzip'][0]:.2f} s.", ""]
     scaling_rows = results.get("scaling")
     if scaling_rows:
         lines += ["## Scaling (CloudTrail, the rule pack)", "",

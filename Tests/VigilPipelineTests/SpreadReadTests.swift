@@ -52,6 +52,38 @@ struct SpreadReadTests {
         }
     }
 
+    /// `vigil normalize` spread over cores writes the same lines, Config items diffed in order.
+    @Test func normalizeWritesTheSameLines() throws {
+        let directory = try Self.damagedInputs()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = LazyEnvelopeDifferentialTests.files(under: Self.root.appendingPathComponent("SampleLogs"))
+            + LazyEnvelopeDifferentialTests.files(under: directory)
+        func lines(spread: SpreadSettings?) -> ([[UInt8]], [String]) {
+            var settings = EventReader.Settings()
+            settings.spread = spread
+            var reader = EventReader(settings: settings)
+            var written: [[UInt8]] = []
+            var outcomes: [String] = []
+            var writer = EventLineWriter { written.append($0) }
+            for path in paths {
+                let outcome = reader.read(.file(path), s3: nil, into: &writer)
+                outcomes.append("\(outcome.summary.render()) \(outcome.problems)")
+            }
+            return (written, outcomes)
+        }
+        let one = lines(spread: nil)
+        #expect(one.0.count > 3_000)
+        #expect(one.0.contains { String(decoding: $0, as: UTF8.self).contains("configurationItemDiff") })
+        for records in [1, 5, 1024] {
+            var spread = SpreadSettings(helpers: 2)
+            spread.fromStoredBytes = 0
+            spread.batchRecords = records
+            let many = lines(spread: spread)
+            #expect(many.0 == one.0, "batches of \(records)")
+            #expect(many.1 == one.1, "batches of \(records)")
+        }
+    }
+
     /// A read stopped early (a hunt's `--limit`) stops the helpers too, and what came before the
     /// stop is what one thread gives.
     @Test func aCancelledReadEndsWithItsHelpers() throws {
