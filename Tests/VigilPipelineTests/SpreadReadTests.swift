@@ -52,6 +52,43 @@ struct SpreadReadTests {
         }
     }
 
+    /// A parallel read spreads a large file among its last runs over the cores (the other
+    /// threads would idle), and gives what it gives without spreading.
+    @Test func aParallelReadSpreadsItsLastLargeFile() throws {
+        let directory = try Self.damagedInputs()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let large = directory.appendingPathComponent("111122223333_vpcflowlogs_us-east-1_fl-03_20261120T0900Z_large.log")
+        let lines = (0..<12_000).map { line in
+            "2 111122223333 eni-0a1b2c3d 203.0.113.\(line % 9) 10.0.1.5 \(40_000 + line % 9_000) \(line % 3 == 0 ? 22 : 443) 6 1 40 \(1_795_166_000 + line) \(1_795_166_010 + line) REJECT OK"
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: large)
+        let files = (LazyEnvelopeDifferentialTests.files(under: Self.root.appendingPathComponent("SampleLogs"))
+            + LazyEnvelopeDifferentialTests.files(under: directory).filter { $0 != large.path } + [large.path]).map(LogSource.file)
+        var patterns = try LazyEnvelopeDifferentialTests.shippedPatterns()
+        patterns.append((name: "everything", pattern: try EventPattern(json: #"{"source":[{"prefix":""}]}"#)))
+        let compiled = CompiledPatternSet(patterns)
+        #expect(OrderedParallelRead.runs(of: files).last == (files.count - 1)..<files.count, "the large file is a run of its own")
+
+        func read(spread: SpreadSettings?) -> [String] {
+            var settings = EventReader.Settings()
+            settings.spread = spread
+            var transcript: [String] = []
+            OrderedParallelRead(files: files, jobs: 2, settings: settings, s3: nil, patterns: compiled).run(handle: { found in
+                transcript.append("\(found.match.file)#\(found.match.record) \(found.ruleIndices) "
+                    + String(decoding: found.match.event, as: UTF8.self))
+            }, runFinished: { outcome, count in
+                transcript.append("\(count) files: \(outcome.summary.render()) \(outcome.problems)")
+            }, shouldStop: { false })
+            return transcript
+        }
+        let alone = read(spread: nil)
+        #expect(alone.count > 12_000)
+        var spread = SpreadSettings(helpers: 2)
+        spread.fromStoredBytes = 0
+        spread.batchRecords = 5
+        #expect(read(spread: spread) == alone)
+    }
+
     /// `vigil normalize` spread over cores writes the same lines, Config items diffed in order.
     @Test func normalizeWritesTheSameLines() throws {
         let directory = try Self.damagedInputs()

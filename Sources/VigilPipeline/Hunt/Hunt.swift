@@ -69,6 +69,8 @@ public final class Hunt {
         let jobs = options.objects.isEmpty ? options.jobs : max(options.jobs, options.downloads)
         var settings = options.reading
         settings.decodesAhead = options.jobs > 1
+        // With cores to spare, a large file is spread over them when no other file keeps them busy.
+        if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
         if jobs > 1 && files.count > 1 {
             var read = OrderedParallelRead(files: files, jobs: min(jobs, files.count), settings: settings, s3: options.s3,
                                            patterns: query.patterns, minimumMatches: required)
@@ -79,8 +81,6 @@ public final class Hunt {
                 progress?.filesDone(fileCount, decodedBytes: result.decodedBytes)
             }, shouldStop: { outcome.reachedLimit })
         } else {
-            // A single file with cores to spare: a large one is spread over them.
-            if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
             var reader = EventReader(settings: settings)
             var visitor = MatchingVisitor(matcher: EnvelopeMatcher(query.patterns), progress: progress,
                                           minimumMatches: required) { match, _, _ in

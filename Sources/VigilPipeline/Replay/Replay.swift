@@ -76,11 +76,7 @@ public final class Replay {
     /// One thread: each file read, matched and alerted on in turn.
     private func readInOrder(_ files: [LogSource], stage: AlertStage, progress: ProgressLine?, summary: inout RunSummary,
                              onProblem: (InputProblem) -> Void) {
-        // Files one after the other with cores to spare (a single file): a large one is spread
-        // over them.
-        var settings = readerSettings
-        if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
-        var reader = EventReader(settings: settings)
+        var reader = EventReader(settings: readerSettings)
         var visitor = MatchingVisitor(matcher: EnvelopeMatcher(rules.patterns), stage: stage, progress: progress)
         for source in files {
             let outcome = reader.read(source, s3: options.s3, progress: progress, into: &visitor)
@@ -110,10 +106,12 @@ public final class Replay {
         }, shouldStop: { router.failure != nil })
     }
 
-    /// The reader settings of this run: a large file may be decoded ahead when there is a core to spare.
+    /// The reader settings of this run: with cores to spare, a large file may be decoded ahead,
+    /// and spread over them when no other file keeps them busy.
     private var readerSettings: EventReader.Settings {
         var settings = options.reading
         settings.decodesAhead = options.jobs > 1
+        if options.jobs > 1 { settings.spread = SpreadSettings(helpers: options.jobs) }
         return settings
     }
 }
