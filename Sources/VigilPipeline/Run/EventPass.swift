@@ -1,9 +1,20 @@
 import VigilIngest
 
+/// What a pass over one input counted and found, for its `InputOutcome`: `EventPass` on one
+/// thread, `SpreadPass` over several.
+protocol InputPass: RecordVisitor {
+    /// The input's records, events, drops, skips and problems, counted.
+    var summary: RunSummary { get }
+    /// The input's problems as they are to be listed.
+    var problems: ListedProblems { get }
+    /// The ordinal after the last record handled.
+    var nextOrdinal: Int { get }
+}
+
 /// The reader's `RecordVisitor` for one input: each record is normalized into the reused
 /// envelope, filtered, and handed to the mode's visitor; records, events, drops, skips and
 /// problems are counted on the way.
-struct EventPass<Visitor: EventVisitor>: RecordVisitor {
+struct EventPass<Visitor: EventVisitor>: InputPass {
     let context: LogFileContext
     let filter: EventFilter
     var normalizer: EventNormalizer

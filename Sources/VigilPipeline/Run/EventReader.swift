@@ -91,6 +91,11 @@ public struct EventReader {
         let reader = LogFileReader(input: input, limits: settings.limits, endIsProvisional: continuation.endIsProvisional,
                                    cancellation: cancellation, decodeAhead: decodeAhead)
         var outcome = InputOutcome()
+        func take(_ pass: some InputPass) {
+            outcome.summary = pass.summary
+            outcome.problems = pass.problems.reports(path: input.path)
+            outcome.nextOrdinal = pass.nextOrdinal
+        }
         if let spread = settings.spread, storedSize >= spread.fromStoredBytes, continuation.readsWholeInput,
            let makeHelper = visitor.helperMaker {
             var pass = SpreadPass(context: context, filter: settings.filter, visitor: visitor, settings: spread,
@@ -98,18 +103,14 @@ public struct EventReader {
             reader.read(into: &pass)
             pass.finish()
             visitor = pass.visitor
-            outcome.summary = pass.summary
-            outcome.problems = pass.problems.reports(path: input.path)
-            outcome.nextOrdinal = pass.nextOrdinal
+            take(pass)
         } else {
             var pass = EventPass(context: context, filter: settings.filter, normalizer: normalizer, visitor: visitor,
                                  continuation: continuation, progress: progress)
             reader.read(into: &pass)
             normalizer = pass.normalizer
             visitor = pass.visitor
-            outcome.summary = pass.summary
-            outcome.problems = pass.problems.reports(path: input.path)
-            outcome.nextOrdinal = pass.nextOrdinal
+            take(pass)
         }
         outcome.summary.filesRead = 1
         outcome.summary.decodedBytes = input.decodedOffset

@@ -28,7 +28,7 @@ final class HelperPool<Helper: EventHelper>: @unchecked Sendable {
         var nextOrdinal: Int?
     }
 
-    let layout: SpreadSettings
+    let settings: SpreadSettings
     private let condition = NSCondition()
     /// Batches submitted and not yet taken by a helper, with their sequence numbers, oldest first.
     private var waiting: [(sequence: Int, batch: RecordBatch)] = []
@@ -43,10 +43,10 @@ final class HelperPool<Helper: EventHelper>: @unchecked Sendable {
 
     /// Starts `threads` helpers, each made on its own thread by `makeHelper`, that read batches of
     /// the input at `context` through `filter`.
-    init(threads: Int, context: LogFileContext, filter: EventFilter, layout: SpreadSettings,
+    init(threads: Int, context: LogFileContext, filter: EventFilter, settings: SpreadSettings,
          makeHelper: @escaping @Sendable () -> Helper) {
-        precondition(threads >= 1 && layout.capacity >= 1 && layout.batchRecords >= 1)
-        self.layout = layout
+        precondition(threads >= 1 && settings.capacity >= 1 && settings.batchRecords >= 1)
+        self.settings = settings
         running = threads
         for number in 0..<threads {
             let thread = Thread { [self] in
@@ -66,7 +66,7 @@ final class HelperPool<Helper: EventHelper>: @unchecked Sendable {
 
     /// Whether `batch` is full enough to hand over.
     func isFull(_ batch: RecordBatch) -> Bool {
-        batch.recordCount >= layout.batchRecords || batch.byteCount >= layout.batchBytes
+        batch.recordCount >= settings.batchRecords || batch.byteCount >= settings.batchBytes
     }
 
     /// Hands `batch` to the helpers. Returns the results that are ready, in order: at least the
@@ -77,7 +77,7 @@ final class HelperPool<Helper: EventHelper>: @unchecked Sendable {
         waiting.append((submitted, batch))
         submitted += 1
         condition.broadcast()
-        while submitted - delivered >= layout.capacity && done[delivered] == nil { condition.wait() }
+        while submitted - delivered >= settings.capacity && done[delivered] == nil { condition.wait() }
         return takeReady()
     }
 

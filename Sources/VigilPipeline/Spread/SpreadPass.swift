@@ -13,7 +13,7 @@ import VigilIngest
 ///
 /// Only for a read from the start to the final end of an input (not a tail's continued or
 /// provisional read, whose checkpoints need each record handled before the next is read).
-struct SpreadPass<Visitor: EventVisitor>: RecordVisitor {
+struct SpreadPass<Visitor: EventVisitor>: InputPass {
     var visitor: Visitor
     let progress: ProgressLine?
     var summary = RunSummary()
@@ -27,7 +27,7 @@ struct SpreadPass<Visitor: EventVisitor>: RecordVisitor {
          makeHelper: @escaping @Sendable () -> Visitor.Helper) {
         self.visitor = visitor
         self.progress = progress
-        pool = HelperPool(threads: settings.helpers, context: context, filter: filter, layout: settings,
+        pool = HelperPool(threads: settings.helpers, context: context, filter: filter, settings: settings,
                           makeHelper: makeHelper)
         batch = pool.emptyBatch()
     }
