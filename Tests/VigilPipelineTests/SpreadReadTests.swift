@@ -37,13 +37,18 @@ struct SpreadReadTests {
             let one = try Self.read(paths, patterns: compiled, limits: limits, spread: nil)
             #expect(one.matches.count > 500)
             #expect(one.problems.joined().count > 5, "the damaged inputs are reported")
-            for (helpers, records, capacity) in [(1, 1, 1), (2, 2, 1), (3, 7, 3), (2, 1024, 8)] {
+            // Every kind spread (the JSON kinds too, which runs read on one thread), and the kinds
+            // a run spreads (the others then read here, what came before their first record first).
+            let everyKind = Set(LogRecord.Kind.allCases)
+            for (helpers, records, capacity, kinds) in [(1, 1, 1, everyKind), (2, 2, 1, everyKind), (3, 7, 3, everyKind),
+                                                        (2, 1024, 8, everyKind), (2, 3, 2, SpreadSettings(helpers: 1).kinds)] {
                 var spread = SpreadSettings(helpers: helpers)
                 spread.fromStoredBytes = 0
                 spread.batchRecords = records
                 spread.capacity = capacity
+                spread.kinds = kinds
                 let many = try Self.read(paths, patterns: compiled, limits: limits, spread: spread)
-                let label = "helpers \(helpers), batches of \(records), \(capacity) out, record limit \(limits.maximumRecordSize)"
+                let label = "helpers \(helpers), batches of \(records), \(capacity) out, \(kinds.count) kinds, record limit \(limits.maximumRecordSize)"
                 #expect(many.matches == one.matches, "\(label)")
                 #expect(many.outcomes == one.outcomes, "\(label)")
                 #expect(many.problems == one.problems, "\(label)")
@@ -115,6 +120,7 @@ struct SpreadReadTests {
             var spread = SpreadSettings(helpers: 2)
             spread.fromStoredBytes = 0
             spread.batchRecords = records
+            spread.kinds = Set(LogRecord.Kind.allCases)
             let many = lines(spread: spread)
             #expect(many.0 == one.0, "batches of \(records)")
             #expect(many.1 == one.1, "batches of \(records)")
@@ -198,8 +204,8 @@ struct SpreadReadTests {
         let flowText = flow.joined(separator: "\n") + "\n"
         try Data(flowText.utf8).write(to: directory.appendingPathComponent("111122223333_vpcflowlogs_us-east-1_fl-01_20261120T0900Z_big.log"))
 
-        // CloudTrail records of the samples, one per line, with damage between them.
-        var lines: [String] = []
+        // CloudTrail records of the samples, one per line, with damage before and between them.
+        var lines = [#"{"eventVersion":"1.08","broken":"#, #"{"neither":"a record","nor":"a container"}"#]
         let trail = Self.root.appendingPathComponent("SampleLogs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20")
         for path in LazyEnvelopeDifferentialTests.files(under: trail) {
             let file = try DecodedInput(path: path)

@@ -98,11 +98,12 @@ public struct EventReader {
         }
         if let spread = settings.spread, storedSize >= spread.fromStoredBytes, continuation.readsWholeInput,
            let makeHelper = visitor.helperMaker {
-            var pass = SpreadPass(context: context, filter: settings.filter, visitor: visitor, settings: spread,
-                                  progress: progress, makeHelper: makeHelper)
+            var pass = SpreadPass(context: context, filter: settings.filter, visitor: visitor, normalizer: normalizer,
+                                  settings: spread, progress: progress, makeHelper: makeHelper)
             reader.read(into: &pass)
             pass.finish()
             visitor = pass.visitor
+            normalizer = pass.normalizer
             take(pass)
         } else {
             var pass = EventPass(context: context, filter: settings.filter, normalizer: normalizer, visitor: visitor,
