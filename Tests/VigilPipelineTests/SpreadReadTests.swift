@@ -17,6 +17,10 @@ struct SpreadReadTests {
         var outcomes: [String] = []
         var problems: [[InputProblem]] = []
         var volumes: [[String: [Int64: Int]]] = []
+        /// The inputs read spread over helpers.
+        var spreadPaths: [String] = []
+        /// The kinds of event each input gave.
+        var kindsByPath: [String: Set<LogRecord.Kind>] = [:]
     }
 
     static let root = LazyEnvelopeDifferentialTests.root
@@ -53,6 +57,12 @@ struct SpreadReadTests {
                 #expect(many.outcomes == one.outcomes, "\(label)")
                 #expect(many.problems == one.problems, "\(label)")
                 #expect(many.volumes == one.volumes, "\(label)")
+                // Inputs of the kinds asked for were spread, and only those.
+                let spreadPaths = Set(many.spreadPaths)
+                #expect(spreadPaths.count > (kinds == everyKind ? 10 : 3), "\(label)")
+                for path in spreadPaths {
+                    #expect(one.kindsByPath[path, default: []].isSubset(of: kinds), "\(label): \(path)")
+                }
             }
         }
     }
@@ -74,24 +84,34 @@ struct SpreadReadTests {
         let compiled = CompiledPatternSet(patterns)
         #expect(OrderedParallelRead.runs(of: files).last == (files.count - 1)..<files.count, "the large file is a run of its own")
 
-        func read(spread: SpreadSettings?) -> [String] {
+        func read(spread: SpreadSettings?) -> (transcript: [String], spreadRuns: [Int]) {
             var settings = EventReader.Settings()
             settings.spread = spread
             var transcript: [String] = []
+            var spreadRuns: [Int] = []
+            var run = 0
             OrderedParallelRead(files: files, jobs: 2, settings: settings, s3: nil, patterns: compiled).run(handle: { found in
                 transcript.append("\(found.match.file)#\(found.match.record) \(found.ruleIndices) "
                     + String(decoding: found.match.event, as: UTF8.self))
             }, runFinished: { outcome, count in
                 transcript.append("\(count) files: \(outcome.summary.render()) \(outcome.problems)")
+                if outcome.wasSpread { spreadRuns.append(run) }
+                run += 1
             }, shouldStop: { false })
-            return transcript
+            return (transcript, spreadRuns)
         }
         let alone = read(spread: nil)
-        #expect(alone.count > 12_000)
+        #expect(alone.transcript.count > 12_000)
+        #expect(alone.spreadRuns.isEmpty)
         var spread = SpreadSettings(helpers: 2)
         spread.fromStoredBytes = 0
         spread.batchRecords = 5
-        #expect(read(spread: spread) == alone)
+        let spreadRead = read(spread: spread)
+        #expect(spreadRead.transcript == alone.transcript)
+        // The large flow file, the last run, was spread; the runs before the last two were not.
+        let runs = OrderedParallelRead.runs(of: files).count
+        #expect(spreadRead.spreadRuns.last == runs - 1)
+        #expect(spreadRead.spreadRuns.allSatisfy { $0 >= runs - 2 })
     }
 
     /// `vigil normalize` spread over cores writes the same lines, Config items diffed in order.
@@ -178,6 +198,8 @@ struct SpreadReadTests {
             transcript.outcomes.append("\(path): \(outcome.summary.render()) records read \(outcome.recordsRead), next \(outcome.nextOrdinal), "
                 + "decoded \(outcome.decodedBytes), ended early \(outcome.endedEarly), cancelled \(outcome.wasCancelled)")
             transcript.volumes.append(outcome.summary.volume.byMinute)
+            if outcome.wasSpread { transcript.spreadPaths.append(path) }
+            transcript.kindsByPath[path] = Set(outcome.summary.eventsByKind.keys)
             transcript.problems.append(outcome.problems)
         }
         return transcript

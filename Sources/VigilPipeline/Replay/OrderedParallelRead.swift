@@ -56,13 +56,7 @@ struct OrderedParallelRead {
             readersDone.enter()
             let thread = Thread {
                 defer { readersDone.leave() }
-                // A run of one large file among the last runs is spread over the cores
-                // (`settings.spread`): fewer runs are left than cores, so some would idle. Other
-                // runs are read on this thread alone, the other threads having runs of their own.
-                var alone = settings
-                alone.spread = nil
-                var reader = EventReader(settings: alone)
-                var spreading = settings.spread == nil ? nil : EventReader(settings: settings)
+                var reader = EventReader(settings: settings)
                 let matcher = EnvelopeMatcher(patterns)
                 while true {
                     slots.wait()
@@ -78,19 +72,15 @@ struct OrderedParallelRead {
                         batcher.add(.match(FoundMatch(match: match, ruleIndices: ruleIndices)))
                         return 0
                     }
+                    // A run of one large file among the last runs may be spread over the cores:
+                    // fewer runs are left than cores, so some would idle. Other runs are read on
+                    // this thread alone, the other threads having runs of their own.
+                    let maySpread = runs[index].count == 1 && runs.count - 1 - index < (settings.spread?.helpers ?? 0)
                     var outcome = InputOutcome()
-                    if var spreadingReader = spreading, let spread = settings.spread, runs[index].count == 1,
-                       runs.count - 1 - index < spread.helpers {
-                        if !cancellation.isCancelled {
-                            outcome.add(spreadingReader.read(files[runs[index].lowerBound], s3: s3, cancellation: cancellation,
-                                                             into: &visitor))
-                        }
-                        spreading = spreadingReader
-                    } else {
-                        for file in runs[index] {
-                            guard !cancellation.isCancelled else { break }
-                            outcome.add(reader.read(files[file], s3: s3, cancellation: cancellation, into: &visitor))
-                        }
+                    for file in runs[index] {
+                        guard !cancellation.isCancelled else { break }
+                        outcome.add(reader.read(files[file], s3: s3, cancellation: cancellation, maySpread: maySpread,
+                                                into: &visitor))
                     }
                     batcher.flush()
                     results[index].finish(outcome)

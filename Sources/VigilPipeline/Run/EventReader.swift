@@ -59,9 +59,12 @@ public struct EventReader {
     }
 
     /// Opens `source` (a download, for an object) and reads it. An input outside the filter by its
-    /// path is not opened; one that cannot be opened is a problem of the outcome.
+    /// path is not opened; one that cannot be opened is a problem of the outcome. `maySpread`:
+    /// whether a large input may be spread over the cores (`settings.spread`), which a parallel
+    /// read allows only where other threads would idle.
     mutating func read<Visitor: EventVisitor>(_ source: LogSource, s3: S3Client?, cancellation: ReadCancellation? = nil,
-                                              progress: ProgressLine? = nil, into visitor: inout Visitor) -> InputOutcome {
+                                              progress: ProgressLine? = nil, maySpread: Bool = true,
+                                              into visitor: inout Visitor) -> InputOutcome {
         let context = LogFileContext(path: source.name, directories: directories)
         if let reason = reasonToSkip(context) { return .skipped(because: reason) }
         let input: DecodedInput
@@ -70,14 +73,15 @@ public struct EventReader {
         } catch {
             return .unreadable(error)
         }
-        return read(input, context: context, cancellation: cancellation, progress: progress, into: &visitor)
+        return read(input, context: context, cancellation: cancellation, progress: progress, maySpread: maySpread,
+                    into: &visitor)
     }
 
     /// Reads an input already opened, from where `continuation` says.
     mutating func read<Visitor: EventVisitor>(_ input: DecodedInput, context: LogFileContext,
                                               continuation: Continuation = Continuation(),
                                               cancellation: ReadCancellation? = nil, progress: ProgressLine? = nil,
-                                              into visitor: inout Visitor) -> InputOutcome {
+                                              maySpread: Bool = true, into visitor: inout Visitor) -> InputOutcome {
         // A large file is decoded on a thread of its own while this one matches, when there is a
         // second core for it. Inside one file's read, so the order of records, matches and files is
         // unchanged. Measured (release, 2 cores, ISA-L, CloudTrail JSON gzipped about 6:1, medians of
@@ -96,7 +100,7 @@ public struct EventReader {
             outcome.problems = pass.problems.reports(path: input.path)
             outcome.nextOrdinal = pass.nextOrdinal
         }
-        if let spread = settings.spread, storedSize >= spread.fromStoredBytes, continuation.readsWholeInput,
+        if maySpread, let spread = settings.spread, storedSize >= spread.fromStoredBytes, continuation.readsWholeInput,
            let makeHelper = visitor.helperMaker {
             var pass = SpreadPass(context: context, filter: settings.filter, visitor: visitor, normalizer: normalizer,
                                   settings: spread, progress: progress, makeHelper: makeHelper)
@@ -105,6 +109,7 @@ public struct EventReader {
             visitor = pass.visitor
             normalizer = pass.normalizer
             take(pass)
+            outcome.wasSpread = pass.wasSpread
         } else {
             var pass = EventPass(context: context, filter: settings.filter, normalizer: normalizer, visitor: visitor,
                                  continuation: continuation, progress: progress)

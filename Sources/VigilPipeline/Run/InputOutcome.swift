@@ -18,6 +18,8 @@ struct InputOutcome: Sendable {
     var recordsRead = 0
     /// The ordinal after the last record handled: where the next read starts when this one stopped early.
     var nextOrdinal = 0
+    /// The input's records were normalized and matched by helpers on other cores (`SpreadPass`).
+    var wasSpread = false
 
     init() {}
 
@@ -27,6 +29,7 @@ struct InputOutcome: Sendable {
         problems += other.problems
         decodedBytes += other.decodedBytes
         wasCancelled = wasCancelled || other.wasCancelled
+        wasSpread = wasSpread || other.wasSpread
     }
 
     /// Problems found matching events handed on from the reading thread (a Config item, matched

@@ -56,6 +56,12 @@ struct SpreadPass<Visitor: EventVisitor>: InputPass {
     var visitor: Visitor { localPass.visitor }
     var normalizer: EventNormalizer { localPass.normalizer }
 
+    /// Whether the records went to helpers.
+    var wasSpread: Bool {
+        if case .spreading = mode { return true }
+        return false
+    }
+
     private var isInline: Bool {
         if case .inline = mode { return true }
         return false
