@@ -5,9 +5,9 @@ import VigilJSON
 /// reader reads on (a large input spread over cores: ARCHITECTURE.md, "Order and decisions").
 ///
 /// A batch is a `RecordVisitor`: the reader hands it what it finds as it would hand it to the
-/// pass that normalizes. `replay(into:members:)` later hands the same things, in the same order,
-/// to that pass on whatever thread holds the batch; a record's bytes then lie in the batch, and
-/// its member notes are taken up by the index given. Records keep their ordinals and offsets, so
+/// pass that normalizes. `replay(into:with:)` later hands the same things, in the same order, to
+/// that pass on whatever thread holds the batch; a record's bytes then lie in the batch, and its
+/// member notes are taken up by the replayer's index. Records keep their ordinals and offsets, so
 /// what the pass reports and counts equals what it would have from the reader itself.
 ///
 /// Batches are reused: `removeAll()` keeps the room already allocated.

@@ -51,9 +51,14 @@ struct EventLineWriter: EventVisitor {
     private mutating func write(_ envelope: EventEnvelope) {
         differ.apply(to: envelope, memory: configItems)
         line.removeAll(keepingCapacity: true)
+        Self.appendLine(of: envelope, to: &line)
+        onEvent(line)
+    }
+
+    /// The event's JSON line, newline included: what this writer and its helpers write.
+    static func appendLine(of envelope: EventEnvelope, to line: inout [UInt8]) {
         EnvelopeWriter.append(envelope, to: &line)
         line.append(0x0A)
-        onEvent(line)
     }
 
     // MARK: - Spread over cores
@@ -89,14 +94,11 @@ struct EventLineHelper: EventHelper {
     mutating func visit(_ envelope: EventEnvelope, of record: LogRecord, in context: LogFileContext,
                         summary: inout RunSummary) throws(InputProblem) {
         if envelope.configItem != nil {
-            written.append(.configItem(DeferredConfigItem(envelope: envelope.copyOfWrittenEvent(), kind: record.kind,
-                                                          ordinal: record.ordinal, decodedOffset: record.decodedOffset,
-                                                          path: context.path)))
+            written.append(.configItem(DeferredConfigItem(copying: envelope, of: record, in: context)))
             return
         }
         var line: [UInt8] = []
-        EnvelopeWriter.append(envelope, to: &line)
-        line.append(0x0A)
+        EventLineWriter.appendLine(of: envelope, to: &line)
         written.append(.line(line))
     }
 

@@ -8,8 +8,6 @@ import VigilPattern
 /// Values of top-level keys that no pattern names are never computed (the event `id`, a UUID
 /// derived with SHA-1, is the costly one). One per thread, like the `PatternMatcher` it owns.
 public final class EnvelopeMatcher {
-    /// The patterns matched: what another thread's matcher is made from.
-    public let patterns: CompiledPatternSet
     public let matcher: PatternMatcher
     private let version: PatternMatcher.TopLevelKey?
     private let id: PatternMatcher.TopLevelKey?
@@ -35,7 +33,6 @@ public final class EnvelopeMatcher {
     ///   fields of an unwritten one (for tests: the reference the lazy path must equal).
     public init(_ patterns: CompiledPatternSet, writesDetailFirst: Bool = false) {
         self.writesDetailFirst = writesDetailFirst
-        self.patterns = patterns
         matcher = patterns.makeMatcher()
         version = matcher.topLevelKey("version")
         id = matcher.topLevelKey("id")

@@ -52,8 +52,7 @@ struct MatchingVisitor: EventVisitor {
             case .inOrder(let memory):
                 differ.apply(to: envelope, memory: memory)
             case .handedOn(let handOn):
-                handOn(DeferredConfigItem(envelope: envelope.copyOfWrittenEvent(), kind: record.kind, ordinal: record.ordinal,
-                                          decodedOffset: record.decodedOffset, path: context.path))
+                handOn(DeferredConfigItem(copying: envelope, of: record, in: context))
                 return
             }
         }
@@ -98,7 +97,7 @@ struct MatchingVisitor: EventVisitor {
 
     /// Helpers match with matchers of their own, over the same patterns.
     var helperMaker: (@Sendable () -> MatchHelper)? {
-        let patterns = matcher.patterns
+        let patterns = matcher.matcher.patternSet
         let writesDetailFirst = matcher.writesDetailFirst
         let minimumMatches = minimumMatches
         return {
@@ -177,4 +176,13 @@ struct DeferredConfigItem: @unchecked Sendable {
     let ordinal: Int
     let decodedOffset: Int
     let path: String
+
+    /// The item `envelope` (valid during the visit only) holds, copied, with where its record lies.
+    init(copying envelope: EventEnvelope, of record: LogRecord, in context: LogFileContext) {
+        self.envelope = envelope.copyOfWrittenEvent()
+        kind = record.kind
+        ordinal = record.ordinal
+        decodedOffset = record.decodedOffset
+        path = context.path
+    }
 }

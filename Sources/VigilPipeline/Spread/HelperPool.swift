@@ -41,14 +41,13 @@ final class HelperPool<Helper: EventHelper>: @unchecked Sendable {
     private var finishing = false
     private var running = 0
 
-    /// Starts `threads` helpers, each made on its own thread by `makeHelper`, that read batches of
-    /// the input at `context` through `filter`.
-    init(threads: Int, context: LogFileContext, filter: EventFilter, settings: SpreadSettings,
-         makeHelper: @escaping @Sendable () -> Helper) {
-        precondition(threads >= 1 && settings.capacity >= 1 && settings.batchRecords >= 1)
+    /// Starts `settings.helpers` helpers, each made on its own thread by `makeHelper`, that read
+    /// batches of the input at `context` through `filter`.
+    init(context: LogFileContext, filter: EventFilter, settings: SpreadSettings, makeHelper: @escaping @Sendable () -> Helper) {
+        precondition(settings.helpers >= 1 && settings.capacity >= 1 && settings.batchRecords >= 1)
         self.settings = settings
-        running = threads
-        for number in 0..<threads {
+        running = settings.helpers
+        for number in 0..<settings.helpers {
             let thread = Thread { [self] in
                 work(context: context, filter: filter, makeHelper: makeHelper)
             }

@@ -105,8 +105,7 @@ struct SpreadPass<Visitor: EventVisitor>: InputPass {
     /// Starts the helpers, or hands what came so far to the pass on this thread.
     private mutating func decide(spreading: Bool) {
         if spreading {
-            mode = .spreading(HelperPool(threads: settings.helpers, context: context, filter: filter, settings: settings,
-                                         makeHelper: makeHelper))
+            mode = .spreading(HelperPool(context: context, filter: filter, settings: settings, makeHelper: makeHelper))
             return
         }
         mode = .inline
