@@ -150,8 +150,13 @@ final class TailRun {
 }
 
 extension VigilProcess {
+    /// How long a stopping tail is given to exit. A stop commits the state database, and closing it
+    /// checkpoints its write-ahead log, each with `fdatasync`: 25 ms on a quiet machine, but once
+    /// more than 10 s in CI, with the other suites' moto servers and kill tests loading the disk.
+    static let stopWithin: Double = 30
+
     /// Sends `signal` and waits up to `seconds` for the exit status.
-    func signal(_ signal: Int32, thenWait seconds: Double) -> Int32? {
+    func signal(_ signal: Int32, thenWait seconds: Double = VigilProcess.stopWithin) -> Int32? {
         _ = Glibc.kill(process.processIdentifier, signal)
         return waitForExit(within: seconds)
     }
