@@ -9,9 +9,10 @@ import VigilJSON
 /// How an event is matched:
 /// 1. `EventScanner` walks the JSON bytes once, descending only into keys that some pattern
 ///    names, and hands each leaf value of a named field to `evaluateLeaf`.
-/// 2. `evaluateLeaf` runs the field's tests on the value and records each test met. After the
-///    scan, a branch is looked at only if a test of its trigger clause was met; it becomes a
-///    candidate when all its required clauses were met.
+/// 2. `evaluateLeaf` runs the field's tests on the value (or takes the tests a short value met
+///    before from `leafCache`) and records each test met. After the scan, a branch is looked at
+///    only if a test of its trigger clause was met; it becomes a candidate when all its required
+///    clauses were met.
 /// 3. Candidates that need it are verified (`MatchVerification`): array consistency and
 ///    `exists: false`. The patterns of the branches that pass are the result.
 public final class PatternMatcher {
@@ -28,6 +29,8 @@ public final class PatternMatcher {
 
     /// Lazily determinized string automata, by field (nil where a field has no string test).
     var automata: [LazyDFA?]
+    /// The tests short leaf values met, to skip the tests when a value comes again.
+    let leafCache: LeafValueCache
 
     /// The current event's number; a stamp equal to it means "set during this event".
     var epoch: UInt32 = 0
@@ -69,8 +72,11 @@ public final class PatternMatcher {
     /// in practice: an envelope's `detail`), built at the first question.
     var pendingKeyPlan: PendingKeyPlan?
 
-    init(_ patternSet: CompiledPatternSet) {
+    /// - Parameter leafCacheSlots: the size of `leafCache` (a power of two; 0 turns it off), for
+    ///   tests that make its slots collide or compare against matching without it.
+    init(_ patternSet: CompiledPatternSet, leafCacheSlots: Int = LeafValueCache.standardSlotCount) {
         self.patternSet = patternSet
+        leafCache = LeafValueCache(slotCount: leafCacheSlots)
         fields = patternSet.fields.map { $0.unsharedCopy() }
         fieldReferences = fields.map { Unmanaged.passUnretained($0) }
         trieReference = Unmanaged.passUnretained(patternSet.trie)
@@ -80,6 +86,10 @@ public final class PatternMatcher {
         patternStamp = Array(repeating: 0, count: patternSet.names.count)
         fieldLeafStamp = Array(repeating: 0, count: patternSet.fields.count)
         testLeafStamp = Array(repeating: 0, count: patternSet.testCount)
+    }
+
+    deinit {
+        leafCache.deallocate()
     }
 
     /// Matches one event (a JSON object) and returns the indices of the patterns it matches.
@@ -167,6 +177,14 @@ public final class PatternMatcher {
         case string(escaped: Bool)
         /// A number, `true`, `false` or `null`; the bytes are its spelling.
         case literal(isNumber: Bool)
+
+        /// The kind as a small number, for `leafCache`: the same bytes meet other tests as another kind.
+        var code: UInt8 {
+            switch self {
+            case .string(let escaped): escaped ? 1 : 0
+            case .literal(let isNumber): isNumber ? 3 : 2
+            }
+        }
     }
 
     /// Runs the tests of `field` on one leaf value and records what it meets.
@@ -175,13 +193,41 @@ public final class PatternMatcher {
     @inline(__always)
     func evaluateLeaf(field fieldIndex: Int32, kind: LeafKind, bytes: UnsafeRawBufferPointer,
                       memberships: UnsafeBufferPointer<Int32>) {
+        let hitStart = hits.count
+        let kindCode = kind.code
+        if let slot = leafCache.slot(field: fieldIndex, kind: kindCode, value: bytes) {
+            if leafCache.holds(slot, field: fieldIndex, kind: kindCode, value: bytes) {
+                for test in leafCache.hits(of: slot) { hits.append(test) }
+            } else {
+                runTests(field: fieldIndex, kind: kind, bytes: bytes)
+                leafCache.remember(slot, field: fieldIndex, kind: kindCode, value: bytes, hits: hits[hitStart...])
+            }
+        } else {
+            runTests(field: fieldIndex, kind: kind, bytes: bytes)
+        }
+
+        // Every leaf is recorded, met tests or not: `exists: false` must see that the field is there.
+        let hitEnd = hits.count
+        recordLeaf(field: fieldIndex, hitStart: hitStart, hitEnd: hitEnd, memberships: memberships)
+        for position in hitStart..<hitEnd {
+            let test = Int(hits[position])
+            if testEventStamp[test] != epoch {
+                testEventStamp[test] = epoch
+                eventTests.append(Int32(test))
+            }
+        }
+    }
+
+    /// Runs the tests of `field` on one leaf value, appending each test met to `hits`. What they
+    /// meet depends on the field, the kind of value and its bytes alone: `leafCache` relies on it.
+    @inline(__always)
+    private func runTests(field fieldIndex: Int32, kind: LeafKind, bytes: UnsafeRawBufferPointer) {
         leafNumber &+= 1
         if leafNumber == 0 {
             for index in testLeafStamp.indices { testLeafStamp[index] = 0 }
             leafNumber = 1
         }
         let stamp = leafNumber
-        let hitStart = hits.count
         fieldReferences[Int(fieldIndex)]._withUnsafeGuaranteedRef { field in
             if field.existsTest >= 0 { hit(field.existsTest, stamp) }
             switch kind {
@@ -221,17 +267,6 @@ public final class PatternMatcher {
                         }
                     }
                 }
-            }
-        }
-
-        // Every leaf is recorded, met tests or not: `exists: false` must see that the field is there.
-        let hitEnd = hits.count
-        recordLeaf(field: fieldIndex, hitStart: hitStart, hitEnd: hitEnd, memberships: memberships)
-        for position in hitStart..<hitEnd {
-            let test = Int(hits[position])
-            if testEventStamp[test] != epoch {
-                testEventStamp[test] = epoch
-                eventTests.append(Int32(test))
             }
         }
     }
