@@ -128,12 +128,12 @@ struct BranchWalk {
     /// Sorts the event's leaves by field, once per event: O(leaves log leaves); clears the per-array choices.
     private mutating func index(_ matcher: PatternMatcher) {
         if indexedMatcher != ObjectIdentifier(matcher) || indexedEpoch != matcher.epoch
-            || leavesByField.count != matcher.leafField.count {
+            || leavesByField.count != matcher.leaves.count {
             indexedMatcher = ObjectIdentifier(matcher)
             indexedEpoch = matcher.epoch
             leavesByField.removeAll(keepingCapacity: true)
-            for (leaf, field) in matcher.leafField.enumerated() {
-                leavesByField.append(Int64(field) << 32 | Int64(leaf))
+            for (index, leaf) in matcher.leaves.enumerated() {
+                leavesByField.append(Int64(leaf.field) << 32 | Int64(index))
             }
             leavesByField.sort()
         }
@@ -146,7 +146,7 @@ struct BranchWalk {
 
     /// Whether `leaf` lies in the same element as every chosen leaf of each array it lies in.
     private func isConsistent(_ leaf: Int, of matcher: PatternMatcher) -> Bool {
-        for position in Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf]) {
+        for position in Int(matcher.leaves[leaf].membershipStart)..<Int(matcher.leaves[leaf].membershipEnd) {
             let array = Int(matcher.membershipArray[position])
             if arrayChosenCount[array] > 0 && arrayChosenElement[array] != matcher.membershipIndex[position] {
                 return false
@@ -189,7 +189,7 @@ struct BranchWalk {
     }
 
     private mutating func choose(_ leaf: Int, of matcher: PatternMatcher, depth: Int) {
-        for position in Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf]) {
+        for position in Int(matcher.leaves[leaf].membershipStart)..<Int(matcher.leaves[leaf].membershipEnd) {
             let array = Int(matcher.membershipArray[position])
             arrayChosenCount[array] += 1
             arrayChosenElement[array] = matcher.membershipIndex[position]

@@ -31,8 +31,8 @@ extension PatternMatcher {
     }
 
     func isConsistent(leaf: Int, chosenArrays: [Int32], chosenIndices: [Int32]) -> Bool {
-        let start = Int(leafMembershipStart[leaf])
-        let end = Int(leafMembershipEnd[leaf])
+        let start = Int(leaves[leaf].membershipStart)
+        let end = Int(leaves[leaf].membershipEnd)
         for position in start..<end {
             let array = membershipArray[position]
             for chosen in chosenArrays.indices where chosenArrays[chosen] == array {
@@ -46,7 +46,7 @@ extension PatternMatcher {
         let set = patternSet
         let testStart = Int(set.clauseTestStart[clause])
         let testEnd = Int(set.clauseTestStart[clause + 1])
-        for position in Int(leafHitStart[leaf])..<Int(leafHitEnd[leaf]) {
+        for position in Int(leaves[leaf].hitStart)..<Int(leaves[leaf].hitEnd) {
             let test = hits[position]
             for index in testStart..<testEnd where set.clauseTests[index] == test { return true }
         }

@@ -49,11 +49,11 @@ struct EventFieldValues {
 
     /// Whether leaf *i* here is the matcher's leaf *i* for every leaf of the last event it matched.
     func isAligned(with matcher: PatternMatcher) -> Bool {
-        guard leaves.count == matcher.leafField.count else { return false }
+        guard leaves.count == matcher.leaves.count else { return false }
         for (index, leaf) in leaves.enumerated() {
-            let start = Int(matcher.leafMembershipStart[index])
-            let end = Int(matcher.leafMembershipEnd[index])
-            guard leaf.field == matcher.leafField[index],
+            let start = Int(matcher.leaves[index].membershipStart)
+            let end = Int(matcher.leaves[index].membershipEnd)
+            guard leaf.field == matcher.leaves[index].field,
                   leaf.arrays.elementsEqual(matcher.membershipArray[start..<end]),
                   leaf.indices.elementsEqual(matcher.membershipIndex[start..<end]) else { return false }
         }

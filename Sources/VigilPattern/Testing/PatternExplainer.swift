@@ -61,7 +61,7 @@ public enum PatternExplainer {
         var fieldLeaves: [Int] = []
         var consistent: [Int] = []
         var satisfying: [Int] = []
-        for leaf in matcher.leafField.indices where matcher.leafField[leaf] == field {
+        for leaf in matcher.leaves.indices where matcher.leaves[leaf].field == field {
             fieldLeaves.append(leaf)
             if matcher.isConsistent(leaf: leaf, chosenArrays: failure.chosenArrays, chosenIndices: failure.chosenIndices) {
                 consistent.append(leaf)
@@ -96,7 +96,7 @@ public enum PatternExplainer {
     private static func sameElementConflict(leaf: Int, failure: BranchWalk.Failure, conditions: [FieldCondition],
                                             matcher: PatternMatcher, values: EventFieldValues,
                                             aligned: Bool) -> PatternExplanation.SameElementConflict? {
-        for position in Int(matcher.leafMembershipStart[leaf])..<Int(matcher.leafMembershipEnd[leaf]) {
+        for position in Int(matcher.leaves[leaf].membershipStart)..<Int(matcher.leaves[leaf].membershipEnd) {
             let array = matcher.membershipArray[position]
             for chosen in failure.chosenArrays.indices
             where failure.chosenArrays[chosen] == array && failure.chosenIndices[chosen] != matcher.membershipIndex[position] {
