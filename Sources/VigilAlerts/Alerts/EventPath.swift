@@ -67,55 +67,35 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible {
     public func value(in event: UnsafeRawBufferPointer) -> Range<Int>? {
         let start = JSONBytes.skipWhitespace(event, from: 0)
         guard start < event.count else { return nil }
-        guard !steps.isEmpty else {
-            guard let end = try? JSONBytes.skipValue(event, from: start) else { return nil }
-            return start..<end
-        }
+        // Each step finds where its value starts; only the last value is read to its end.
         var scratch: [UInt8] = []
-        var range = start..<start
+        var position = start
         for step in steps {
-            let container = range.lowerBound
             switch step {
             case .member(let name):
-                guard event[container] == UInt8(ascii: "{"),
-                      let found = Self.member(name, in: event, objectAt: container, scratch: &scratch)
+                guard event[position] == UInt8(ascii: "{"),
+                      let found = Self.member(name, in: event, objectAt: position, scratch: &scratch)
                 else { return nil }
-                range = found
+                position = found
             case .element(let index):
-                guard event[container] == UInt8(ascii: "["),
-                      let found = Self.element(index, in: event, arrayAt: container)
+                guard event[position] == UInt8(ascii: "["),
+                      let found = Self.element(index, in: event, arrayAt: position)
                 else { return nil }
-                range = found
+                position = found.lowerBound
             }
         }
-        return range
+        guard let end = try? JSONBytes.skipValue(event, from: position) else { return nil }
+        return position..<end
     }
 
-    /// The range of the value of the first member called `name` in the object whose `{` is at `start`.
+    /// Where the value of the first member called `name` starts, in the object whose `{` is at `start`.
     private static func member(_ name: [UInt8], in event: UnsafeRawBufferPointer, objectAt start: Int,
-                               scratch: inout [UInt8]) -> Range<Int>? {
-        // The object runs to some `}` before the buffer's end; forEach stops there by itself.
+                               scratch: inout [UInt8]) -> Int? {
+        // The object runs to some `}` before the buffer's end; the walk stops there by itself.
         let object = UnsafeRawBufferPointer(rebasing: event[start...])
-        var found: Range<Int>?
-        name.withUnsafeBytes { name in
-            do throws(EventError) {
-                try JSONMembers.forEach(in: object) { key, isEscaped, value in
-                    if isEscaped {
-                        JSONString.unescape(key, into: &scratch)
-                        guard scratch.elementsEqual(name) else { return true }
-                    } else {
-                        guard key.count == name.count,
-                              name.isEmpty || memcmp(key.baseAddress!, name.baseAddress!, name.count) == 0
-                        else { return true }
-                    }
-                    found = (start + value.lowerBound)..<(start + value.upperBound)
-                    return false
-                }
-            } catch {
-                found = nil
-            }
+        return name.withUnsafeBytes { name in
+            (try? JSONMembers.valueStart(ofMember: name, in: object, scratch: &scratch)).flatMap { $0 }.map { start + $0 }
         }
-        return found
     }
 
     /// The range of element `index` of the array whose `[` is at `start`.
