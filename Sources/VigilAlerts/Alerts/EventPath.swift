@@ -81,7 +81,7 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible {
                 guard event[position] == UInt8(ascii: "["),
                       let found = Self.element(index, in: event, arrayAt: position)
                 else { return nil }
-                position = found.lowerBound
+                position = found
             }
         }
         guard let end = try? JSONBytes.skipValue(event, from: position) else { return nil }
@@ -98,13 +98,13 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The range of element `index` of the array whose `[` is at `start`.
-    private static func element(_ index: Int, in event: UnsafeRawBufferPointer, arrayAt start: Int) -> Range<Int>? {
+    /// Where element `index` starts, in the array whose `[` is at `start`.
+    private static func element(_ index: Int, in event: UnsafeRawBufferPointer, arrayAt start: Int) -> Int? {
         var offset = JSONBytes.skipWhitespace(event, from: start + 1)
         var position = 0
         while offset < event.count, event[offset] != UInt8(ascii: "]") {
+            if position == index { return offset }
             guard let end = try? JSONBytes.skipValue(event, from: offset) else { return nil }
-            if position == index { return offset..<end }
             offset = JSONBytes.skipWhitespace(event, from: end)
             guard offset < event.count, event[offset] == UInt8(ascii: ",") else { return nil }
             offset = JSONBytes.skipWhitespace(event, from: offset + 1)
