@@ -158,7 +158,7 @@ public final class EventEnvelope {
             output.append(contentsOf: ownID)
             return
         }
-        var name: [UInt8] = Array(kind.rawValue.utf8)
+        var name: [UInt8] = Array(kind.name.utf8)
         name.append(UInt8(ascii: ":"))
         name.append(contentsOf: identity)
         name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }

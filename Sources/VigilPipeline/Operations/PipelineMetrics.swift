@@ -34,7 +34,7 @@ public final class PipelineMetrics: Sendable {
         metrics.recordsRead(summary.records, source: source)
         metrics.bytesRead(summary.decodedBytes, source: source)
         for (kind, count) in summary.eventsByKind {
-            metrics.eventsRead(count, source: source, kind: kind.rawValue)
+            metrics.eventsRead(count, source: source, kind: kind.name)
         }
         for (kind, count) in summary.problems {
             metrics.inputProblems(count, source: source, kind: kind.rawValue)

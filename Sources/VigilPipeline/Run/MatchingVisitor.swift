@@ -79,7 +79,7 @@ struct MatchingVisitor: EventVisitor {
         guard matched.count >= minimumMatches else { return }
         eventJSON.removeAll(keepingCapacity: true)
         EnvelopeWriter.append(envelope, to: &eventJSON)
-        var identity = Array(kind.rawValue.utf8)
+        var identity = Array(kind.name.utf8)
         identity.append(UInt8(ascii: ":"))
         identity.append(contentsOf: envelope.identity)
         let match = Alerter.Match(event: eventJSON, identity: identity, time: envelope.time,
