@@ -82,24 +82,29 @@ struct LeafValueCacheTests {
         }
 
         let cache = LeafValueCache(slotCount: 4)
-        defer { cache.deallocate() }
         let tooLong = [UInt8](repeating: 0x78, count: LeafValueCache.maximumValueLength + 1)
-        tooLong.withUnsafeBytes { #expect(cache.slot(field: 0, kind: 0, value: $0) == nil) }
+        let tooLongSlot = tooLong.withUnsafeBytes { cache.slot(field: 0, kind: 0, value: $0) }
+        #expect(tooLongSlot == nil)
         let short: [UInt8] = Array("x".utf8)
         short.withUnsafeBytes { bytes in
             let slot = cache.slot(field: 0, kind: 0, value: bytes)!
             cache.remember(slot, field: 0, kind: 0, value: bytes, hits: [7, 9][...])
-            #expect(cache.holds(slot, field: 0, kind: 0, value: bytes))
-            #expect(Array(cache.hits(of: slot)) == [7, 9])
-            #expect(!cache.holds(slot, field: 1, kind: 0, value: bytes))
-            #expect(!cache.holds(slot, field: 0, kind: 3, value: bytes))
+            let held = cache.holds(slot, field: 0, kind: 0, value: bytes)
+            let tests = Array(cache.hits(of: slot))
+            let heldForAnotherField = cache.holds(slot, field: 1, kind: 0, value: bytes)
+            let heldForAnotherKind = cache.holds(slot, field: 0, kind: 3, value: bytes)
+            #expect(held)
+            #expect(tests == [7, 9])
+            #expect(!heldForAnotherField)
+            #expect(!heldForAnotherKind)
             cache.remember(slot, field: 0, kind: 0, value: bytes,
                            hits: Array(repeating: Int32(1), count: LeafValueCache.maximumHits + 1)[...])
-            #expect(!cache.holds(slot, field: 0, kind: 0, value: bytes))
+            let heldAfterTooMany = cache.holds(slot, field: 0, kind: 0, value: bytes)
+            #expect(!heldAfterTooMany)
         }
         let off = LeafValueCache(slotCount: 0)
-        defer { off.deallocate() }
-        short.withUnsafeBytes { #expect(off.slot(field: 0, kind: 0, value: $0) == nil) }
+        let offSlot = short.withUnsafeBytes { off.slot(field: 0, kind: 0, value: $0) }
+        #expect(offSlot == nil)
     }
 
     private func names(_ matcher: PatternMatcher, _ set: CompiledPatternSet, _ event: String) throws -> [String] {

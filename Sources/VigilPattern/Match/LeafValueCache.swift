@@ -18,7 +18,8 @@ import Darwin
 ///
 /// The table lives in memory of its own, reached through pointers: kept in arrays, every lookup
 /// retained and released them (the matcher's property), and the cache cost more than it saved.
-struct LeafValueCache {
+/// Not copyable, so that the memory has one owner and is freed once, when the cache goes.
+struct LeafValueCache: ~Copyable {
     /// The slots of a matcher in production: 2,048, of 115 bytes each (230 KB).
     static let standardSlotCount = 2048
     static let maximumValueLength = 48
@@ -37,7 +38,7 @@ struct LeafValueCache {
     /// Each slot's tests, in `maximumHits` entries.
     private let slotHits: UnsafeMutablePointer<Int32>
 
-    /// An empty cache; its owner calls `deallocate()` when done with it. Only the slots' fields
+    /// An empty cache. Only the slots' fields
     /// are initialized (8 KB): the rest of a slot is read only once `remember` has written it,
     /// so that a matcher made for one check (`vigil rules test`, each conformance case) costs
     /// little more than before.
@@ -54,7 +55,7 @@ struct LeafValueCache {
         slotHits = .allocate(capacity: slots * Self.maximumHits)
     }
 
-    func deallocate() {
+    deinit {
         slotField.deallocate()
         slotKind.deallocate()
         slotLength.deallocate()

@@ -97,10 +97,6 @@ public final class PatternMatcher {
         testLeafStamp = Array(repeating: 0, count: patternSet.testCount)
     }
 
-    deinit {
-        leafCache.deallocate()
-    }
-
     /// Matches one event (a JSON object) and returns the indices of the patterns it matches.
     ///
     /// The array is the matcher's own `matched`; it is overwritten by the next call. `members`:
