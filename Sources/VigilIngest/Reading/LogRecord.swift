@@ -9,7 +9,7 @@ public struct LogRecord {
     ///
     /// A plain enum, its names given by `name`: with `String` raw values it hashed its name, a
     /// `String`, through `RawRepresentable`'s hashing, once or twice for every record a run counts
-    /// by kind (`EventPass`, `EventVolume`): 1.5 % of a flow log replay's instructions.
+    /// by kind (`EventPass`, `EventVolume`): 1.2 % of a flow log replay's instructions.
     public enum Kind: Sendable, Hashable, CaseIterable {
         /// A CloudTrail record (API call, console sign-in, service event, Insights event).
         case cloudTrail
