@@ -12,7 +12,7 @@ import VigilJSON
 /// 2. `evaluateLeaf` runs the field's tests on the value (or takes the tests a short value met
 ///    before from `leafCache`) and records each test met. After the scan, a branch is looked at
 ///    only if a test of its trigger clause was met; it becomes a candidate when all its required
-///    clauses were met.
+///    clauses were met (or the candidates come from `candidateMemo`, for tests met before).
 /// 3. Candidates that need it are verified (`MatchVerification`): array consistency and
 ///    `exists: false`. The patterns of the branches that pass are the result.
 public final class PatternMatcher {
@@ -31,6 +31,9 @@ public final class PatternMatcher {
     var automata: [LazyDFA?]
     /// The tests short leaf values met, to skip the tests when a value comes again.
     let leafCache: LeafValueCache
+    /// The candidate branches each sequence of tests met made, to skip the branch walk when an
+    /// event meets the same tests as one before.
+    let candidateMemo: CandidateMemo
 
     /// The current event's number; a stamp equal to it means "set during this event".
     var epoch: UInt32 = 0
@@ -81,11 +84,15 @@ public final class PatternMatcher {
     /// in practice: an envelope's `detail`), built at the first question.
     var pendingKeyPlan: PendingKeyPlan?
 
-    /// - Parameter leafCacheSlots: the size of `leafCache` (a power of two; 0 turns it off), for
-    ///   tests that make its slots collide or compare against matching without it.
-    init(_ patternSet: CompiledPatternSet, leafCacheSlots: Int = LeafValueCache.standardSlotCount) {
+    /// - Parameters:
+    ///   - leafCacheSlots: the size of `leafCache` (a power of two; 0 turns it off), for tests
+    ///     that make its slots collide or compare against matching without it.
+    ///   - candidateMemoSlots: the size of `candidateMemo`, likewise.
+    init(_ patternSet: CompiledPatternSet, leafCacheSlots: Int = LeafValueCache.standardSlotCount,
+         candidateMemoSlots: Int = CandidateMemo.standardSlotCount) {
         self.patternSet = patternSet
         leafCache = LeafValueCache(slotCount: leafCacheSlots)
+        candidateMemo = CandidateMemo(slotCount: candidateMemoSlots)
         fields = patternSet.fields.map { $0.unsharedCopy() }
         fieldReferences = fields.map { Unmanaged.passUnretained($0) }
         trieReference = Unmanaged.passUnretained(patternSet.trie)
@@ -148,14 +155,16 @@ public final class PatternMatcher {
     func finishEvent() -> [Int32] {
         let set = patternSet
         // Branches whose trigger clause was met, and those without a required clause.
-        for test in eventTests {
-            let start = Int(set.testTriggerStart[Int(test)])
-            let end = Int(set.testTriggerStart[Int(test) + 1])
-            for position in start..<end {
-                let branch = Int(set.testTriggeredBranches[position])
-                if branchStamp[branch] == epoch { continue }
-                branchStamp[branch] = epoch
-                if requiredClausesMet(branch: branch) { candidates.append(Int32(branch)) }
+        eventTests.withUnsafeBufferPointer { tests in
+            guard let slot = candidateMemo.slot(for: tests) else {
+                addTriggeredCandidates(tests)
+                return
+            }
+            if let known = candidateMemo.candidates(in: slot, for: tests) {
+                candidates.append(contentsOf: known)
+            } else {
+                addTriggeredCandidates(tests)
+                candidates.withUnsafeBufferPointer { candidateMemo.remember(slot, tests: tests, candidates: $0) }
             }
         }
         for branch in set.alwaysCheckedBranches { candidates.append(branch) }
@@ -168,6 +177,22 @@ public final class PatternMatcher {
             }
         }
         return matched
+    }
+
+    /// Appends to `candidates` each branch triggered by one of `tests` (the tests met, in the order
+    /// met) whose required clauses were all met, in the order found.
+    private func addTriggeredCandidates(_ tests: UnsafeBufferPointer<Int32>) {
+        let set = patternSet
+        for test in tests {
+            let start = Int(set.testTriggerStart[Int(test)])
+            let end = Int(set.testTriggerStart[Int(test) + 1])
+            for position in start..<end {
+                let branch = Int(set.testTriggeredBranches[position])
+                if branchStamp[branch] == epoch { continue }
+                branchStamp[branch] = epoch
+                if requiredClausesMet(branch: branch) { candidates.append(Int32(branch)) }
+            }
+        }
     }
 
     // MARK: - Leaves
