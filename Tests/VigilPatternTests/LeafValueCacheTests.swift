@@ -88,7 +88,7 @@ struct LeafValueCacheTests {
         let short: [UInt8] = Array("x".utf8)
         short.withUnsafeBytes { bytes in
             let slot = cache.slot(field: 0, kind: 0, value: bytes)!
-            cache.remember(slot, field: 0, kind: 0, value: bytes, hits: [7, 9][...])
+            [Int32(7), 9].withUnsafeBufferPointer { cache.remember(slot, field: 0, kind: 0, value: bytes, hits: $0) }
             let held = cache.holds(slot, field: 0, kind: 0, value: bytes)
             let tests = Array(cache.hits(of: slot))
             let heldForAnotherField = cache.holds(slot, field: 1, kind: 0, value: bytes)
@@ -97,8 +97,9 @@ struct LeafValueCacheTests {
             #expect(tests == [7, 9])
             #expect(!heldForAnotherField)
             #expect(!heldForAnotherKind)
-            cache.remember(slot, field: 0, kind: 0, value: bytes,
-                           hits: Array(repeating: Int32(1), count: LeafValueCache.maximumHits + 1)[...])
+            Array(repeating: Int32(1), count: LeafValueCache.maximumHits + 1).withUnsafeBufferPointer {
+                cache.remember(slot, field: 0, kind: 0, value: bytes, hits: $0)
+            }
             let heldAfterTooMany = cache.holds(slot, field: 0, kind: 0, value: bytes)
             #expect(!heldAfterTooMany)
         }

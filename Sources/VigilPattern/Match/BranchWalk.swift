@@ -132,12 +132,12 @@ struct BranchWalk {
             indexedMatcher = ObjectIdentifier(matcher)
             indexedEpoch = matcher.epoch
             leavesByField.removeAll(keepingCapacity: true)
-            for (index, leaf) in matcher.leaves.enumerated() {
+            for (index, leaf) in matcher.leaves.elements.enumerated() {
                 leavesByField.append(Int64(leaf.field) << 32 | Int64(index))
             }
             leavesByField.sort()
         }
-        let arrayCount = Int((matcher.membershipArray.max() ?? -1) + 1)
+        let arrayCount = Int((matcher.membershipArray.elements.max() ?? -1) + 1)
         arrayChosenCount.removeAll(keepingCapacity: true)
         arrayChosenCount.append(contentsOf: repeatElement(0, count: arrayCount))
         arrayChosenElement.removeAll(keepingCapacity: true)

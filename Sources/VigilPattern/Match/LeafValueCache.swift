@@ -101,7 +101,7 @@ struct LeafValueCache: ~Copyable {
     /// Remembers that the value met `hits` in `slot`; a value meeting more than `maximumHits`
     /// tests is not remembered (its slot is emptied, not left holding another value's tests).
     @inline(__always)
-    func remember(_ slot: Int, field: Int32, kind: UInt8, value: UnsafeRawBufferPointer, hits: ArraySlice<Int32>) {
+    func remember(_ slot: Int, field: Int32, kind: UInt8, value: UnsafeRawBufferPointer, hits: UnsafeBufferPointer<Int32>) {
         guard hits.count <= Self.maximumHits else {
             slotField[slot] = -1
             return

@@ -38,21 +38,21 @@ public final class PatternMatcher {
     /// The current event's number; a stamp equal to it means "set during this event".
     var epoch: UInt32 = 0
     /// Stamped when some leaf of the current event meets the test.
-    var testEventStamp: [UInt32]
+    var testEventStamp: WorkingBuffer<UInt32>
     /// The tests met in the current event, each once.
-    var eventTests: [Int32] = []
-    var branchStamp: [UInt32]
-    var patternStamp: [UInt32]
+    var eventTests = WorkingBuffer<Int32>()
+    var branchStamp: WorkingBuffer<UInt32>
+    var patternStamp: WorkingBuffer<UInt32>
     /// Stamped when a field has at least one leaf in the current event.
-    var fieldLeafStamp: [UInt32]
+    var fieldLeafStamp: WorkingBuffer<UInt32>
     /// Working memory of the array-consistency search.
     var branchWalk = BranchWalk(tracksDeepest: false)
-    var candidates: [Int32] = []
+    var candidates = WorkingBuffer<Int32>()
     /// Indices of the patterns the last event matched, in the order found.
     public private(set) var matched: [Int32] = []
 
     /// A stamp per test meaning "met by the current leaf"; leaves are numbered across events.
-    var testLeafStamp: [UInt32]
+    var testLeafStamp: WorkingBuffer<UInt32>
     var leafNumber: UInt32 = 0
 
     /// One leaf of the current event, for verification.
@@ -66,15 +66,15 @@ public final class PatternMatcher {
         let membershipEnd: Int32
     }
 
-    /// The leaves of the current event, in the order scanned: one array, so that recording a
+    /// The leaves of the current event, in the order scanned: one buffer, so that recording a
     /// leaf is one append (five parallel arrays cost five, each with its uniqueness check: 4 %
     /// of the instructions of a 20-rule flow log replay).
-    var leaves: [Leaf] = []
+    var leaves = WorkingBuffer<Leaf>()
     /// Tests met by each leaf, in runs given by `Leaf.hitStart`/`hitEnd`.
-    var hits: [Int32] = []
+    var hits = WorkingBuffer<Int32>()
     /// Array memberships of each leaf: (array id, element index) pairs.
-    var membershipArray: [Int32] = []
-    var membershipIndex: [Int32] = []
+    var membershipArray = WorkingBuffer<Int32>()
+    var membershipIndex = WorkingBuffer<Int32>()
 
     /// The scanner's state, kept here so that its buffers are reused.
     var scanner = EventScanner()
@@ -97,11 +97,11 @@ public final class PatternMatcher {
         fieldReferences = fields.map { Unmanaged.passUnretained($0) }
         trieReference = Unmanaged.passUnretained(patternSet.trie)
         automata = patternSet.fields.map { $0.automaton.isEmpty ? nil : LazyDFA($0.automaton) }
-        testEventStamp = Array(repeating: 0, count: patternSet.testCount)
-        branchStamp = Array(repeating: 0, count: patternSet.branchPattern.count)
-        patternStamp = Array(repeating: 0, count: patternSet.names.count)
-        fieldLeafStamp = Array(repeating: 0, count: patternSet.fields.count)
-        testLeafStamp = Array(repeating: 0, count: patternSet.testCount)
+        testEventStamp = WorkingBuffer(repeating: 0, count: patternSet.testCount)
+        branchStamp = WorkingBuffer(repeating: 0, count: patternSet.branchPattern.count)
+        patternStamp = WorkingBuffer(repeating: 0, count: patternSet.names.count)
+        fieldLeafStamp = WorkingBuffer(repeating: 0, count: patternSet.fields.count)
+        testLeafStamp = WorkingBuffer(repeating: 0, count: patternSet.testCount)
     }
 
     /// Matches one event (a JSON object) and returns the indices of the patterns it matches.
@@ -137,38 +137,37 @@ public final class PatternMatcher {
         epoch &+= 1
         if epoch == 0 {
             // After 2^32 events the stamps wrap; clear them once so old stamps cannot collide.
-            for index in testEventStamp.indices { testEventStamp[index] = 0 }
-            for index in branchStamp.indices { branchStamp[index] = 0 }
-            for index in patternStamp.indices { patternStamp[index] = 0 }
-            for index in fieldLeafStamp.indices { fieldLeafStamp[index] = 0 }
+            testEventStamp.fill(with: 0)
+            branchStamp.fill(with: 0)
+            patternStamp.fill(with: 0)
+            fieldLeafStamp.fill(with: 0)
             epoch = 1
         }
-        candidates.removeAll(keepingCapacity: true)
-        eventTests.removeAll(keepingCapacity: true)
-        matched.removeAll(keepingCapacity: true)
-        leaves.removeAll(keepingCapacity: true)
-        hits.removeAll(keepingCapacity: true)
-        membershipArray.removeAll(keepingCapacity: true)
-        membershipIndex.removeAll(keepingCapacity: true)
+        candidates.removeAll()
+        eventTests.removeAll()
+        if !matched.isEmpty { matched.removeAll(keepingCapacity: true) }
+        leaves.removeAll()
+        hits.removeAll()
+        membershipArray.removeAll()
+        membershipIndex.removeAll()
     }
 
     func finishEvent() -> [Int32] {
         let set = patternSet
         // Branches whose trigger clause was met, and those without a required clause.
-        eventTests.withUnsafeBufferPointer { tests in
-            guard let slot = candidateMemo.slot(for: tests) else {
-                addTriggeredCandidates(tests)
-                return
-            }
+        let tests = eventTests.elements
+        if let slot = candidateMemo.slot(for: tests) {
             if let known = candidateMemo.candidates(in: slot, for: tests) {
                 candidates.append(contentsOf: known)
             } else {
                 addTriggeredCandidates(tests)
-                candidates.withUnsafeBufferPointer { candidateMemo.remember(slot, tests: tests, candidates: $0) }
+                candidateMemo.remember(slot, tests: tests, candidates: candidates.elements)
             }
+        } else {
+            addTriggeredCandidates(tests)
         }
         for branch in set.alwaysCheckedBranches { candidates.append(branch) }
-        for branch in candidates {
+        for branch in candidates.elements {
             let pattern = Int(set.branchPattern[Int(branch)])
             if patternStamp[pattern] == epoch { continue }
             if !set.branchNeedsVerification[Int(branch)] || verify(branch: branch) {
@@ -223,10 +222,11 @@ public final class PatternMatcher {
         let kindCode = kind.code
         if let slot = leafCache.slot(field: fieldIndex, kind: kindCode, value: bytes) {
             if leafCache.holds(slot, field: fieldIndex, kind: kindCode, value: bytes) {
-                for test in leafCache.hits(of: slot) { hits.append(test) }
+                hits.append(contentsOf: leafCache.hits(of: slot))
             } else {
                 runTests(field: fieldIndex, kind: kind, bytes: bytes)
-                leafCache.remember(slot, field: fieldIndex, kind: kindCode, value: bytes, hits: hits[hitStart...])
+                leafCache.remember(slot, field: fieldIndex, kind: kindCode, value: bytes,
+                                   hits: UnsafeBufferPointer(rebasing: hits.elements[hitStart...]))
             }
         } else {
             runTests(field: fieldIndex, kind: kind, bytes: bytes)
@@ -250,7 +250,7 @@ public final class PatternMatcher {
     private func runTests(field fieldIndex: Int32, kind: LeafKind, bytes: UnsafeRawBufferPointer) {
         leafNumber &+= 1
         if leafNumber == 0 {
-            for index in testLeafStamp.indices { testLeafStamp[index] = 0 }
+            testLeafStamp.fill(with: 0)
             leafNumber = 1
         }
         let stamp = leafNumber

@@ -73,7 +73,7 @@ extension PatternMatcher {
         if pendingKeyPlan?.key != key.node { pendingKeyPlan = PendingKeyPlan(set: patternSet, key: key.node) }
         let plan = pendingKeyPlan!
         if plan.someBranchWaitsOnlyOnKey { return true }
-        for test in eventTests {
+        for test in eventTests.elements {
             for position in Int(plan.triggerStart[Int(test)])..<Int(plan.triggerStart[Int(test) + 1]) {
                 let branch = Int(plan.triggeredBranches[position])
                 var allMet = true

@@ -54,8 +54,8 @@ struct EventFieldValues {
             let start = Int(matcher.leaves[index].membershipStart)
             let end = Int(matcher.leaves[index].membershipEnd)
             guard leaf.field == matcher.leaves[index].field,
-                  leaf.arrays.elementsEqual(matcher.membershipArray[start..<end]),
-                  leaf.indices.elementsEqual(matcher.membershipIndex[start..<end]) else { return false }
+                  leaf.arrays.elementsEqual(matcher.membershipArray.elements[start..<end]),
+                  leaf.indices.elementsEqual(matcher.membershipIndex.elements[start..<end]) else { return false }
         }
         return true
     }
