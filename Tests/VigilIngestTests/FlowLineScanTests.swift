@@ -69,8 +69,11 @@ struct FlowLineScanTests {
             var seen: [String] = []
             try Array(line.utf8).withUnsafeBytes { bytes in
                 _ = try writer.read(bytes, format: format)
-                writer.forEachPresentField(bytes, format: format) { _, _, value in
-                    seen.append(String(decoding: value, as: UTF8.self))
+                let everyField = (0..<Int32(format.fields.count)).map { $0 }
+                everyField.withUnsafeBufferPointer { positions in
+                    writer.forEachPresentField(bytes, format: format, at: positions) { _, _, value in
+                        seen.append(String(decoding: value, as: UTF8.self))
+                    }
                 }
             }
             #expect(seen == fields, "\(line)")

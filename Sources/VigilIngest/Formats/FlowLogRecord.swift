@@ -127,26 +127,35 @@ public struct FlowLogLineWriter: Sendable {
         }
     }
 
-    /// Calls `body` with each field of the line `read` last accepted (`line`, in `format`) that
-    /// `detail` would hold, in order: its position in the format, whether it is a JSON number,
-    /// and its value as `detail` would hold it — a number's spelling without leading zeros, a
-    /// string's characters (UTF-8, not escaped).
+    /// Calls `body` with each field at `positions` (in `format`, each below its field count) of
+    /// the line `read` last accepted (`line`, in `format`) that `detail` would hold, in the order
+    /// given: the index in `positions`, whether it is a JSON number, and its value as `detail`
+    /// would hold it — a number's spelling without leading zeros, a string's characters (UTF-8,
+    /// not escaped). A matcher asks for the few fields its patterns name, so the others are not
+    /// looked at (a v5 line has 29).
     @inline(__always)
-    public func forEachPresentField(_ line: UnsafeRawBufferPointer, format: FlowLogFormat,
-                                    _ body: (_ position: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
+    public func forEachPresentField(_ line: UnsafeRawBufferPointer, format: FlowLogFormat, at positions: UnsafeBufferPointer<Int32>,
+                                    _ body: (_ index: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
         format.fields.withUnsafeBufferPointer { fields in
             fieldRanges.withUnsafeBufferPointer { ranges in
-                for position in ranges.indices {
-                    let range = ranges[position]
-                    if range.count == 1, line[range.lowerBound] == UInt8(ascii: "-") { continue }
-                    if fields[position].isNumeric {
-                        body(position, true, UnsafeRawBufferPointer(rebasing: line[Self.significantDigits(line, range)]))
-                    } else {
-                        body(position, false, UnsafeRawBufferPointer(rebasing: line[range]))
-                    }
+                for index in positions.indices {
+                    let position = Int(positions[index])
+                    guard let (isNumeric, value) = Self.presentValue(line, ranges[position], fields[position]) else { continue }
+                    body(index, isNumeric, value)
                 }
             }
         }
+    }
+
+    /// A field's value as `detail` holds it, and whether it is a number; nil for `-` (absent).
+    @inline(__always)
+    private static func presentValue(_ line: UnsafeRawBufferPointer, _ range: Range<Int>,
+                                     _ field: FlowLogFormat.Field) -> (isNumeric: Bool, value: UnsafeRawBufferPointer)? {
+        if range.count == 1, line[range.lowerBound] == UInt8(ascii: "-") { return nil }
+        if field.isNumeric {
+            return (true, UnsafeRawBufferPointer(rebasing: line[significantDigits(line, range)]))
+        }
+        return (false, UnsafeRawBufferPointer(rebasing: line[range]))
     }
 
     /// Fills `fieldRanges` with the fields of `bytes`; throws unless there are exactly `expected`.

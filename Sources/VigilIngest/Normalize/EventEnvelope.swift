@@ -80,13 +80,15 @@ public final class EventEnvelope {
     public var flowFormat: FlowLogFormat? { unwrittenFlowDetail }
 
     /// Calls `body` with each member `detail` holds for a flow record not yet written (see
-    /// `flowFormat`), in order: the field's position in `flowFormat`, whether the value is a JSON
-    /// number, and the value — a number's spelling as `detail` writes it, a string's characters
-    /// (UTF-8, not escaped). Does nothing for other events.
+    /// `flowFormat`) among the fields at `positions` of `flowFormat`, in the order given: the
+    /// index in `positions`, whether the value is a JSON number, and the value — a number's
+    /// spelling as `detail` writes it, a string's characters (UTF-8, not escaped). Does nothing
+    /// for other events.
     @inline(__always)
-    public func forEachFlowField(_ body: (_ position: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
+    public func forEachFlowField(at positions: UnsafeBufferPointer<Int32>,
+                                 _ body: (_ index: Int, _ isNumeric: Bool, _ value: UnsafeRawBufferPointer) -> Void) {
         guard let format = unwrittenFlowDetail else { return }
-        flowFields.forEachPresentField(record, format: format, body)
+        flowFields.forEachPresentField(record, format: format, at: positions, body)
     }
 
     /// Writes a flow record's `detail` from its fields, if it is still unwritten.

@@ -19,10 +19,12 @@ public final class EnvelopeMatcher {
     private let resources: PatternMatcher.TopLevelKey?
     private let detail: PatternMatcher.TopLevelKey?
     private var idScratch: [UInt8] = []
-    /// The `detail` keys of the last flow format seen, by field position (nil where no pattern
-    /// names the field): a file's records share one format, so they are looked up once per file.
+    /// The fields of the last flow format seen that some pattern names, by position, and their
+    /// `detail` keys: a file's records share one format, so they are looked up once per file,
+    /// and a record's other fields are never looked at.
     private var flowFormat: FlowLogFormat?
-    private var flowKeys: [PatternMatcher.TopLevelKey?] = []
+    private var flowNamedPositions: [Int32] = []
+    private var flowNamedKeys: [PatternMatcher.TopLevelKey] = []
     private static let versionValue: [UInt8] = [UInt8(ascii: "0")]
 
     /// Writes every event's `detail` before matching it, as matching did before flow fields were
@@ -75,13 +77,14 @@ public final class EnvelopeMatcher {
             // A flow record's fields go to the matcher as they are, as the scanner would find them
             // in the `detail` it would otherwise write for every record (EventEnvelope.forEachFlowField).
             if format != flowFormat { noteFlowKeys(of: format, below: detail) }
-            flowKeys.withUnsafeBufferPointer { keys in
-                envelope.forEachFlowField { position, isNumeric, value in
-                    guard let key = keys[position] else { return }
-                    if isNumeric {
-                        matcher.addNumber(value, for: key)
-                    } else {
-                        matcher.addString(value, for: key)
+            flowNamedPositions.withUnsafeBufferPointer { positions in
+                flowNamedKeys.withUnsafeBufferPointer { keys in
+                    envelope.forEachFlowField(at: positions) { index, isNumeric, value in
+                        if isNumeric {
+                            matcher.addNumber(value, for: keys[index])
+                        } else {
+                            matcher.addString(value, for: keys[index])
+                        }
                     }
                 }
             }
@@ -96,11 +99,15 @@ public final class EnvelopeMatcher {
         return matcher.finishComposedEvent()
     }
 
-    /// Looks up the `detail` key of each field of `format`.
+    /// Looks up the `detail` key of each field of `format`, keeping the fields some pattern names.
     private func noteFlowKeys(of format: FlowLogFormat, below detail: PatternMatcher.TopLevelKey) {
         flowFormat = format
-        flowKeys = format.fieldNames.map { name in
-            Array(name.utf8).withUnsafeBytes { matcher.key($0, below: detail) }
+        flowNamedPositions.removeAll()
+        flowNamedKeys.removeAll()
+        for (position, name) in format.fieldNames.enumerated() {
+            guard let key = Array(name.utf8).withUnsafeBytes({ matcher.key($0, below: detail) }) else { continue }
+            flowNamedPositions.append(Int32(position))
+            flowNamedKeys.append(key)
         }
     }
 
