@@ -213,20 +213,28 @@ public final class EventEnvelope {
         writtenIdentity.append(contentsOf: String(unwrittenIdentityOrdinal).utf8)
     }
 
+    /// Empties `array`, keeping its memory. `removeAll(keepingCapacity:)` is an out-of-line call
+    /// even on an empty array, and most of an envelope's arrays are empty for most records (a flow
+    /// record has no id of its own, no resources, no identity written): 1.5 % of a flow replay.
+    @inline(__always)
+    private static func empty<Element>(_ array: inout [Element]) {
+        if !array.isEmpty { array.removeAll(keepingCapacity: true) }
+    }
+
     func reset(kind: LogRecord.Kind, record: UnsafeRawBufferPointer, members: ObjectMemberIndex?) {
         self.kind = kind
         self.record = record
         recordMembers = members
-        source.removeAll(keepingCapacity: true)
-        detailType.removeAll(keepingCapacity: true)
-        account.removeAll(keepingCapacity: true)
-        region.removeAll(keepingCapacity: true)
-        time.removeAll(keepingCapacity: true)
-        writtenIdentity.removeAll(keepingCapacity: true)
+        Self.empty(&source)
+        Self.empty(&detailType)
+        Self.empty(&account)
+        Self.empty(&region)
+        Self.empty(&time)
+        Self.empty(&writtenIdentity)
         unwrittenIdentityPath = nil
-        ownID.removeAll(keepingCapacity: true)
-        resourceBytes.removeAll(keepingCapacity: true)
-        resourceEnds.removeAll(keepingCapacity: true)
+        Self.empty(&ownID)
+        Self.empty(&resourceBytes)
+        Self.empty(&resourceEnds)
         detailIsWritten = false
         unwrittenFlowDetail = nil
         configItem = nil
