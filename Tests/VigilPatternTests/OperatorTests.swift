@@ -732,9 +732,23 @@ struct PatternSetTests {
     @Test("ComparableNumber reads values that round-trip and refuses the rest", arguments: [
         ("300", 300.0), ("3.0e2", 300.0), ("-0", 0.0), ("0.000", 0.0), ("-1.1857E2", -118.57),
         ("1e+300", 1e300), ("5000000000", 5e9), ("37.80780792169409", 37.80780792169409),
+        ("0", 0.0), ("7", 7.0), ("65535", 65535.0), ("999999999999999", 999_999_999_999_999.0),
+        ("1000000000000000", 1e15),
     ])
     func comparable(_ text: String, _ value: Double) {
         #expect(ComparableNumber.value(of: text) == value)
+    }
+
+    /// Integers of up to 15 digits take a shorter path than other numbers: it gives the value
+    /// the general path gives, which for them is the exact double.
+    @Test func smallIntegersReadAsTheirExactDouble() {
+        var random = SplitMix64(seed: 15)
+        for _ in 0..<2_000 {
+            let digits = Int(random.next() % 15) + 1
+            var text = String(random.next() % 9 + 1)
+            for _ in 1..<digits { text += String(random.next() % 10) }
+            #expect(ComparableNumber.value(of: text) == Double(text)!, "\(text)")
+        }
     }
 
     @Test("numbers that do not round-trip have no comparable value", arguments: [
