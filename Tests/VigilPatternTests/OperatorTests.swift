@@ -491,6 +491,46 @@ struct CIDRTests {
         #expect(IPAddress.parse(text) == nil)
     }
 
+    /// The one-pass reading of digits and dots decides only what the reading by shape would,
+    /// and decides it the same way: random spellings over digits, dots, colons, hex letters and
+    /// spaces, dotted quads with parts around 255 and leading zeros, and short IPv6 addresses.
+    @Test func digitsAndDotsAreReadAsTheShapeWouldReadThem() {
+        var random = SplitMix64(seed: 255)
+        let alphabet = Array("0123456789....::aF 9".utf8)
+        var spellings: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 18)
+            spellings.append((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        for _ in 0..<5_000 {
+            let parts = (0..<Int(random.next() % 3) + 3).map { _ -> String in
+                let value = Int(random.next() % 300)
+                return random.next() % 8 == 0 ? "0" + String(value) : String(value)
+            }
+            spellings.append(Array(parts.joined(separator: ".").utf8))
+        }
+        // IPv6 addresses, short enough to be looked at, with groups of digits alone (`2001::1`).
+        for _ in 0..<5_000 {
+            let groups = (0..<Int(random.next() % 4) + 1).map { _ -> String in
+                let value = Int(random.next() % 0x10000)
+                return random.next() % 2 == 0 ? String(value % 10_000) : String(value, radix: 16)
+            }
+            spellings.append(Array((groups.count < 3 ? groups.joined(separator: "::") : groups.joined(separator: ":") + "::").utf8))
+        }
+        var decided = 0
+        for spelling in spellings {
+            spelling.withUnsafeBytes { bytes in
+                let expected = IPAddress.parseByShape(bytes)
+                #expect(IPAddress.parse(bytes) == expected, "\(String(decoding: spelling, as: UTF8.self))")
+                if let fast = IPAddress.parseDigitsAndDots(bytes) {
+                    decided += 1
+                    #expect(fast == expected, "\(String(decoding: spelling, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(decided > 10_000, "the one-pass reading should decide most of these (\(decided))")
+    }
+
     @Test("a CIDR is the range of its mask, host bits ignored")
     func cidrRange() throws {
         let range = try IPRange.cidr("10.0.0.1/24")
