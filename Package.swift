@@ -56,6 +56,8 @@ let package = Package(
             name: "CIsal",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // glibc's allocator told to keep freed memory for reuse (Sources/vigil/HeapTuning.swift).
+        .target(name: "CHeapTuning"),
         // Where AWS delivers logs: the AWSLogs/ path layout and the UTC calendar of its date folders.
         .target(name: "VigilLayout"),
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
@@ -135,6 +137,7 @@ let package = Package(
                 "VigilMetrics",
                 "VigilReport",
                 "VigilSigma",
+                "CHeapTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -14,4 +14,9 @@ struct Vigil: ParsableCommand {
 
     /// This build's version.
     static let release = "0.1.0-dev"
+
+    static func main() {
+        HeapTuning.apply()
+        main(nil)
+    }
 }
