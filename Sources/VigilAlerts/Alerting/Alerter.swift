@@ -86,7 +86,8 @@ public final class Alerter {
 
     /// Decides what the match of rule `ruleIndex` (an index into `rules`) comes to.
     public func decide(ruleIndex: Int, match: Match) -> Decision {
-        let rule = rules[ruleIndex]
+        // The rule's fields are read where they lie: a copy of the whole `Rule` retained and
+        // released each of its dozen references, per match.
         let seconds = match.seconds ?? latestSeconds
         if seconds > latestSeconds {
             latestSeconds = seconds
@@ -94,11 +95,11 @@ public final class Alerter {
         }
         extra.removeAll(keepingCapacity: true)
         var identity = match.identity
-        if let policy = dedup[ruleIndex]?.policy {
+        if let policy = rules[ruleIndex].dedup {
             buildKey(policy.keys, event: match.event)
             guard dedup[ruleIndex]!.admit(key: key, time: seconds) else { return .suppressedByDedup }
         }
-        if let policy = thresholds[ruleIndex]?.policy {
+        if let policy = rules[ruleIndex].threshold {
             buildKey(policy.groupBy, event: match.event)
             switch thresholds[ruleIndex]!.add(group: key, time: seconds) {
             case .counted: return .belowThreshold
@@ -110,7 +111,8 @@ public final class Alerter {
                 identity = Array("threshold:".utf8) + key + [0] + match.identity
             }
         }
-        let id = identity.withUnsafeBytes { AlertWriter.alertID(rule: rule.name, eventIdentity: $0) }
+        let name = rules[ruleIndex].name
+        let id = identity.withUnsafeBytes { AlertWriter.alertID(rule: name, eventIdentity: $0) }
         if match.file != lastFile {
             lastFile = match.file
             lastQuotedFile = AlertWriter.quotedFile(match.file)
@@ -119,13 +121,13 @@ public final class Alerter {
         var line: [UInt8] = []
         AlertWriter.appendAlert(id: id, ruleMembers: ruleMembers[ruleIndex], time: match.time, quotedFile: lastQuotedFile,
                                 record: match.record, extraMembers: extra, event: match.event, to: &line)
-        let transformed = rule.inputTransformer.map { transformer in
+        let transformed = rules[ruleIndex].inputTransformer.map { transformer in
             match.event.withUnsafeBytes { event in
-                transformer.render(event: event, ruleName: rule.name,
+                transformer.render(event: event, ruleName: name,
                                    ingestionTime: String(decoding: formatTime(Date().timeIntervalSince1970), as: UTF8.self))
             }
         }
-        return .alert(Alert(id: String(decoding: id, as: UTF8.self), rule: rule.name, severity: rule.severity,
+        return .alert(Alert(id: String(decoding: id, as: UTF8.self), rule: name, severity: rules[ruleIndex].severity,
                             line: line, transformed: transformed))
     }
 

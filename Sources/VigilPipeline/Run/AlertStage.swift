@@ -31,19 +31,20 @@ final class AlertStage {
     func handle(_ match: Alerter.Match, ruleIndices: some Sequence<Int32>, summary: inout RunSummary) -> Int {
         var sent = 0
         for index in ruleIndices {
-            let rule = rules.rules[Int(index)]
+            // The name alone, not a copy of the whole rule per match.
+            let name = rules.rules[Int(index)].name
             switch alerter.decide(ruleIndex: Int(index), match: match) {
             case .alert(let alert):
                 if router.deliver(alert, to: queuesByRule[Int(index)]) {
-                    summary.alertsByRule[rule.name, default: 0] += 1
+                    summary.alertsByRule[name, default: 0] += 1
                     sent += 1
                 } else {
                     summary.duplicateAlerts += 1
                 }
             case .suppressedByDedup:
-                summary.suppressedByDedup[rule.name, default: 0] += 1
+                summary.suppressedByDedup[name, default: 0] += 1
             case .belowThreshold, .silencedByThreshold:
-                summary.heldByThreshold[rule.name, default: 0] += 1
+                summary.heldByThreshold[name, default: 0] += 1
             }
         }
         return sent
