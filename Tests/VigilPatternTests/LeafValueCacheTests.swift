@@ -89,18 +89,16 @@ struct LeafValueCacheTests {
         short.withUnsafeBytes { bytes in
             let slot = cache.slot(field: 0, kind: 0, value: bytes)!
             [Int32(7), 9].withUnsafeBufferPointer { cache.remember(slot, field: 0, kind: 0, value: bytes, hits: $0) }
-            let held = cache.holds(slot, field: 0, kind: 0, value: bytes)
-            let tests = Array(cache.hits(of: slot))
-            let heldForAnotherField = cache.holds(slot, field: 1, kind: 0, value: bytes)
-            let heldForAnotherKind = cache.holds(slot, field: 0, kind: 3, value: bytes)
-            #expect(held)
+            let tests = cache.hits(in: slot, field: 0, kind: 0, value: bytes).map(Array.init)
+            let heldForAnotherField = cache.hits(in: slot, field: 1, kind: 0, value: bytes) != nil
+            let heldForAnotherKind = cache.hits(in: slot, field: 0, kind: 3, value: bytes) != nil
             #expect(tests == [7, 9])
             #expect(!heldForAnotherField)
             #expect(!heldForAnotherKind)
             Array(repeating: Int32(1), count: LeafValueCache.maximumHits + 1).withUnsafeBufferPointer {
                 cache.remember(slot, field: 0, kind: 0, value: bytes, hits: $0)
             }
-            let heldAfterTooMany = cache.holds(slot, field: 0, kind: 0, value: bytes)
+            let heldAfterTooMany = cache.hits(in: slot, field: 0, kind: 0, value: bytes) != nil
             #expect(!heldAfterTooMany)
         }
         let off = LeafValueCache(slotCount: 0)

@@ -221,8 +221,8 @@ public final class PatternMatcher {
         let hitStart = hits.count
         let kindCode = kind.code
         if let slot = leafCache.slot(field: fieldIndex, kind: kindCode, value: bytes) {
-            if leafCache.holds(slot, field: fieldIndex, kind: kindCode, value: bytes) {
-                hits.append(contentsOf: leafCache.hits(of: slot))
+            if let known = leafCache.hits(in: slot, field: fieldIndex, kind: kindCode, value: bytes) {
+                hits.append(contentsOf: known)
             } else {
                 runTests(field: fieldIndex, kind: kind, bytes: bytes)
                 leafCache.remember(slot, field: fieldIndex, kind: kindCode, value: bytes,
