@@ -11,31 +11,11 @@ struct CandidateMemoTests {
     /// cache is off in all three, so that only the memo differs.
     @Test("a memoized, a colliding and an unmemoized matcher agree on every event", arguments: [UInt64(31), 32, 33, 34])
     func rememberingNeverChangesAVerdict(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
-        let generated = PropertyTests.generatePatterns(&rng, count: 60)
-        let set = CompiledPatternSet(generated.compiled.enumerated().map { (name: "p\($0.offset)", pattern: $0.element) })
-        let memoized = PatternMatcher(set, leafCacheSlots: 0)
-        let colliding = PatternMatcher(set, leafCacheSlots: 0, candidateMemoSlots: 1)
-        let unmemoized = PatternMatcher(set, leafCacheSlots: 0, candidateMemoSlots: 0)
-        var events: [[UInt8]] = []
-        for _ in 0..<150 { events.append(Array(GenVocabulary.event(&rng, objectArrays: true).utf8)) }
-        var disagreements = 0
-        var matches = 0
-        // Every event twice: once among others, once more after them all, when its tests are remembered.
-        for event in events + events.shuffledDeterministically(using: &rng) {
-            let expected = try unmemoized.match(event)
-            matches += expected.count
-            for (name, matcher) in [("memoized", memoized), ("one slot", colliding)] {
-                let found = try matcher.match(event)
-                if found != expected {
-                    disagreements += 1
-                    if disagreements <= 5 {
-                        Issue.record("\(name): \(found) against \(expected) on \(String(decoding: event, as: UTF8.self))")
-                    }
-                }
-            }
+        let matches = try RememberingMatchers.expectAgreement(seed: seed) { set in
+            (reference: PatternMatcher(set, leafCacheSlots: 0, candidateMemoSlots: 0),
+             others: [("memoized", PatternMatcher(set, leafCacheSlots: 0)),
+                      ("one slot", PatternMatcher(set, leafCacheSlots: 0, candidateMemoSlots: 1))])
         }
-        #expect(disagreements == 0)
         #expect(matches > 300, "the stream should match often (got \(matches))")
     }
 
