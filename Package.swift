@@ -108,7 +108,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             // The per-record path (EventPass, MatchingVisitor, EnvelopeMatcher) reads its state from
-            // class properties, each read a runtime access check: 2.4 % of a flow replay's
+            // class properties, each read a runtime access check: 2.5 % of a flow replay's
             // instructions. Debug builds, which the tests run, keep the checks.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
