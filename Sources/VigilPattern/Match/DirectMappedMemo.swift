@@ -6,9 +6,13 @@ import Darwin
 
 /// A direct-mapped table of answers a matcher worked out once, kept for when the same question
 /// comes again: a question is a tag and up to `maximumKeyBytes` bytes, an answer up to
-/// `maximumAnswer` numbers. The two sizes are generic parameters so that a slot's offsets are
-/// constants in the code that reads them: as stored properties they cost 0.8 % of a flow replay. A newer question takes an older one's slot. A lookup hashes the key
+/// `maximumAnswer` numbers. A newer question takes an older one's slot. A lookup hashes the key
 /// a word at a time and compares it once.
+///
+/// The two sizes are generic parameters so that a slot's offsets are constants in the code that
+/// reads them. With the sizes as stored properties, the two memos built on this table cost a
+/// 20-rule flow replay 0.85 % more instructions than their separate versions had; as generic
+/// parameters, 0.5 %.
 ///
 /// `LeafValueCache` (the tests a short leaf value met) and `CandidateMemo` (the candidate branches
 /// a sequence of tests made) are such tables; each says why its answers may be reused.
