@@ -53,6 +53,10 @@ typedef struct {
     int previous_had_non_ascii;
     // A problem was found: no block at or past it is indexed.
     int stopped;
+    // Whitespace outside strings: in the block whose tokens are handed out, and in the blocks
+    // before it (from the value's first byte on), ORed. What tells a compact value.
+    uint64_t loose_spaces;
+    uint64_t earlier_loose_spaces;
 } scanner;
 
 VIGIL_AVX2 static inline uint64_t equal_mask(__m256i low, __m256i high, char character) {
@@ -207,6 +211,8 @@ VIGIL_AVX2 static inline int index_block(scanner *s) {
         | ((uint64_t)(uint32_t)_mm256_movemask_epi8(
                _mm256_cmpeq_epi8(_mm256_shuffle_epi8(operator_table, high), _mm256_or_si256(high, fold))) << 32);
     uint64_t outside = ~(in_string | quotes);
+    s->earlier_loose_spaces |= s->loose_spaces;
+    s->loose_spaces = whitespace & outside;
     uint64_t scalar = outside & ~operators & ~whitespace;
     uint64_t scalar_starts = scalar & ~((scalar << 1) | s->previous_scalar);
     s->previous_scalar = scalar >> 63;
@@ -345,6 +351,14 @@ __attribute__((always_inline)) static inline int note_member(intptr_t *notes, si
     return 1;
 }
 
+// Whether the value just proven, from the first byte of the first block to `end` (which lies in
+// the block whose tokens are handed out), holds no whitespace outside its strings.
+static inline int holds_no_loose_space(const scanner *s, size_t end) {
+    size_t length = end - s->base; // 1...64: the value's last byte lies in this block
+    uint64_t within = length >= 64 ? ~0ULL : (1ULL << length) - 1;
+    return (s->earlier_loose_spaces | (s->loose_spaces & within)) == 0;
+}
+
 VIGIL_AVX2 static vigil_simd_json_outcome validate_value_avx2(const uint8_t *bytes, size_t count, size_t start,
                                                                size_t maximum_depth, intptr_t *notes,
                                                                size_t notes_capacity, size_t *note_count,
@@ -364,6 +378,7 @@ VIGIL_AVX2 static vigil_simd_json_outcome validate_value_avx2(const uint8_t *byt
     s.count = count;
     s.next_base = position;
     s.previous_input = _mm256_setzero_si256();
+    s.earlier_loose_spaces = position != start; // whitespace before the value: not compact
 
     uint64_t is_array[stack_levels / 64];
     size_t depth = 0;
@@ -408,7 +423,7 @@ VIGIL_AVX2 static vigil_simd_json_outcome validate_value_avx2(const uint8_t *byt
             if (depth == 0) {
                 *end = value_end;
                 *note_count = written;
-                return VIGIL_SIMD_JSON_VALID;
+                return holds_no_loose_space(&s, value_end) ? VIGIL_SIMD_JSON_VALID_COMPACT : VIGIL_SIMD_JSON_VALID;
             }
             if (depth == 1 && noting && !note_member(notes, notes_capacity, &written, object_start,
                                                      key_start, key_end, key_escaped, value_start, value_end)) {
@@ -433,7 +448,7 @@ VIGIL_AVX2 static vigil_simd_json_outcome validate_value_avx2(const uint8_t *byt
             if (depth == 0) {
                 *end = value_end;
                 *note_count = written;
-                return VIGIL_SIMD_JSON_VALID;
+                return holds_no_loose_space(&s, value_end) ? VIGIL_SIMD_JSON_VALID_COMPACT : VIGIL_SIMD_JSON_VALID;
             }
             if (depth == 1 && noting && !note_member(notes, notes_capacity, &written, object_start,
                                                      key_start, key_end, key_escaped, value_start, value_end)) {

@@ -8,7 +8,11 @@ public enum EnvelopeWriter {
     /// (compacted).
     public static func append(_ envelope: EventEnvelope, to output: inout [UInt8]) {
         if envelope.isWholeEvent {
-            JSONText.appendCompacted(envelope.record, to: &output)
+            if envelope.recordIsKnownCompact {
+                output.append(contentsOf: envelope.record)
+            } else {
+                JSONText.appendCompacted(envelope.record, to: &output)
+            }
             return
         }
         output.append(contentsOf: #"{"version":"0","id":""#.utf8)
@@ -31,7 +35,14 @@ public enum EnvelopeWriter {
             JSONText.appendQuoted(resource, to: &output)
         }
         output.append(contentsOf: #"],"detail":"#.utf8)
-        envelope.withDetail { JSONText.appendCompacted($0, to: &output) }
+        let isCompact = envelope.detailIsKnownCompact
+        envelope.withDetail { detail in
+            if isCompact {
+                output.append(contentsOf: detail)
+            } else {
+                JSONText.appendCompacted(detail, to: &output)
+            }
+        }
         output.append(UInt8(ascii: "}"))
     }
 }

@@ -53,6 +53,9 @@ public final class EventEnvelope {
     /// Where the members of `writtenDetail` lie, noted as it was written or by
     /// `indexWrittenDetail()`.
     let writtenDetailMembers = ObjectMemberIndex()
+    /// Whether `writtenDetail` is compact by construction: a flow record's, which its writer
+    /// writes without whitespace. Other normalizers copy record bytes into theirs.
+    private var writtenDetailIsCompact = false
     /// A flow record's fields, split and checked from `record`; its `detail` is written from them
     /// only when something asks for the detail's bytes (`withDetail`, `detailMembers`): matching
     /// takes the fields one by one (`forEachFlowField`), so a record no rule matches is never
@@ -99,6 +102,20 @@ public final class EventEnvelope {
         writtenDetail.removeAll(keepingCapacity: true)
         flowFields.write(record, format: format, into: &writtenDetail, members: writtenDetailMembers)
         detailIsWritten = true
+        writtenDetailIsCompact = true
+    }
+
+    /// Whether `record` holds no whitespace outside its strings, as the vector validator proved
+    /// while validating it (`ObjectMemberIndex.compactLength`): its compacted form is then itself.
+    public var recordIsKnownCompact: Bool { recordMembers?.compactLength == record.count }
+
+    /// Whether `detail` (as `withDetail` lends it) is known to hold no whitespace outside its
+    /// strings: a record proven so, or a flow record's written detail. Writing an event copies such
+    /// a detail as it is instead of proving it compact again byte by byte, which cost 2,500
+    /// instructions per 1.3 KB CloudTrail alert, a tenth of an alert's cost (callgrind).
+    public var detailIsKnownCompact: Bool {
+        writeUnwrittenDetail()
+        return detailIsWritten ? writtenDetailIsCompact : recordIsKnownCompact
     }
 
     /// How many strings the event's `resources` array holds.
@@ -236,6 +253,7 @@ public final class EventEnvelope {
         Self.empty(&resourceBytes)
         Self.empty(&resourceEnds)
         detailIsWritten = false
+        writtenDetailIsCompact = false
         unwrittenFlowDetail = nil
         configItem = nil
         eventTime = nil

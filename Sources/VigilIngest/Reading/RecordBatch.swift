@@ -31,6 +31,8 @@ public final class RecordBatch: RecordVisitor, @unchecked Sendable {
         let flowFormat: Int
         let ownerAccount: String?
         let members: Range<Int>?
+        /// The member index's `compactLength`, which travels with the notes.
+        let compactLength: Int?
         let logEvent: StoredLogEvent?
     }
 
@@ -76,6 +78,7 @@ public final class RecordBatch: RecordVisitor, @unchecked Sendable {
         let start = bytes.count
         bytes.append(contentsOf: record.bytes)
         var members: Range<Int>?
+        let compactLength = record.members?.compactLength
         if let index = record.members {
             let first = notes.count
             index.appendNotes(to: &notes)
@@ -100,7 +103,7 @@ public final class RecordBatch: RecordVisitor, @unchecked Sendable {
         entries.append(.record(StoredRecord(kind: record.kind, bytes: start..<(start + record.bytes.count),
                                             ordinal: record.ordinal, decodedOffset: record.decodedOffset,
                                             flowFormat: format, ownerAccount: record.ownerAccount,
-                                            members: members, logEvent: logEvent)))
+                                            members: members, compactLength: compactLength, logEvent: logEvent)))
         recordCount += 1
     }
 
@@ -128,7 +131,7 @@ public final class RecordBatch: RecordVisitor, @unchecked Sendable {
                     case .record(let stored):
                         var index: ObjectMemberIndex?
                         if let range = stored.members {
-                            members.takeNotes(UnsafeBufferPointer(rebasing: notes[range]))
+                            members.takeNotes(UnsafeBufferPointer(rebasing: notes[range]), compactLength: stored.compactLength)
                             index = members
                         }
                         let logEvent = stored.logEvent.map { event in

@@ -46,6 +46,14 @@ public final class ObjectMemberIndex {
     private(set) var vectorNotes: UnsafeMutablePointer<Int>?
     private(set) var vectorNotesCapacity = 0
 
+    /// The length of the value last validated into this index, from its first byte (no
+    /// whitespace before it) to its end, when the vector validator proved that it holds no
+    /// whitespace outside its strings; nil when that is not known (not proven, validated the
+    /// scalar way, or noted as written). A writer that finds it equal to the record's length
+    /// copies the record as its compacted form instead of proving that again byte by byte
+    /// (`EventEnvelope.detailIsKnownCompact`).
+    public private(set) var compactLength: Int?
+
     public init() {}
 
     deinit {
@@ -59,8 +67,10 @@ public final class ObjectMemberIndex {
         vectorNotes = .allocate(capacity: vectorNotesCapacity)
     }
 
-    /// The members the vector validator wrote, `count` offsets, become this index's.
-    func takeVectorNotes(count: Int) {
+    /// The members the vector validator wrote, `count` offsets, become this index's, with what it
+    /// proved of the value's compactness (`compactLength`).
+    func takeVectorNotes(count: Int, compactLength: Int?) {
+        self.compactLength = compactLength
         offsets.values.removeAll(keepingCapacity: true)
         offsets.values.append(contentsOf: UnsafeBufferPointer(start: vectorNotes, count: count))
     }
@@ -70,14 +80,16 @@ public final class ObjectMemberIndex {
     public var count: Int { offsets.values.count / 4 }
 
     /// Appends the notes of the object last noted (four offsets per member, relative to its first
-    /// byte) to `copy`, so that another index can take them up later (`takeNotes(_:)`): how a
+    /// byte) to `copy`, so that another index can take them up later (`takeNotes(_:compactLength:)`, with `compactLength`): how a
     /// record and its members travel to another thread together (`RecordBatch`).
     public func appendNotes(to copy: inout [Int]) {
         copy.append(contentsOf: offsets.values)
     }
 
-    /// Takes up notes copied with `appendNotes(to:)`, in place of what this index held.
-    public func takeNotes(_ notes: UnsafeBufferPointer<Int>) {
+    /// Takes up notes copied with `appendNotes(to:)`, and the `compactLength` read with them, in
+    /// place of what this index held.
+    public func takeNotes(_ notes: UnsafeBufferPointer<Int>, compactLength: Int?) {
+        self.compactLength = compactLength
         offsets.values.removeAll(keepingCapacity: true)
         offsets.values.append(contentsOf: notes)
     }
@@ -86,6 +98,7 @@ public final class ObjectMemberIndex {
     /// rather than appended through the index so that noting costs an append, not a method call
     /// with its reference counting.
     public func withNotes<Result, Failure: Error>(_ body: (inout Notes) throws(Failure) -> Result) throws(Failure) -> Result {
+        compactLength = nil
         offsets.removeAll()
         return try body(&offsets)
     }

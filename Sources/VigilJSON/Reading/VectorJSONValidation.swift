@@ -39,8 +39,8 @@ enum VectorJSONValidation {
             let outcome = vigil_simd_json_validate_value(first, bytes.count, start, maximumDepth,
                                                          members?.vectorNotes, members?.vectorNotesCapacity ?? 0,
                                                          &noteCount, &end)
-            if outcome == VIGIL_SIMD_JSON_VALID {
-                members?.takeVectorNotes(count: noteCount)
+            if outcome == VIGIL_SIMD_JSON_VALID || outcome == VIGIL_SIMD_JSON_VALID_COMPACT {
+                members?.takeVectorNotes(count: noteCount, compactLength: outcome == VIGIL_SIMD_JSON_VALID_COMPACT ? end - start : nil)
                 return end
             }
             guard outcome == VIGIL_SIMD_JSON_NOTES_FULL, let members else { return nil }
@@ -76,6 +76,18 @@ extension VectorJSONValidation {
         }
         guard noted(vectorMembers) == noted(scalarMembers) else {
             return "members differ: vector \(noted(vectorMembers)), scalar \(noted(scalarMembers))"
+        }
+        // Compact exactly when compacting changes nothing (and nothing comes before the value).
+        let value = UnsafeRawBufferPointer(rebasing: bytes[start..<vectorEnd])
+        var compacted: [UInt8] = []
+        JSONText.appendCompactedByScanning(value, to: &compacted)
+        let isCompact = compacted.elementsEqual(value)
+        if (vectorMembers.compactLength != nil) != isCompact {
+            return isCompact ? "the vector validator missed that the value is compact"
+                : "the vector validator called a value with whitespace outside its strings compact"
+        }
+        if let length = vectorMembers.compactLength, length != vectorEnd - start {
+            return "the compact length is \(length), the value's \(vectorEnd - start)"
         }
         return nil
     }

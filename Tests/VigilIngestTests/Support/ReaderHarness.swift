@@ -135,6 +135,11 @@ enum Harness {
                                      sourceLocation: sourceLocation)
                         return
                     }
+                    // Written compact: a detail copied as known compact (`detailIsKnownCompact`) must be.
+                    var compacted: [UInt8] = []
+                    json.withUnsafeBytes { JSONText.appendCompacted($0, to: &compacted) }
+                    #expect(compacted == json, "envelope JSON not compact: \(String(decoding: json, as: UTF8.self))",
+                            sourceLocation: sourceLocation)
                     guard let object = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] else {
                         Issue.record("envelope is not an object: \(String(decoding: json, as: UTF8.self))",
                                      sourceLocation: sourceLocation)
