@@ -22,9 +22,7 @@ public enum AlertWriter {
         withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: eventIdentity)
         hasher.finalize().withUnsafeBytes { digest in
-            for byte in digest.prefix(16) {
-                HexDigits.appendLowercase(byte, to: &output)
-            }
+            HexDigits.appendLowercase(UnsafeRawBufferPointer(rebasing: digest[..<16]), to: &output)
         }
     }
 

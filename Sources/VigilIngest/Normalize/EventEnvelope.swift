@@ -177,10 +177,10 @@ public final class EventEnvelope {
             output.append(contentsOf: ownID)
             return
         }
-        var name: [UInt8] = Array(kind.name.utf8)
-        name.append(UInt8(ascii: ":"))
-        name.append(contentsOf: identity)
-        name.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }
+        var prefix = kind.name + ":"  // a small string: on the stack
+        prefix.withUTF8 { prefix in
+            identity.withUnsafeBytes { NameBasedUUID.append(prefix: UnsafeRawBufferPointer(prefix), name: $0, to: &output) }
+        }
     }
 
     /// A copy that owns its bytes, for an event whose detail is written (a Config item): kept past

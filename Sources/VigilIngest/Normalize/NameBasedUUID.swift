@@ -10,15 +10,23 @@ public enum NameBasedUUID {
 
     /// Appends the lowercase UUID text (`8-4-4-4-12` hex digits) for `name`.
     public static func append(name: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        append(prefix: UnsafeRawBufferPointer(start: nil, count: 0), name: name, to: &output)
+    }
+
+    /// Appends the UUID text for the name `prefix` followed by `name`, hashed where they lie rather
+    /// than joined into one array first (an event's kind and identity: `EventEnvelope.appendID`).
+    public static func append(prefix: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         var hasher = Insecure.SHA1()
-        hasher.update(data: namespace)
+        namespace.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: prefix)
         hasher.update(bufferPointer: name)
-        var bytes = Array(hasher.finalize().prefix(16))
-        bytes[6] = bytes[6] & 0x0F | 0x50  // version 5
-        bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 9562 variant
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
-            HexDigits.appendLowercase(byte, to: &output)
+        var uuid: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &uuid) { bytes in
+            hasher.finalize().withUnsafeBytes { digest in bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: digest[..<16])) }
+            bytes[6] = bytes[6] & 0x0F | 0x50  // version 5
+            bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 9562 variant
+            HexDigits.appendLowercase(UnsafeRawBufferPointer(bytes), dashesBefore: 1 << 4 | 1 << 6 | 1 << 8 | 1 << 10,
+                                      to: &output)
         }
     }
 
