@@ -82,7 +82,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // The alerter and the sink queue read their state from class properties once or more
+            // per alert, each read a runtime access check: 470 instructions an alert (callgrind). Debug
+            // builds, which the tests run, keep the checks.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Alerts for people: the terminal table and TSV (`--output`), and the HTML and Markdown
         // reports (`--report`, `vigil report`). Hand-written escaping writers, no template library:
