@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VigilJSON
 
@@ -19,6 +20,65 @@ struct JSONTextTests {
         output.removeAll()
         #expect(Array("é".utf8).withUnsafeBytes { JSONText.appendQuotedUTF8($0, to: &output) } == nil)
         #expect(output == Array("\"é\"".utf8))
+    }
+
+    @Test("appendQuoted and appendQuotedUTF8 agree with a byte-by-byte reference on random text, wherever the special bytes fall")
+    func quotedAgreesWithReference() {
+        var generator = SystemRandomNumberGenerator()
+        // Plain letters mostly, so that runs of eight plain bytes are common and the bytes that
+        // need a look fall at every offset in and across words.
+        let alphabet: [[UInt8]] = [Array("abcdefgh".utf8), [0x22], [0x5C], [0x00], [0x0A], [0x1F], [0x20], [0x7F],
+                                   Array("é".utf8), Array("😀".utf8), [0xFF], [0xC3], [0x80]]
+        for _ in 0..<5_000 {
+            var text: [UInt8] = []
+            let pieces = Int.random(in: 0...12, using: &generator)
+            for _ in 0..<pieces {
+                let piece = Bool.random(using: &generator) ? alphabet[0] : alphabet.randomElement(using: &generator)!
+                text += piece.prefix(Int.random(in: 1...piece.count, using: &generator))
+            }
+            var output: [UInt8] = []
+            text.withUnsafeBytes { JSONText.appendQuoted($0, to: &output) }
+            #expect(output == Self.referenceQuoted(text), "\(text)")
+            output = []
+            let invalid = text.withUnsafeBytes { JSONText.appendQuotedUTF8($0, to: &output) }
+            let firstInvalid = Self.firstInvalidUTF8(text)
+            #expect(invalid == firstInvalid, "\(text)")
+            if firstInvalid == nil { #expect(output == Self.referenceQuoted(text), "\(text)") }
+        }
+    }
+
+    /// Escapes byte by byte, as RFC 8259 asks.
+    private static func referenceQuoted(_ text: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = [0x22]
+        for byte in text {
+            switch byte {
+            case 0x22: output += Array(#"\""#.utf8)
+            case 0x5C: output += Array(#"\\"#.utf8)
+            case 0x08: output += Array(#"\b"#.utf8)
+            case 0x0C: output += Array(#"\f"#.utf8)
+            case 0x0A: output += Array(#"\n"#.utf8)
+            case 0x0D: output += Array(#"\r"#.utf8)
+            case 0x09: output += Array(#"\t"#.utf8)
+            case 0..<0x20: output += Array(String(format: "\\u%04x", byte).utf8)
+            default: output.append(byte)
+            }
+        }
+        return output + [0x22]
+    }
+
+    /// The offset of the first byte that does not begin or continue well-formed UTF-8, or nil.
+    private static func firstInvalidUTF8(_ text: [UInt8]) -> Int? {
+        var index = 0
+        while index < text.count {
+            var length = 1
+            while length <= 4 && index + length <= text.count {
+                if String(validating: text[index..<(index + length)], as: UTF8.self) != nil { break }
+                length += 1
+            }
+            if length > 4 || index + length > text.count { return index }
+            index += length
+        }
+        return nil
     }
 
     @Test("appendCompacted drops whitespace outside strings only")

@@ -45,7 +45,17 @@ public enum JSONText {
         var runStart = 0
         var index = 0
         let count = bytes.count
+        // Bytes that need a look of their own: those below 0x20, quotes and backslashes, and with
+        // `checkingUTF8` those from 0x80.
+        let lookAt: UInt64 = checkingUTF8 ? 0x8080_8080_8080_8080 : 0
         while index < count {
+            // Eight plain bytes at a time (each test is exact for "some byte is"): an alert's
+            // strings (time, account, region, source) cost 390 instructions each byte by byte.
+            while index + 8 <= count, !mayNeedEscaping(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self),
+                                                        orHas: lookAt) {
+                index += 8
+            }
+            guard index < count else { break }
             let byte = bytes[index]
             if byte >= 0x80 {
                 guard checkingUTF8 else {
@@ -79,6 +89,21 @@ public enum JSONText {
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<count]))
         return nil
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash, or has a
+    /// bit of `highBits` set: SWAR tests (`(x - 0x01…) & ~x & 0x80…` is nonzero exactly when a
+    /// byte of x is 0, and with 0x20… when one is below 0x20).
+    @inline(__always)
+    private static func mayNeedEscaping(_ word: UInt64, orHas highBits: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (0x22 &* ones)
+        let backslashes = word ^ (0x5C &* ones)
+        let control = (word &- 0x20 &* ones) & ~word
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (control | quote | backslash) & highs | word & highBits != 0
     }
 
     /// Appends a string literal for bytes held in an array.
