@@ -58,6 +58,9 @@ let package = Package(
         ),
         // glibc's allocator told to keep freed memory for reuse (Sources/vigil/HeapTuning.swift).
         .target(name: "CHeapTuning"),
+        // Linux's sync_file_range, which Swift's Glibc module does not import: the file sink starts
+        // writing its alerts to disk as it goes, so that its closing fsync waits for little.
+        .target(name: "CFileWriteback"),
         // Where AWS delivers logs: the AWSLogs/ path layout and the UTC calendar of its date folders.
         .target(name: "VigilLayout"),
         // Reading logs as AWS delivers them: decoding, format detection, readers, normalization.
@@ -77,6 +80,7 @@ let package = Package(
                 "VigilJSON",
                 "VigilPattern",
                 "VigilHTTP",
+                "CFileWriteback",
                 // AWS sinks (SNS, EventBridge, Lambda, Security Hub) go through the signed client.
                 "VigilAWS",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -87,6 +87,21 @@ import Darwin
         #expect(kept.count == 13)  // 40 = 13 × 3 + 1: four full rotated files and the current one with 1
     }
 
+    @Test("output past the writeback chunk (8 MB), rotated midway, is all there in order")
+    func largeOutputAcrossWritebackChunksAndRotation() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+        let path = scratch.appending("alerts.jsonl")
+        let alerts = (0..<2_000).map { AWSSinkFixtures.alert($0, padding: 10_000) }  // 21 MB
+        do {
+            let sink = try FileSink(name: "archive", settings: FileSinkSettings(path: path, rotateBytes: 12 << 20, keep: 2))
+            for alert in alerts { try sink.send(alert) }
+            try sink.flush()
+        }
+        let written = try lines(path + ".1") + lines(path)
+        #expect(written == alerts.map { String(decoding: $0.line.dropLast(), as: UTF8.self) })
+    }
+
     @Test func aLineLongerThanTheLimitGoesWholeIntoAFileOfItsOwn() throws {
         let scratch = ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import CFileWriteback
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,6 +49,12 @@ public final class FileSink: AlertSink {
     private var directoryNeedsSync: Bool
     private let directory: String
     private let bufferLimit = 64 * 1024
+    /// Where in the current file the kernel has not yet been asked to start writing to disk.
+    private var writebackFrom = 0
+    /// How much written output is handed to the kernel's writeback at a time (`vigil_start_writeback`):
+    /// a replay's closing fsync then waits for at most this much, not for the whole file (171 MB of
+    /// alerts: 87 ms that way).
+    private let writebackChunk = 8 << 20
 
     /// Opens `settings.path` for appending, creating it if needed. `name` is the name rules target.
     ///
@@ -98,6 +105,7 @@ public final class FileSink: AlertSink {
             warning = nil
         }
         buffer.reserveCapacity(bufferLimit)
+        writebackFrom = size
     }
 
     deinit {
@@ -169,6 +177,7 @@ public final class FileSink: AlertSink {
         inode = UInt64(status.st_ino)
         directoryNeedsSync = true
         size = Int(status.st_size)
+        writebackFrom = size
     }
 
     private func writeBuffer() throws(SinkError) {
@@ -176,6 +185,12 @@ public final class FileSink: AlertSink {
         defer { buffer.removeFirst(written) }  // what was written stays written; the rest is retried
         if let problem = DurableFiles.writeAll(buffer, to: descriptor, written: &written) {
             throw SinkError(sink: name, reason: "Cannot write to \(settings.path): \(problem).")
+        }
+        let writtenEnd = size - (buffer.count - written)
+        if isRegularFile, writtenEnd - writebackFrom >= writebackChunk {
+            // Only a hint: where it fails, the flush's fsync still writes everything.
+            _ = vigil_start_writeback(descriptor, Int64(writebackFrom), Int64(writtenEnd - writebackFrom))
+            writebackFrom = writtenEnd
         }
     }
 }
