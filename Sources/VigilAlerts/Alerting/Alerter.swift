@@ -141,18 +141,18 @@ public final class Alerter {
                 if let range = path.value(in: bytes) {
                     key.append(contentsOf: bytes[range])
                 } else {
-                    key.append(contentsOf: "null".utf8)
+                    key.append(utf8: "null")
                 }
             }
         }
     }
 
     private func appendThreshold(_ policy: ThresholdPolicy, count: Int, first: Double, last: Double, event: [UInt8]) {
-        extra.append(contentsOf: #","threshold":{"count":"#.utf8)
+        extra.append(utf8: #","threshold":{"count":"#)
         extra.append(contentsOf: String(count).utf8)
-        extra.append(contentsOf: #","window":""#.utf8)
+        extra.append(utf8: #","window":""#)
         extra.append(contentsOf: policy.window.description.utf8)
-        extra.append(contentsOf: #"","group":{"#.utf8)
+        extra.append(utf8: #"","group":{"#)
         event.withUnsafeBytes { bytes in
             for (index, path) in policy.groupBy.enumerated() {
                 if index > 0 { extra.append(UInt8(ascii: ",")) }
@@ -161,13 +161,13 @@ public final class Alerter {
                 if let range = path.value(in: bytes) {
                     JSONText.appendCompacted(UnsafeRawBufferPointer(rebasing: bytes[range]), to: &extra)
                 } else {
-                    extra.append(contentsOf: "null".utf8)
+                    extra.append(utf8: "null")
                 }
             }
         }
-        extra.append(contentsOf: #"},"firstTime":"#.utf8)
+        extra.append(utf8: #"},"firstTime":"#)
         JSONText.appendQuoted(formatTime(first), to: &extra)
-        extra.append(contentsOf: #","lastTime":"#.utf8)
+        extra.append(utf8: #","lastTime":"#)
         JSONText.appendQuoted(formatTime(last), to: &extra)
         extra.append(UInt8(ascii: "}"))
     }

@@ -39,9 +39,9 @@ public enum AlertWriter {
     public static func ruleMembers(of rule: Rule) -> [UInt8] {
         var members = Array(#"","rule":"#.utf8)
         JSONText.appendQuoted(Array(rule.name.utf8), to: &members)
-        members.append(contentsOf: #","severity":""#.utf8)
+        members.append(utf8: #","severity":""#)
         members.append(contentsOf: rule.severity.rawValue.utf8)
-        members.append(contentsOf: #"","#.utf8)
+        members.append(utf8: #"","#)
         return members
     }
 
@@ -59,7 +59,7 @@ public enum AlertWriter {
                                    extraMembers: [UInt8], event: [UInt8], to output: inout [UInt8]) {
         output.reserveCapacity(output.count + 8 + id.count + ruleMembers.count + 10 + time.count + 2 + 18 + quotedFile.count
                                + 10 + 20 + 1 + extraMembers.count + 9 + event.count + 2)
-        output.append(contentsOf: #"{"id":""#.utf8)
+        output.append(utf8: #"{"id":""#)
         output.append(contentsOf: id)
         output.append(contentsOf: ruleMembers)
         appendTimeSourceAndEvent(time: time, quotedFile: quotedFile, record: record, extraMembers: extraMembers,
@@ -77,35 +77,16 @@ public enum AlertWriter {
     /// The members an alert and a hunt's line share, from `"time"` to the closing brace and newline.
     private static func appendTimeSourceAndEvent(time: [UInt8], quotedFile: [UInt8], record: Int, extraMembers: [UInt8],
                                                  event: [UInt8], to output: inout [UInt8]) {
-        output.append(contentsOf: #""time":"#.utf8)
+        output.append(utf8: #""time":"#)
         JSONText.appendQuoted(time, to: &output)
-        output.append(contentsOf: #","source":{"file":"#.utf8)
+        output.append(utf8: #","source":{"file":"#)
         output.append(contentsOf: quotedFile)
-        output.append(contentsOf: #","record":"#.utf8)
-        appendDecimal(record, to: &output)
+        output.append(utf8: #","record":"#)
+        output.append(decimal: record)
         output.append(UInt8(ascii: "}"))
         output.append(contentsOf: extraMembers)
-        output.append(contentsOf: #","event":"#.utf8)
+        output.append(utf8: #","event":"#)
         output.append(contentsOf: event)
-        output.append(contentsOf: "}\n".utf8)
-    }
-
-    /// Appends `value` in decimal, as `String(value)` writes it, without making the string.
-    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
-        if value < 0 {
-            output.append(contentsOf: String(value).utf8)
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits; Int.max has 19
-        var count = 0
-        var rest = UInt(value)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                count += 1
-                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest != 0
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - count)...]))
-        }
+        output.append(utf8: "}\n")
     }
 }

@@ -68,7 +68,7 @@ public struct DeadLetter: Sendable, Equatable {
         func member(_ key: String, _ value: String, first: Bool = false) {
             line.append(contentsOf: (first ? "{\"" : ",\"").utf8)
             line.append(contentsOf: key.utf8)
-            line.append(contentsOf: "\":".utf8)
+            line.append(utf8: "\":")
             JSONText.appendQuoted(Array(value.utf8), to: &line)
         }
         member("id", alertID, first: true)
@@ -80,13 +80,13 @@ public struct DeadLetter: Sendable, Equatable {
         if let exhaustedRetryCondition {
             member("EXHAUSTED_RETRY_CONDITION", exhaustedRetryCondition.rawValue)
         } else {
-            line.append(contentsOf: #","EXHAUSTED_RETRY_CONDITION":null"#.utf8)
+            line.append(utf8: #","EXHAUSTED_RETRY_CONDITION":null"#)
         }
-        line.append(contentsOf: #","RETRY_ATTEMPTS":"#.utf8)
+        line.append(utf8: #","RETRY_ATTEMPTS":"#)
         line.append(contentsOf: String(retryAttempts).utf8)
         member("failedAt", failedAt.formatted(Self.timestampStyle))
         member("contentType", contentType)
-        line.append(contentsOf: #","body":"#.utf8)
+        line.append(utf8: #","body":"#)
         let bodyIsJSON = Self.isJSON(contentType: contentType)
             && body.withUnsafeBytes { (try? JSONValidator.validate($0)) != nil }
         if bodyIsJSON {
@@ -95,7 +95,7 @@ public struct DeadLetter: Sendable, Equatable {
         } else {
             JSONText.appendQuoted(Array(String(decoding: body, as: UTF8.self).utf8), to: &line)
         }
-        line.append(contentsOf: "}\n".utf8)
+        line.append(utf8: "}\n")
         return line
     }
 

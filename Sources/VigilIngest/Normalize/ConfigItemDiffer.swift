@@ -66,7 +66,7 @@ public struct ConfigItemDiffer {
             writeDiff(changeType: location.isDeleted ? "DELETE" : "UPDATE")
         } else if location.isDiscovered {
             diff.removeAll(keepingCapacity: true)
-            diff.append(contentsOf: #"{"changedProperties":{},"changeType":"CREATE"}"#.utf8)
+            diff.append(utf8: #"{"changedProperties":{},"changeType":"CREATE"}"#)
         } else {
             return
         }
@@ -145,7 +145,7 @@ public struct ConfigItemDiffer {
         matched.removeAll(keepingCapacity: true)
         matched.append(contentsOf: repeatElement(false, count: previous.count))
         diff.removeAll(keepingCapacity: true)
-        diff.append(contentsOf: #"{"changedProperties":{"#.utf8)
+        diff.append(utf8: #"{"changedProperties":{"#)
         var first = true
         var next = 0
         for leaf in leaves {
@@ -170,9 +170,9 @@ public struct ConfigItemDiffer {
         for (index, leaf) in previous.enumerated() where !matched[index] {
             entry(&first, path: paths[leaf.path], previous: values[leaf.value], updated: nil, type: "DELETE")
         }
-        diff.append(contentsOf: #"},"changeType":""#.utf8)
+        diff.append(utf8: #"},"changeType":""#)
         diff.append(contentsOf: UnsafeRawBufferPointer(start: changeType.utf8Start, count: changeType.utf8CodeUnitCount))
-        diff.append(contentsOf: #""}"#.utf8)
+        diff.append(utf8: #""}"#)
     }
 
     private mutating func entry(_ first: inout Bool, path: ArraySlice<UInt8>, previous: ArraySlice<UInt8>?,
@@ -181,13 +181,13 @@ public struct ConfigItemDiffer {
         first = false
         diff.append(UInt8(ascii: "\""))
         diff.append(contentsOf: path)
-        diff.append(contentsOf: #"":{"previousValue":"#.utf8)
-        if let previous { diff.append(contentsOf: previous) } else { diff.append(contentsOf: "null".utf8) }
-        diff.append(contentsOf: #","updatedValue":"#.utf8)
-        if let updated { diff.append(contentsOf: updated) } else { diff.append(contentsOf: "null".utf8) }
-        diff.append(contentsOf: #","changeType":""#.utf8)
+        diff.append(utf8: #"":{"previousValue":"#)
+        if let previous { diff.append(contentsOf: previous) } else { diff.append(utf8: "null") }
+        diff.append(utf8: #","updatedValue":"#)
+        if let updated { diff.append(contentsOf: updated) } else { diff.append(utf8: "null") }
+        diff.append(utf8: #","changeType":""#)
         diff.append(contentsOf: UnsafeRawBufferPointer(start: type.utf8Start, count: type.utf8CodeUnitCount))
-        diff.append(contentsOf: #""}"#.utf8)
+        diff.append(utf8: #""}"#)
     }
 
     /// Appends `"configurationItemDiff":…` as the detail's last member, and notes it.
@@ -196,7 +196,7 @@ public struct ConfigItemDiffer {
         let members = envelope.writtenDetailMembers
         for index in 0..<members.count { notes.append((members.key(index).range, members.value(index))) }
         envelope.writtenDetail.removeLast()
-        envelope.writtenDetail.append(contentsOf: #","configurationItemDiff":"#.utf8)
+        envelope.writtenDetail.append(utf8: #","configurationItemDiff":"#)
         let valueStart = envelope.writtenDetail.count
         envelope.writtenDetail.append(contentsOf: diff)
         let valueEnd = envelope.writtenDetail.count

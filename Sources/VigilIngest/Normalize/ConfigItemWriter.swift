@@ -60,7 +60,7 @@ struct ConfigItemWriter {
                 } else {
                     output.append(contentsOf: key)
                 }
-                output.append(contentsOf: #"":"#.utf8)
+                output.append(utf8: #"":"#)
                 let valueBytes = UnsafeRawBufferPointer(rebasing: item[value])
                 switch name {
                 case .captureTime: EventNormalizer.appendString(item, value, to: &facts.captureTime)
@@ -142,7 +142,7 @@ struct ConfigItemWriter {
             first = false
             output.append(UInt8(ascii: "\""))
             output.append(contentsOf: key)
-            output.append(contentsOf: #"":"#.utf8)
+            output.append(utf8: #"":"#)
             let valueBytes = UnsafeRawBufferPointer(rebasing: object[value])
             if valueBytes.first == UInt8(ascii: "\"") {
                 let mark = output.count
@@ -186,11 +186,11 @@ struct ConfigItemWriter {
                     firstMember = false
                     output.append(UInt8(ascii: "\""))
                     if JSONBytes.equals(key, "relationshipName") {
-                        output.append(contentsOf: "name".utf8)
+                        output.append(utf8: "name")
                     } else {
                         output.append(contentsOf: key)
                     }
-                    output.append(contentsOf: #"":"#.utf8)
+                    output.append(utf8: #"":"#)
                     JSONText.appendCompacted(UnsafeRawBufferPointer(rebasing: elementBytes[value]), to: &output)
                     return true
                 }

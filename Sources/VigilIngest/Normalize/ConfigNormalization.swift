@@ -118,7 +118,7 @@ extension EventNormalizer {
                 let keyStart = detail.count
                 detail.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
                 let keyEnd = detail.count
-                detail.append(contentsOf: #"":"#.utf8)
+                detail.append(utf8: #"":"#)
                 let valueStart = detail.count
                 write(&detail)
                 notes.append(key: keyStart..<keyEnd, keyIsEscaped: false, value: valueStart..<detail.count)
@@ -131,7 +131,7 @@ extension EventNormalizer {
                                           to: &output)
                 }
             }
-            member("messageType") { $0.append(contentsOf: #""ConfigurationItemChangeNotification""#.utf8) }
+            member("messageType") { $0.append(utf8: #""ConfigurationItemChangeNotification""#) }
             // A file's item was not notified: its capture time stands for the notification's.
             member("notificationCreationTime") { output in
                 if let notificationTime {
@@ -195,8 +195,8 @@ extension EventNormalizer {
             throw InputProblem(.malformedRecord,
                                reason: "An AWS Config configuration item whose configurationItemCaptureTime is not a date and time")
         }
-        envelope.source.append(contentsOf: "aws.config".utf8)
-        envelope.detailType.append(contentsOf: "Config Configuration Item Change".utf8)
+        envelope.source.append(utf8: "aws.config")
+        envelope.detailType.append(utf8: "Config Configuration Item Change")
         Self.fill(&envelope.account, facts.account, else: context.account)
         Self.fill(&envelope.region, facts.region, else: context.region)
         envelope.eventTime = seconds
@@ -237,8 +237,8 @@ extension EventNormalizer {
         envelope.eventTime = seconds
         if envelope.account.isEmpty, let account = context.account { envelope.account.append(contentsOf: account.utf8) }
         if envelope.region.isEmpty, let region = context.region { envelope.region.append(contentsOf: region.utf8) }
-        envelope.source.append(contentsOf: "aws.config".utf8)
-        envelope.detailType.append(contentsOf: "Config Rules Compliance Change".utf8)
+        envelope.source.append(utf8: "aws.config")
+        envelope.detailType.append(utf8: "Config Rules Compliance Change")
         var part: [UInt8] = []
         for range in [rule, resourceType, resourceID] {
             if let range { Self.appendString(bytes, range, to: &part) } else { part.removeAll() }

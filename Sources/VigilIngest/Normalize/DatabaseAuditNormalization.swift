@@ -46,8 +46,8 @@ extension EventNormalizer {
                                + "(byte 0x\(Self.hexByte(line[failure.offset])) at column \(failure.offset + 1))")
         }
         envelope.detailIsWritten = true
-        envelope.source.append(contentsOf: "aws.rds".utf8)
-        envelope.detailType.append(contentsOf: "RDS Database Activity Event".utf8)
+        envelope.source.append(utf8: "aws.rds")
+        envelope.detailType.append(utf8: "RDS Database Activity Event")
         if let owner = origin.ownerAccount {
             envelope.account.append(contentsOf: owner.utf8)
         } else if let account = origin.context.account {

@@ -15,26 +15,26 @@ public enum EnvelopeWriter {
             }
             return
         }
-        output.append(contentsOf: #"{"version":"0","id":""#.utf8)
+        output.append(utf8: #"{"version":"0","id":""#)
         envelope.appendID(to: &output)
-        output.append(contentsOf: #"","detail-type":"#.utf8)
+        output.append(utf8: #"","detail-type":"#)
         JSONText.appendQuoted(envelope.detailType, to: &output)
-        output.append(contentsOf: #","source":"#.utf8)
+        output.append(utf8: #","source":"#)
         JSONText.appendQuoted(envelope.source, to: &output)
-        output.append(contentsOf: #","account":"#.utf8)
+        output.append(utf8: #","account":"#)
         JSONText.appendQuoted(envelope.account, to: &output)
-        output.append(contentsOf: #","time":"#.utf8)
+        output.append(utf8: #","time":"#)
         JSONText.appendQuoted(envelope.time, to: &output)
-        output.append(contentsOf: #","region":"#.utf8)
+        output.append(utf8: #","region":"#)
         JSONText.appendQuoted(envelope.region, to: &output)
-        output.append(contentsOf: #","resources":["#.utf8)
+        output.append(utf8: #","resources":["#)
         var first = true
         envelope.forEachResource { resource in
             if !first { output.append(UInt8(ascii: ",")) }
             first = false
             JSONText.appendQuoted(resource, to: &output)
         }
-        output.append(contentsOf: #"],"detail":"#.utf8)
+        output.append(utf8: #"],"detail":"#)
         let isCompact = envelope.detailIsKnownCompact
         envelope.withDetail { detail in
             if isCompact {

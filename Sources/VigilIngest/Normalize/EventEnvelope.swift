@@ -225,9 +225,10 @@ public final class EventEnvelope {
         guard let path = unwrittenIdentityPath else { return }
         unwrittenIdentityPath = nil
         writtenIdentity.removeAll(keepingCapacity: true)
-        writtenIdentity.append(contentsOf: path.utf8)
+        var pathText = path
+        pathText.withUTF8 { writtenIdentity.append(contentsOf: $0) }
         writtenIdentity.append(UInt8(ascii: ":"))
-        writtenIdentity.append(contentsOf: String(unwrittenIdentityOrdinal).utf8)
+        writtenIdentity.append(decimal: unwrittenIdentityOrdinal)
     }
 
     /// Empties `array`, keeping its memory. `removeAll(keepingCapacity:)` is an out-of-line call

@@ -113,19 +113,19 @@ public struct EventNormalizer {
             } else {
                 // A type EventBridge does not document: named after it, so rules can still tell.
                 envelope.detailType.append(contentsOf: scratch)
-                envelope.detailType.append(contentsOf: " via CloudTrail".utf8)
+                envelope.detailType.append(utf8: " via CloudTrail")
             }
         } else if let eventSource, Self.isSignIn(bytes, eventSource, scratch: &scratch) {
-            envelope.detailType.append(contentsOf: "AWS Console Sign In via CloudTrail".utf8)
+            envelope.detailType.append(utf8: "AWS Console Sign In via CloudTrail")
         } else {
-            envelope.detailType.append(contentsOf: "AWS API Call via CloudTrail".utf8)
+            envelope.detailType.append(utf8: "AWS API Call via CloudTrail")
         }
         if let eventSource {
             Self.appendString(bytes, eventSource, to: &scratch)
             scratch.withUnsafeBytes { EventSourceName.append(eventSource: $0, to: &envelope.source) }
         } else if scratch.elementsEqual("AwsCloudTrailInsight".utf8) {
             // Insights events are CloudTrail's own; the service they concern is in insightDetails.
-            envelope.source.append(contentsOf: "aws.cloudtrail".utf8)
+            envelope.source.append(utf8: "aws.cloudtrail")
         } else {
             throw InputProblem(.unrecognizedRecord, reason: "A CloudTrail record without eventSource")
         }
@@ -155,8 +155,8 @@ public struct EventNormalizer {
         let format = record.flowFormat ?? .defaultV2
         let facts = try envelope.flowFields.read(record.bytes, format: format)
         envelope.unwrittenFlowDetail = format
-        envelope.source.append(contentsOf: "aws.vpcflowlogs".utf8)
-        envelope.detailType.append(contentsOf: "VPC Flow Log Record".utf8)
+        envelope.source.append(utf8: "aws.vpcflowlogs")
+        envelope.detailType.append(utf8: "VPC Flow Log Record")
         if let account = facts.accountID {
             envelope.account.append(contentsOf: record.bytes[account])
         } else if let account = context.account {
@@ -201,8 +201,8 @@ public struct EventNormalizer {
                 findingID = value
             }
         }
-        envelope.source.append(contentsOf: "aws.guardduty".utf8)
-        envelope.detailType.append(contentsOf: "GuardDuty Finding".utf8)
+        envelope.source.append(utf8: "aws.guardduty")
+        envelope.detailType.append(utf8: "GuardDuty Finding")
         guard let time = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
         }
@@ -295,7 +295,7 @@ public struct EventNormalizer {
     /// Appends a digest of the record's bytes, for records that carry no identifier of their own.
     static func appendContentDigest(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: "sha1:".utf8)
+        output.append(utf8: "sha1:")
         var compact: [UInt8] = []
         JSONText.appendCompacted(bytes, to: &compact)
         compact.withUnsafeBytes { NameBasedUUID.append(name: $0, to: &output) }

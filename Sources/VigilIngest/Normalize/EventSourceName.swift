@@ -1,3 +1,5 @@
+import VigilJSON
+
 /// The EventBridge `source` of a CloudTrail record: `aws.` + the service prefix of its
 /// `eventSource` (`rds.amazonaws.com` → `aws.rds`), as EventBridge names events it receives
 /// through CloudTrail.
@@ -19,7 +21,7 @@ public enum EventSourceName {
             output.append(contentsOf: source.utf8)
             return
         }
-        output.append(contentsOf: "aws.".utf8)
+        output.append(utf8: "aws.")
         output.append(contentsOf: prefix)
     }
 

@@ -26,8 +26,8 @@ extension EventNormalizer {
             default: break
             }
         }
-        envelope.source.append(contentsOf: "aws.securityhub".utf8)
-        envelope.detailType.append(contentsOf: "Security Hub Findings - Imported".utf8)
+        envelope.source.append(utf8: "aws.securityhub")
+        envelope.detailType.append(utf8: "Security Hub Findings - Imported")
         guard let findingID else {
             throw InputProblem(.unrecognizedRecord, reason: "A Security Hub finding without Id")
         }
@@ -61,7 +61,7 @@ extension EventNormalizer {
         detail.writtenDetail.append(contentsOf: UnsafeRawBufferPointer(start: Self.findingsKey.utf8Start,
                                                                         count: Self.findingsKey.utf8CodeUnitCount))
         detail.writtenDetail.append(contentsOf: bytes)
-        detail.writtenDetail.append(contentsOf: "]}".utf8)
+        detail.writtenDetail.append(utf8: "]}")
         let valueEnd = detail.writtenDetail.count - 1
         detail.writtenDetailMembers.withNotes { notes in
             notes.append(key: 2..<10, keyIsEscaped: false, value: 12..<valueEnd)

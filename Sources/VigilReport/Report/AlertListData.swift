@@ -42,35 +42,35 @@ struct AlertListData {
             let fields = entry.fields
             for text in [fields.time, fields.severity, fields.rule, fields.who, fields.from, fields.what, fields.resource] {
                 rows.append(UInt8(ascii: ","))
-                appendNumber(data.index(of: text ?? ""), to: &rows)
+                rows.append(decimal: data.index(of: text ?? ""))
             }
             rows.append(UInt8(ascii: ","))
-            appendNumber(entry.file.flatMap { fileNumbers[$0] } ?? 0, to: &rows)
+            rows.append(decimal: entry.file.flatMap { fileNumbers[$0] } ?? 0)
             rows.append(UInt8(ascii: ","))
-            appendNumber(entry.record ?? -1, to: &rows)
+            rows.append(decimal: entry.record ?? -1)
             rows.append(UInt8(ascii: ","))
             if let body = entry.body {
                 if bodyCount > 0 { bodies.append(UInt8(ascii: ",")) }
                 appendBody(body, to: &bodies)
-                appendNumber(bodyCount, to: &rows)
+                rows.append(decimal: bodyCount)
                 bodyCount += 1
             } else {
-                appendNumber(-(data.index(of: entry.bodyOmission ?? "not kept") + 1), to: &rows)
+                rows.append(decimal: -(data.index(of: entry.bodyOmission ?? "not kept") + 1))
             }
             rows.append(UInt8(ascii: "]"))
         }
         var output: [UInt8] = []
         output.reserveCapacity(rows.count + bodies.count + data.strings.count * 24 + 64)
-        output.append(contentsOf: #"{"strings":["#.utf8)
+        output.append(utf8: #"{"strings":["#)
         for (position, text) in data.strings.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             JSONText.appendQuoted(Array(text.utf8), to: &output)
         }
-        output.append(contentsOf: #"],"rows":["#.utf8)
+        output.append(utf8: #"],"rows":["#)
         output.append(contentsOf: rows)
-        output.append(contentsOf: #"],"bodies":["#.utf8)
+        output.append(utf8: #"],"bodies":["#)
         output.append(contentsOf: bodies)
-        output.append(contentsOf: "]}".utf8)
+        output.append(utf8: "]}")
         return hidingMarkup(output)
     }
 
@@ -96,10 +96,6 @@ struct AlertListData {
         JSONText.appendQuoted(compact, to: &output)
     }
 
-    private static func appendNumber(_ number: Int, to output: inout [UInt8]) {
-        output.append(contentsOf: String(number).utf8)
-    }
-
     /// `json` with every `<` written `\u003c`: in JSON text a `<` can only be inside a string,
     /// where the escape means the same, and without one no `</script>` or `<!--` can appear.
     static func hidingMarkup(_ json: [UInt8]) -> [UInt8] {
@@ -108,7 +104,7 @@ struct AlertListData {
         output.reserveCapacity(json.count + 64)
         for byte in json {
             if byte == UInt8(ascii: "<") {
-                output.append(contentsOf: #"\u003c"#.utf8)
+                output.append(utf8: #"\u003c"#)
             } else {
                 output.append(byte)
             }

@@ -25,17 +25,17 @@ struct ImportedRule {
         var object: [UInt8] = Array("{\"name\":".utf8)
         object.append(contentsOf: JSONText.quoted(name).utf8)
         if let description {
-            object.append(contentsOf: ",\"description\":".utf8)
+            object.append(utf8: ",\"description\":")
             object.append(contentsOf: JSONText.quoted(description).utf8)
         }
         if let state {
-            object.append(contentsOf: ",\"state\":".utf8)
+            object.append(utf8: ",\"state\":")
             object.append(contentsOf: JSONText.quoted(state).utf8)
         }
-        object.append(contentsOf: ",\"eventPattern\":".utf8)
+        object.append(utf8: ",\"eventPattern\":")
         object.append(contentsOf: eventPattern)
         if let inputTransformer {
-            object.append(contentsOf: ",\"inputTransformer\":".utf8)
+            object.append(utf8: ",\"inputTransformer\":")
             object.append(contentsOf: inputTransformer)
         }
         object.append(UInt8(ascii: "}"))

@@ -14,7 +14,7 @@ enum TemplateJSONWriter {
         case .string(let text): output.append(contentsOf: JSONText.quoted(text).utf8)
         case .number(let text): output.append(contentsOf: text.utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .null: output.append(contentsOf: "null".utf8)
+        case .null: output.append(utf8: "null")
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {

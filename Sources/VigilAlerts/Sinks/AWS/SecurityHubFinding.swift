@@ -58,7 +58,7 @@ enum SecurityHubFinding {
         string("FirstObservedAt", observed)
         string("LastObservedAt", observed)
         key("Severity")
-        output.append(contentsOf: #"{"Label":"#.utf8)
+        output.append(utf8: #"{"Label":"#)
         JSONText.appendQuoted(Array(label(severity: fields.severity).utf8), to: &output)
         output.append(UInt8(ascii: "}"))
         string("Title", clipped("Vigil: \(fields.rule)", to: 256))
@@ -73,13 +73,13 @@ enum SecurityHubFinding {
         output.append(UInt8(ascii: "["))
         let resources = fields.resources.filter { !$0.isEmpty }
         if resources.isEmpty {
-            output.append(contentsOf: #"{"Type":"AwsAccount","Id":"#.utf8)
+            output.append(utf8: #"{"Type":"AwsAccount","Id":"#)
             JSONText.appendQuoted(Array("AWS::::Account:\(eventAccount)".utf8), to: &output)
             output.append(UInt8(ascii: "}"))
         } else {
             for (index, resource) in resources.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                output.append(contentsOf: #"{"Type":"Other","Id":"#.utf8)
+                output.append(utf8: #"{"Type":"Other","Id":"#)
                 JSONText.appendQuoted(Array(clipped(resource, to: 512).utf8), to: &output)
                 output.append(UInt8(ascii: "}"))
             }
@@ -100,7 +100,7 @@ enum SecurityHubFinding {
             // ProductFields values are at most 2,048 characters; a long path keeps its end, the file name.
             JSONText.appendQuoted(Array(clipped(value, to: 2_048, keepingEnd: name == "vigil/source/file").utf8), to: &output)
         }
-        output.append(contentsOf: "}}".utf8)
+        output.append(utf8: "}}")
         return output
     }
 
