@@ -152,6 +152,8 @@ struct LazyEnvelopeDifferentialTests {
         let context: LogFileContext
         var normalizer = EventNormalizer()
         var events: [[UInt8]] = []
+        /// Where each event's `detail` starts, as `EnvelopeWriter` said.
+        var detailStarts: [Int?] = []
         var kinds: Set<LogRecord.Kind> = []
 
         init(path: String) { context = LogFileContext(path: path) }
@@ -159,7 +161,7 @@ struct LazyEnvelopeDifferentialTests {
         mutating func visit(_ record: LogRecord) {
             guard let envelope = try? normalizer.normalize(record, context: context) else { return }
             var json: [UInt8] = []
-            EnvelopeWriter.append(envelope, to: &json)
+            detailStarts.append(EnvelopeWriter.append(envelope, to: &json))
             events.append(json)
             kinds.insert(record.kind)
         }

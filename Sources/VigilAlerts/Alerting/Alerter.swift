@@ -34,8 +34,13 @@ public final class Alerter {
         public var seconds: Double?
         public var file: String
         public var record: Int
+        /// Where the event's `detail` object starts in `event`, when known (`EnvelopeWriter`
+        /// returns it): dedup and threshold keys into the detail are looked up from there.
+        public var detailStart: Int?
 
-        public init(event: [UInt8], identity: [UInt8], time: [UInt8], seconds: Double?, file: String, record: Int) {
+        public init(event: [UInt8], identity: [UInt8], time: [UInt8], seconds: Double?, file: String, record: Int,
+                    detailStart: Int? = nil) {
+            self.detailStart = detailStart
             self.event = event
             self.identity = identity
             self.time = time
@@ -96,16 +101,16 @@ public final class Alerter {
         extra.removeAll(keepingCapacity: true)
         var identity = match.identity
         if let policy = rules[ruleIndex].dedup {
-            buildKey(policy.keys, event: match.event)
+            buildKey(policy.keys, of: match)
             guard dedup[ruleIndex]!.admit(key: key, time: seconds) else { return .suppressedByDedup }
         }
         if let policy = rules[ruleIndex].threshold {
-            buildKey(policy.groupBy, event: match.event)
+            buildKey(policy.groupBy, of: match)
             switch thresholds[ruleIndex]!.add(group: key, time: seconds) {
             case .counted: return .belowThreshold
             case .silenced: return .silencedByThreshold
             case .reached(let count, let first, let last):
-                appendThreshold(policy, count: count, first: first, last: last, event: match.event)
+                appendThreshold(policy, count: count, first: first, last: last, of: match)
                 // One alert per window and group: its identity is the group and the event that
                 // completed the count, so a replay of the same input gives the same id.
                 identity = Array("threshold:".utf8) + key + [0] + match.identity
@@ -133,12 +138,12 @@ public final class Alerter {
 
     /// The values of `paths` in the event, as JSON text joined by a unit separator (`null` for a
     /// missing one): equal keys mean equal values.
-    private func buildKey(_ paths: [EventPath], event: [UInt8]) {
+    private func buildKey(_ paths: [EventPath], of match: Match) {
         key.removeAll(keepingCapacity: true)
-        event.withUnsafeBytes { bytes in
+        match.event.withUnsafeBytes { bytes in
             for (index, path) in paths.enumerated() {
                 if index > 0 { key.append(0x1F) }
-                if let range = path.value(in: bytes) {
+                if let range = path.value(in: bytes, detailStart: match.detailStart) {
                     key.append(contentsOf: bytes[range])
                 } else {
                     key.append(utf8: "null")
@@ -147,18 +152,18 @@ public final class Alerter {
         }
     }
 
-    private func appendThreshold(_ policy: ThresholdPolicy, count: Int, first: Double, last: Double, event: [UInt8]) {
+    private func appendThreshold(_ policy: ThresholdPolicy, count: Int, first: Double, last: Double, of match: Match) {
         extra.append(utf8: #","threshold":{"count":"#)
         extra.append(contentsOf: String(count).utf8)
         extra.append(utf8: #","window":""#)
         extra.append(contentsOf: policy.window.description.utf8)
         extra.append(utf8: #"","group":{"#)
-        event.withUnsafeBytes { bytes in
+        match.event.withUnsafeBytes { bytes in
             for (index, path) in policy.groupBy.enumerated() {
                 if index > 0 { extra.append(UInt8(ascii: ",")) }
                 JSONText.appendQuoted(Array(path.text.utf8), to: &extra)
                 extra.append(UInt8(ascii: ":"))
-                if let range = path.value(in: bytes) {
+                if let range = path.value(in: bytes, detailStart: match.detailStart) {
                     JSONText.appendCompacted(UnsafeRawBufferPointer(rebasing: bytes[range]), to: &extra)
                 } else {
                     extra.append(utf8: "null")

@@ -64,13 +64,22 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The byte range of the value this path names in the JSON `event`, or nil when the event has
     /// no such value (a member missing, an index past the end, a step into a value of another type).
-    public func value(in event: UnsafeRawBufferPointer) -> Range<Int>? {
+    ///
+    /// `detailStart`, when given, is where the event's `detail` object starts (an envelope as
+    /// `EnvelopeWriter` writes it says so): a path into the detail starts there rather than
+    /// stepping over the event's other top-level members, a third of a flow alert's key lookup.
+    public func value(in event: UnsafeRawBufferPointer, detailStart: Int? = nil) -> Range<Int>? {
         let start = JSONBytes.skipWhitespace(event, from: 0)
         guard start < event.count else { return nil }
         // Each step finds where its value starts; only the last value is read to its end.
         var scratch: [UInt8] = []
         var position = start
-        for step in steps {
+        var remaining = steps[...]
+        if let detailStart, detailStart < event.count, case .member(let name) = steps.first, name == Self.detail {
+            position = detailStart
+            remaining = steps.dropFirst()
+        }
+        for step in remaining {
             switch step {
             case .member(let name):
                 guard event[position] == UInt8(ascii: "{"),
@@ -87,6 +96,9 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible {
         guard let end = try? JSONBytes.skipValue(event, from: position) else { return nil }
         return position..<end
     }
+
+    /// The top-level member an envelope's `detail` is.
+    private static let detail = Array("detail".utf8)
 
     /// Where the value of the first member called `name` starts, in the object whose `{` is at `start`.
     private static func member(_ name: [UInt8], in event: UnsafeRawBufferPointer, objectAt start: Int,

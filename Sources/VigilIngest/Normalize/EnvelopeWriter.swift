@@ -5,15 +5,17 @@ import VigilJSON
 public enum EnvelopeWriter {
     /// Appends the event: `{"version":"0","id":…,"detail-type":…,"source":…,"account":…,
     /// "time":…,"region":…,"resources":[…],"detail":{…}}`, or an EventBridge event as it came
-    /// (compacted).
-    public static func append(_ envelope: EventEnvelope, to output: inout [UInt8]) {
+    /// (compacted). Returns where the `detail` object starts in `output` (an offset into it), or
+    /// nil for an EventBridge event, which is written as it came.
+    @discardableResult
+    public static func append(_ envelope: EventEnvelope, to output: inout [UInt8]) -> Int? {
         if envelope.isWholeEvent {
             if envelope.recordIsKnownCompact {
                 output.append(contentsOf: envelope.record)
             } else {
                 JSONText.appendCompacted(envelope.record, to: &output)
             }
-            return
+            return nil
         }
         output.append(utf8: #"{"version":"0","id":""#)
         envelope.appendID(to: &output)
@@ -36,6 +38,7 @@ public enum EnvelopeWriter {
         }
         output.append(utf8: #"],"detail":"#)
         let isCompact = envelope.detailIsKnownCompact
+        let detailStart = output.count
         envelope.withDetail { detail in
             if isCompact {
                 output.append(contentsOf: detail)
@@ -44,5 +47,6 @@ public enum EnvelopeWriter {
             }
         }
         output.append(UInt8(ascii: "}"))
+        return detailStart
     }
 }

@@ -78,12 +78,13 @@ struct MatchingVisitor: EventVisitor {
         }
         guard matched.count >= minimumMatches else { return }
         eventJSON.removeAll(keepingCapacity: true)
-        EnvelopeWriter.append(envelope, to: &eventJSON)
+        let detailStart = EnvelopeWriter.append(envelope, to: &eventJSON)
         var identity = Array(kind.name.utf8)
         identity.append(UInt8(ascii: ":"))
         identity.append(contentsOf: envelope.identity)
         let match = Alerter.Match(event: eventJSON, identity: identity, time: envelope.time,
-                                  seconds: envelope.eventTime.map(Double.init), file: path, record: ordinal)
+                                  seconds: envelope.eventTime.map(Double.init), file: path, record: ordinal,
+                                  detailStart: detailStart)
         deliver(match, ruleIndices: matched, summary: &summary)
     }
 
