@@ -10,6 +10,15 @@ extension Array where Element == UInt8 {
         append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
+    /// Appends a slice of raw bytes with one copy. Without this overload `append(contentsOf:
+    /// bytes[range])` takes the generic path, which copies a `Slice` byte by byte through its
+    /// iterator: 185 instructions for a CloudTrail record's account or region, where this takes
+    /// about 30; six such appends were 3 % of a CloudTrail replay (callgrind).
+    @inlinable @inline(__always)
+    public mutating func append(contentsOf bytes: Slice<UnsafeRawBufferPointer>) {
+        append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes))
+    }
+
     /// Appends `value` in decimal, as `String(value)` writes it, without making the string: a
     /// record's number in an alert line, a line number in a flow record's identity.
     public mutating func append(decimal value: Int) {
