@@ -13,7 +13,10 @@ struct DeadLetterCommand: ParsableCommand {
 
     /// `vigil dlq list`: one line per dead letter.
     struct List: ParsableCommand {
+        // Named here rather than derived from the type's name: deriving it reflects on the type,
+        // 5 M instructions at the start of every vigil command, whose parser checks every name.
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the dead letters: when, sink, rule, alert id, error and retries.",
             discussion: "Exit status: 0 listed; 1 some lines of the file could not be read (each reported on stderr)."
         )
@@ -61,6 +64,7 @@ struct DeadLetterCommand: ParsableCommand {
     /// `vigil dlq redrive`: back into the spool, then delivered by a webhook sink of the same name.
     struct Redrive: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "redrive",
             abstract: "Send dead letters again to their sink, and wait until each is delivered or dead-lettered again.",
             discussion: """
                 Each dead letter goes to the sink that failed it. An AWS sink's settings come from the \
