@@ -28,7 +28,7 @@ struct DedupWindows {
     }
 
     let policy: DedupPolicy
-    private var windows: [[UInt8]: Window] = [:]
+    private var windows: [WindowKey: Window] = [:]
     private var sweep = WindowSweep()
     var changes = WindowChangeLog()
 
@@ -50,6 +50,7 @@ struct DedupWindows {
         let window = Double(policy.window.seconds)
         // One lookup, then the entry is changed in place; the change log gets the table's own
         // copy of the key, so the caller's reused key buffer stays unshared (no copy next event).
+        let key = WindowKey(key)
         if let index = windows.index(forKey: key) {
             let open = windows.values[index]
             changes.note(windows.keys[index])
@@ -79,7 +80,7 @@ struct DedupWindows {
             return true
         }
         guard let window = Window(state: state) else { return false }
-        windows[key] = window
+        windows[WindowKey(key)] = window
         return true
     }
 }

@@ -39,7 +39,7 @@ struct ThresholdWindows {
     }
 
     let policy: ThresholdPolicy
-    private var groups: [[UInt8]: Group] = [:]
+    private var groups: [WindowKey: Group] = [:]
     private var sweep = WindowSweep()
     var changes = WindowChangeLog()
 
@@ -59,7 +59,8 @@ struct ThresholdWindows {
             groups = groups.filter { keep($0.value) }
         }
         // One lookup, then the group is changed in place (see `DedupWindows.admit`).
-        let index: Dictionary<[UInt8], Group>.Index
+        let key = WindowKey(key)
+        let index: Dictionary<WindowKey, Group>.Index
         if let found = groups.index(forKey: key) {
             index = found
             if time < groups.values[index].silentUntil { return .silenced }
@@ -99,7 +100,7 @@ struct ThresholdWindows {
             return true
         }
         guard let group = Group(state: state) else { return false }
-        groups[key] = group
+        groups[WindowKey(key)] = group
         return true
     }
 }

@@ -10,16 +10,16 @@
 struct WindowChangeLog {
     var isTracking = false
     /// Keys whose window changed since the last take.
-    private(set) var keys: Set<[UInt8]> = []
+    private(set) var keys: Set<WindowKey> = []
     /// Whether the sweep schedule moved (it does with every event) since the last take.
     var scheduleChanged = false
 
-    mutating func note(_ key: [UInt8]) {
+    mutating func note(_ key: WindowKey) {
         if isTracking { keys.insert(key) }
     }
 
     /// The changed keys; forgets them.
-    mutating func take() -> Set<[UInt8]> {
+    mutating func take() -> Set<WindowKey> {
         defer {
             keys = []
             scheduleChanged = false
@@ -31,21 +31,21 @@ struct WindowChangeLog {
     /// (all of them when `everything`), each window's state written by `state`, and the sweep
     /// schedule's when it moved; forgets the changes. A changed key no longer in the table was
     /// swept away: a removal.
-    mutating func take<Window>(from table: [[UInt8]: Window], state: (Window) -> [UInt8], sweep: WindowSweep,
+    mutating func take<Window>(from table: [WindowKey: Window], state: (Window) -> [UInt8], sweep: WindowSweep,
                                rule: String, kind: AlertWindowRecord.Kind, everything: Bool,
                                into output: inout AlertWindowChanges) {
         let scheduleMoved = scheduleChanged
         let changed = take()
         if everything {
             for (key, window) in table {
-                output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key, state: state(window)))
+                output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key.bytes, state: state(window)))
             }
         } else {
             for key in changed {
                 if let window = table[key] {
-                    output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key, state: state(window)))
+                    output.updated.append(AlertWindowRecord(rule: rule, kind: kind, key: key.bytes, state: state(window)))
                 } else {
-                    output.removed.append(AlertWindowID(rule: rule, kind: kind, key: key))
+                    output.removed.append(AlertWindowID(rule: rule, kind: kind, key: key.bytes))
                 }
             }
         }
