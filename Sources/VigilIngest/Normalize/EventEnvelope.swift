@@ -16,7 +16,22 @@ public final class EventEnvelope {
     public internal(set) var detailType: [UInt8] = []
     public internal(set) var account: [UInt8] = []
     public internal(set) var region: [UInt8] = []
-    public internal(set) var time: [UInt8] = []
+    /// The event's `time`, ISO 8601 text.
+    public internal(set) var time: [UInt8] {
+        get {
+            writeUnwrittenTime()
+            return writtenTime
+        }
+        _modify {
+            writeUnwrittenTime()
+            yield &writtenTime
+        }
+    }
+    private var writtenTime: [UInt8] = []
+    /// A time set in seconds and not yet written as text (`setTime(seconds:)`): a flow record's,
+    /// whose text only an alert or a pattern on `time` reads (235 instructions a record, 1.3 % of
+    /// a flow replay, callgrind).
+    private var unwrittenTimeSeconds: Int64?
     /// `time` as seconds since 1970, when it could be read.
     public internal(set) var eventTime: Int64?
     /// What identifies the event across deliveries and replays: CloudTrail `eventID` + account
@@ -212,6 +227,19 @@ public final class EventEnvelope {
         return copy
     }
 
+    /// Sets `time` to `seconds` since 1970, written as text only when read.
+    func setTime(seconds: Int64) {
+        Self.empty(&writtenTime)
+        unwrittenTimeSeconds = seconds
+    }
+
+    @inline(__always)
+    private func writeUnwrittenTime() {
+        guard let seconds = unwrittenTimeSeconds else { return }
+        unwrittenTimeSeconds = nil
+        Timestamps.appendISO8601(seconds, to: &writtenTime)
+    }
+
     /// Sets the identity to `path:ordinal` (a flow record's, an audit line's without an event
     /// id), written only when read.
     func identifyByLine(path: String, ordinal: Int) {
@@ -247,7 +275,8 @@ public final class EventEnvelope {
         Self.empty(&detailType)
         Self.empty(&account)
         Self.empty(&region)
-        Self.empty(&time)
+        Self.empty(&writtenTime)
+        unwrittenTimeSeconds = nil
         Self.empty(&writtenIdentity)
         unwrittenIdentityPath = nil
         Self.empty(&ownID)

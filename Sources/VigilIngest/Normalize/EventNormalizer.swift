@@ -170,7 +170,7 @@ public struct EventNormalizer {
             envelope.region.append(contentsOf: region.utf8)
         }
         if let start = facts.start ?? facts.end ?? context.deliveredAt {
-            Timestamps.appendISO8601(start, to: &envelope.time)
+            envelope.setTime(seconds: start)
             // `time` read back, without reading it: the same seconds up to year 9999, where
             // `time` has four digits for the year.
             if start < Self.yearTenThousand { envelope.eventTime = start }
