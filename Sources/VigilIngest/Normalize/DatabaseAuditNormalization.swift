@@ -46,8 +46,7 @@ extension EventNormalizer {
                                + "(byte 0x\(Self.hexByte(line[failure.offset])) at column \(failure.offset + 1))")
         }
         envelope.detailIsWritten = true
-        envelope.source.append(utf8: "aws.rds")
-        envelope.detailType.append(utf8: "RDS Database Activity Event")
+        envelope.setConstants(source: "aws.rds", detailType: "RDS Database Activity Event")
         if let owner = origin.ownerAccount {
             envelope.account.append(contentsOf: owner.utf8)
         } else if let account = origin.context.account {

@@ -28,6 +28,9 @@ public final class EventEnvelope {
         }
     }
     private var writtenTime: [UInt8] = []
+    /// The kind whose constant `source` and `detail-type` (`setConstants`) the two hold, kept
+    /// by `reset` for the next event of the kind; nil when they hold anything else.
+    private var constantsKind: LogRecord.Kind?
     /// A time set in seconds and not yet written as text (`setTime(seconds:)`): a flow record's,
     /// whose text only an alert or a pattern on `time` reads (235 instructions a record, 1.3 % of
     /// a flow replay, callgrind).
@@ -227,6 +230,17 @@ public final class EventEnvelope {
         return copy
     }
 
+    /// Sets `source` and `detail-type` to a kind's constants, which every event of the kind has
+    /// (flow records, findings, audit lines). They are kept from one event of the kind to the
+    /// next rather than emptied and written again: 360 instructions a flow record, 2 % of a flow
+    /// replay (callgrind).
+    func setConstants(source: StaticString, detailType: StaticString) {
+        guard constantsKind != kind else { return }
+        self.source.append(utf8: source)
+        self.detailType.append(utf8: detailType)
+        constantsKind = kind
+    }
+
     /// Sets `time` to `seconds` since 1970, written as text only when read.
     func setTime(seconds: Int64) {
         Self.empty(&writtenTime)
@@ -271,8 +285,11 @@ public final class EventEnvelope {
         self.kind = kind
         self.record = record
         recordMembers = members
-        Self.empty(&source)
-        Self.empty(&detailType)
+        if constantsKind != kind {
+            Self.empty(&source)
+            Self.empty(&detailType)
+            constantsKind = nil
+        }
         Self.empty(&account)
         Self.empty(&region)
         Self.empty(&writtenTime)

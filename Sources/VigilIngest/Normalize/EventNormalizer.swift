@@ -155,8 +155,7 @@ public struct EventNormalizer {
         let format = record.flowFormat ?? .defaultV2
         let facts = try envelope.flowFields.read(record.bytes, format: format)
         envelope.unwrittenFlowDetail = format
-        envelope.source.append(utf8: "aws.vpcflowlogs")
-        envelope.detailType.append(utf8: "VPC Flow Log Record")
+        envelope.setConstants(source: "aws.vpcflowlogs", detailType: "VPC Flow Log Record")
         if let account = facts.accountID {
             envelope.account.append(contentsOf: record.bytes[account])
         } else if let account = context.account {
@@ -201,8 +200,7 @@ public struct EventNormalizer {
                 findingID = value
             }
         }
-        envelope.source.append(utf8: "aws.guardduty")
-        envelope.detailType.append(utf8: "GuardDuty Finding")
+        envelope.setConstants(source: "aws.guardduty", detailType: "GuardDuty Finding")
         guard let time = updatedAt ?? createdAt else {
             throw InputProblem(.unrecognizedRecord, reason: "A GuardDuty finding without updatedAt")
         }

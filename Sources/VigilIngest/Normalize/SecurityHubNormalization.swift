@@ -26,8 +26,7 @@ extension EventNormalizer {
             default: break
             }
         }
-        envelope.source.append(utf8: "aws.securityhub")
-        envelope.detailType.append(utf8: "Security Hub Findings - Imported")
+        envelope.setConstants(source: "aws.securityhub", detailType: "Security Hub Findings - Imported")
         guard let findingID else {
             throw InputProblem(.unrecognizedRecord, reason: "A Security Hub finding without Id")
         }
