@@ -156,17 +156,17 @@ public struct EventNormalizer {
         let facts = try envelope.flowFields.read(record.bytes, format: format)
         envelope.unwrittenFlowDetail = format
         envelope.setConstants(source: "aws.vpcflowlogs", detailType: "VPC Flow Log Record")
-        if let account = facts.accountID {
-            envelope.account.append(contentsOf: record.bytes[account])
-        } else if let account = context.account {
-            envelope.account.append(contentsOf: account.utf8)
-        } else if let owner = record.ownerAccount {
-            envelope.account.append(contentsOf: owner.utf8)
-        }
-        if let region = facts.region {
-            envelope.region.append(contentsOf: record.bytes[region])
-        } else if let region = context.region {
-            envelope.region.append(contentsOf: region.utf8)
+        // The record's own account and region, else the file's (its path, or the owner a
+        // CloudWatch Logs export names); empty when nothing says.
+        var fileAccount = facts.accountID == nil ? context.account ?? record.ownerAccount ?? "" : ""
+        var fileRegion = facts.region == nil ? context.region ?? "" : ""
+        fileAccount.withUTF8 { fileAccount in
+            fileRegion.withUTF8 { fileRegion in
+                envelope.setPlace(account: facts.accountID.map { UnsafeRawBufferPointer(rebasing: record.bytes[$0]) }
+                                      ?? UnsafeRawBufferPointer(fileAccount),
+                                  region: facts.region.map { UnsafeRawBufferPointer(rebasing: record.bytes[$0]) }
+                                      ?? UnsafeRawBufferPointer(fileRegion))
+            }
         }
         if let start = facts.start ?? facts.end ?? context.deliveredAt {
             envelope.setTime(seconds: start)
