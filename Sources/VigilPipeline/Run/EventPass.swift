@@ -61,7 +61,7 @@ struct EventPass<Visitor: EventVisitor>: InputPass {
             summary.dropped[reason, default: 0] += 1
             return
         }
-        summary.eventsByKind[record.kind, default: 0] += 1
+        summary.countEvent(of: record.kind)
         if let time = envelope.eventTime { summary.volume.count(record.kind, at: time) }
         do {
             try visitor.visit(envelope, of: record, in: context, summary: &summary)
