@@ -9,16 +9,16 @@ public enum EventSourceName {
     /// EventBridge's reference pages name nearly every service `aws.<prefix>`; the exception kept
     /// here is CloudWatch, whose API calls (`monitoring.amazonaws.com`) EventBridge has long
     /// delivered as `aws.cloudwatch`, the source CloudWatch's own guide gives its events.
-    static let exceptions: [String: String] = [
-        "monitoring": "aws.cloudwatch",
+    static let exceptions: [(service: StaticString, source: StaticString)] = [
+        ("monitoring", "aws.cloudwatch"),
     ]
 
     /// Appends the source for the `eventSource` value `eventSource` (unescaped bytes).
     static func append(eventSource: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         let prefixEnd = eventSource.firstIndex(of: UInt8(ascii: ".")) ?? eventSource.count
         let prefix = UnsafeRawBufferPointer(rebasing: eventSource[0..<prefixEnd])
-        for (service, source) in exceptions where prefix.elementsEqual(service.utf8) {
-            output.append(contentsOf: source.utf8)
+        for (service, source) in exceptions where JSONBytes.equals(prefix, service) {
+            output.append(utf8: source)
             return
         }
         output.append(utf8: "aws.")
