@@ -10,9 +10,7 @@ import VigilIngest
 struct DetailStartTests {
     @Test("every leaf, object and array element of every sample event's detail, and paths outside it or missing")
     func sameValuesAsFromTheStart() throws {
-        let root = LazyEnvelopeDifferentialTests.root
-        let paths = LazyEnvelopeDifferentialTests.files(under: root.appendingPathComponent("SampleLogs"))
-            + LazyEnvelopeDifferentialTests.files(under: root.appendingPathComponent("Tests/Fixtures"))
+        let paths = LazyEnvelopeDifferentialTests.sampleFiles
         var compared = 0
         for path in paths {
             var collector = LazyEnvelopeDifferentialTests.EventCollector(path: path)

@@ -9,9 +9,7 @@ import VigilIngest
 struct EnvelopeReuseTests {
     @Test("every sample event, read with one normalizer across files of every kind, is written as a fresh normalizer writes it")
     func sameEventsAsFreshNormalizers() throws {
-        let root = LazyEnvelopeDifferentialTests.root
-        let paths = LazyEnvelopeDifferentialTests.files(under: root.appendingPathComponent("SampleLogs"))
-            + LazyEnvelopeDifferentialTests.files(under: root.appendingPathComponent("Tests/Fixtures"))
+        let paths = LazyEnvelopeDifferentialTests.sampleFiles
         var fresh: [String: [[UInt8]]] = [:]
         for path in paths {
             var collector = LazyEnvelopeDifferentialTests.EventCollector(path: path)

@@ -47,8 +47,7 @@ struct LazyEnvelopeDifferentialTests {
             .appendingPathComponent("vigil-lazy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: flowDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: flowDirectory) }
-        var paths = Self.files(under: Self.root.appendingPathComponent("SampleLogs"))
-            + Self.files(under: Self.root.appendingPathComponent("Tests/Fixtures"))
+        var paths = Self.sampleFiles
         for (name, text) in Self.flowFiles {
             let url = flowDirectory.appendingPathComponent(name)
             try Data(text.utf8).write(to: url)
@@ -134,6 +133,11 @@ struct LazyEnvelopeDifferentialTests {
             }
         }
         return patterns
+    }
+
+    /// Every file of SampleLogs and Tests/Fixtures: events of every kind this release reads.
+    static var sampleFiles: [String] {
+        files(under: root.appendingPathComponent("SampleLogs")) + files(under: root.appendingPathComponent("Tests/Fixtures"))
     }
 
     static func files(under directory: URL) -> [String] {
