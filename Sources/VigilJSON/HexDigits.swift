@@ -47,8 +47,8 @@ public enum HexDigits {
                     position &+= 4
                     index &+= 2
                 } else {
-                    text[position] = digitWithoutBranch(bytes[index] &>> 4)
-                    text[position &+ 1] = digitWithoutBranch(bytes[index] & 0xF)
+                    text[position] = lowercaseDigit(bytes[index] &>> 4)
+                    text[position &+ 1] = lowercaseDigit(bytes[index] & 0xF)
                     position &+= 2
                     index &+= 1
                 }
@@ -59,7 +59,7 @@ public enum HexDigits {
 
     /// The four lowercase digits of `first` and `second`, the first digit in the most significant
     /// byte: each nibble spread into a byte of its own, then every byte made a digit at once
-    /// (`digitWithoutBranch`, four lanes wide).
+    /// (`lowercaseDigit`, four lanes wide).
     @inlinable @inline(__always)
     static func fourDigits(_ first: UInt8, _ second: UInt8) -> UInt32 {
         var spread = UInt32(first) &<< 8 | UInt32(second)
@@ -72,13 +72,7 @@ public enum HexDigits {
     /// The lowercase digit for `nibble` (below 16), without a branch: `9 - nibble` wraps to
     /// 0xF6 or more exactly when the nibble is a letter's.
     @inlinable @inline(__always)
-    static func digitWithoutBranch(_ nibble: UInt8) -> UInt8 {
-        nibble &+ UInt8(ascii: "0") &+ ((9 &- nibble) &>> 7) &* (UInt8(ascii: "a") &- UInt8(ascii: "0") &- 10)
-    }
-
-    /// The lowercase digit for `nibble` (below 16).
-    @inlinable @inline(__always)
     public static func lowercaseDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        nibble &+ UInt8(ascii: "0") &+ ((9 &- nibble) &>> 7) &* (UInt8(ascii: "a") &- UInt8(ascii: "0") &- 10)
     }
 }
