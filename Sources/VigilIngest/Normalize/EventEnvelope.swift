@@ -1,11 +1,5 @@
 import VigilJSON
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A record turned into an EventBridge event, without building the event's JSON.
 ///
 /// The envelope is virtual (ARCHITECTURE.md): `source`, `detail-type`, `account`, `region` and `time` are
@@ -261,10 +255,7 @@ public final class EventEnvelope {
 
     /// Makes `array` hold `bytes`, unless it does already.
     private static func replace(_ array: inout [UInt8], with bytes: UnsafeRawBufferPointer) {
-        let same = array.withUnsafeBytes { held in
-            held.count == bytes.count && (bytes.isEmpty || memcmp(held.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
-        }
-        guard !same else { return }
+        guard !array.withUnsafeBytes({ JSONBytes.equals($0, bytes) }) else { return }
         empty(&array)
         array.append(contentsOf: bytes)
     }

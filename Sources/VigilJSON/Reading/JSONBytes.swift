@@ -136,8 +136,13 @@ extension JSONBytes {
     /// without the generic sequence comparison's per-byte overhead).
     @inlinable @inline(__always)
     public static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        let count = text.utf8CodeUnitCount
-        guard bytes.count == count else { return false }
-        return count == 0 || memcmp(bytes.baseAddress!, text.utf8Start, count) == 0
+        equals(bytes, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Whether two runs of bytes are the same bytes (one `memcmp`, not the generic sequence
+    /// comparison's per-byte loop).
+    @inlinable @inline(__always)
+    public static func equals(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
+        bytes.count == other.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, other.baseAddress!, bytes.count) == 0)
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The members of a JSON object, read as byte ranges without decoding their values.
 public enum JSONMembers {
     /// One member: the key (unescaped) and the byte range of its value within the object's buffer.
@@ -56,7 +50,7 @@ public enum JSONMembers {
                 JSONString.unescape(key, into: &scratch)
                 isName = scratch.elementsEqual(name)
             } else {
-                isName = key.count == name.count && (name.isEmpty || memcmp(key.baseAddress!, name.baseAddress!, name.count) == 0)
+                isName = JSONBytes.equals(key, name)
             }
             if isName {
                 found = valueStart
